@@ -1,0 +1,78 @@
+/*
+ * Character devices: byte streams to the outside (sockets, stdio, files).
+ *
+ * Two phases, so that a bad command line fails before any socket exists:
+ *   qemu_chr_parse_opts()/qemu_chr_parse_compat()  validate and record
+ *   qemu_chr_open_all()                            create sockets/files
+ *
+ * Backends: socket (unix path= or tcp host=,port=; server=on|off,
+ * wait=on|off, legacy "server,nowait"; client sockets connect at open),
+ * stdio, null, file (path=).  Unix sockets Vigil creates are mode 0600.
+ * A server chardev serves one client at a time; further connections
+ * wait in the listen backlog until the current client goes away.
+ *
+ * Writes never block: data is appended to an output queue that the main
+ * loop drains as the peer reads.  The frontend (monitor, qtest, serial)
+ * can ask how much is queued and decide what to do at its cap.
+ * All calls happen on the main thread with the BQL held.
+ */
+#ifndef CHARDEV_CHAR_H
+#define CHARDEV_CHAR_H
+
+#include "qemu/common.h"
+
+typedef struct Chardev Chardev;
+
+typedef enum ChardevEvent {
+    CHR_EVENT_OPENED,   /* a peer is connected (or the backend is ready) */
+    CHR_EVENT_CLOSED,   /* the peer went away; pending output dropped */
+} ChardevEvent;
+
+typedef struct ChardevHandlers {
+    /* Data from the peer.  @buf is valid only during the call. */
+    void (*read)(void *opaque, const uint8_t *buf, size_t len);
+    void (*event)(void *opaque, ChardevEvent event);
+} ChardevHandlers;
+
+/*
+ * -chardev BACKEND,id=ID,...  Records the chardev under @id.  Errors:
+ * unknown backend, missing id/path, duplicate id, bad boolean.
+ */
+Chardev *qemu_chr_parse_opts(const char *opts, GError **errp);
+/*
+ * Compat syntax of -qmp, -qtest, -serial, -monitor:
+ * "unix:PATH[,server=on][,wait=off]", "tcp:HOST:PORT[,...]", "stdio",
+ * "null", "file:PATH", "chardev:ID" (returns the existing one).  @label
+ * becomes the id ("compat_monitor0", "qtest", "serial0").
+ */
+Chardev *qemu_chr_parse_compat(const char *label, const char *spec,
+                               GError **errp);
+Chardev *qemu_chr_find(const char *id);
+const char *qemu_chr_id(Chardev *chr);
+
+/* Create every recorded chardev (listen, connect, open).  A server with
+ * wait=on blocks here until a client connects, as QEMU does. */
+bool qemu_chr_open_all(GError **errp);
+
+/*
+ * Attach the one frontend.  If the backend is already connected the
+ * OPENED event is delivered from the main loop right after this call.
+ * Fails if another frontend is attached.
+ */
+bool qemu_chr_fe_init(Chardev *chr, const ChardevHandlers *h, void *opaque,
+                      GError **errp);
+/* Stop/start delivering reads (flow control). */
+void qemu_chr_fe_accept_input(Chardev *chr, bool accept);
+
+/* Queue bytes for the peer; dropped if nobody is connected. */
+void qemu_chr_write(Chardev *chr, const void *buf, size_t len);
+size_t qemu_chr_outq_len(Chardev *chr);
+bool qemu_chr_is_connected(Chardev *chr);
+/* Drop the current peer (a server then accepts the next one). */
+void qemu_chr_disconnect(Chardev *chr);
+/* Try for up to @timeout_ms to write all queued output (at exit). */
+void qemu_chr_flush_all(int timeout_ms);
+/* Close everything, unlink unix socket paths Vigil created. */
+void qemu_chr_cleanup_all(void);
+
+#endif /* CHARDEV_CHAR_H */

@@ -1,0 +1,127 @@
+/*
+ * The device model: device types, instances, buses, realize.
+ *
+ * Deliberately small: a device type is a static DeviceClass table entry;
+ * an instance is a state struct whose first member is DeviceState
+ * (`parent_obj`), reached with container_of.  There is no class engine.
+ *
+ * Lifecycle:
+ *   qdev_new(type)      allocate, set property defaults, instance_init()
+ *                       (cannot fail)
+ *   qdev_prop_* / qdev_set_prop_text()  set properties (before realize)
+ *   qdev_realize(dev, bus, errp)  attach to @bus and call realize(); on
+ *                       failure the device is detached again and can be
+ *                       freed with qdev_unref()
+ *   qdev_unrealize(dev) undo exactly what realize did
+ *   qdev_unref(dev)     free an unrealized device
+ *
+ * Every call expects the BQL.
+ */
+#ifndef HW_CORE_QDEV_H
+#define HW_CORE_QDEV_H
+
+#include "qemu/common.h"
+#include "hw/core/qdev-properties.h"
+
+typedef struct DeviceState DeviceState;
+typedef struct BusState BusState;
+typedef struct DeviceClass DeviceClass;
+typedef struct Aml Aml;
+
+/* Categories print in this order in -device help (QEMU's names). */
+typedef enum DeviceCategory {
+    DEVICE_CATEGORY_BRIDGE,
+    DEVICE_CATEGORY_USB,
+    DEVICE_CATEGORY_STORAGE,
+    DEVICE_CATEGORY_NETWORK,
+    DEVICE_CATEGORY_INPUT,
+    DEVICE_CATEGORY_DISPLAY,
+    DEVICE_CATEGORY_SOUND,
+    DEVICE_CATEGORY_MISC,
+    DEVICE_CATEGORY_CPU,
+    DEVICE_CATEGORY_WATCHDOG,
+    DEVICE_CATEGORY_UNCATEGORIZED,
+} DeviceCategory;
+
+struct DeviceClass {
+    const char *name;          /* QOM type name, e.g. "pvpanic" */
+    const char *parent;        /* e.g. "isa-device" (qom-list-types) */
+    const char *alias;         /* accepted as a synonym, or NULL */
+    const char *bus_type;      /* "ISA", or NULL for none */
+    const char *desc;          /* one line for -device help, or NULL */
+    DeviceCategory category;
+    bool user_creatable;       /* may be named on -device */
+    bool hotpluggable;
+    size_t instance_size;      /* sizeof the state struct */
+    const Property *props;     /* END_OF_LIST-terminated, may be NULL */
+    /*
+     * Extra read-only children shown by qom-list and -device T,help, e.g.
+     * {"pvpanic[0]", "child<memory-region>"}; NULL-terminated pairs.
+     */
+    const char *const *children;
+
+    void (*instance_init)(DeviceState *dev);          /* cannot fail */
+    bool (*realize)(DeviceState *dev, GError **errp);
+    void (*unrealize)(DeviceState *dev);
+    void (*reset)(DeviceState *dev);                  /* system_reset */
+    void (*finalize)(DeviceState *dev);               /* free resources */
+    /*
+     * ACPI: append this device's AML (e.g. Device(PEVT)) to @scope.  Only
+     * called for realized devices.  May be NULL.
+     */
+    void (*build_aml)(DeviceState *dev, Aml *scope);
+};
+
+struct DeviceState {
+    const DeviceClass *klass;
+    char *id;                  /* -device ...,id=X or NULL */
+    char *canonical_path;      /* "/machine/peripheral/X" or
+                                  "/machine/peripheral-anon/device[N]" */
+    BusState *parent_bus;
+    bool realized;
+    bool hotplugged;
+};
+
+struct BusState {
+    const char *type;          /* "ISA" */
+    char *name;                /* "isa.0" */
+    DeviceState *parent;       /* the bridge, or NULL */
+    bool hotplug_allowed;
+    GPtrArray *children;       /* DeviceState *, in realize order */
+    void *opaque;              /* bus-specific state (e.g. ISABus) */
+};
+
+/* All device types, sorted by name (static table in hw/core). */
+const DeviceClass *const *qdev_all_types(size_t *count);
+/* Look up by name or alias; NULL if unknown. */
+const DeviceClass *qdev_find_type(const char *name);
+
+DeviceState *qdev_new(const DeviceClass *dc);
+void qdev_unref(DeviceState *dev);
+
+/* Set a property from command-line text; errors as in qdev-properties.h.
+ * Unknown name: "Property 'pvpanic.bogus' not found". */
+bool qdev_set_prop_text(DeviceState *dev, const char *name, const char *text,
+                        GError **errp);
+const Property *qdev_find_prop(DeviceState *dev, const char *name);
+
+bool qdev_realize(DeviceState *dev, BusState *bus, GError **errp);
+void qdev_unrealize(DeviceState *dev);
+/* Reset every realized device (system_reset), in realize order. */
+void qdev_reset_all(void);
+
+BusState *qbus_new(const char *type, const char *name, DeviceState *parent);
+void qbus_free(BusState *bus);
+
+/*
+ * The registry of realized user/board devices, used by qom-list and ACPI.
+ */
+void qdev_foreach(void (*fn)(DeviceState *dev, void *opaque), void *opaque);
+DeviceState *qdev_find_by_id(const char *id);
+/* Resolve a QOM path ("/machine/peripheral/pp", "pp", or a canonical
+ * anonymous path).  NULL if not found. */
+DeviceState *qdev_resolve_path(const char *path);
+/* Unrealize and free every device (at exit). */
+void qdev_destroy_all(void);
+
+#endif /* HW_CORE_QDEV_H */

@@ -1,0 +1,37 @@
+/*
+ * Accelerators: who drives the devices.
+ *
+ * "qtest": no CPU; a socket speaks the qtest protocol.
+ * "kvm":   vCPU threads in KVM_RUN; port and MMIO exits go to the
+ *          machine's address spaces under the BQL.
+ * An accelerator never knows a device; devices never know the
+ * accelerator.
+ */
+#ifndef SYSTEM_ACCEL_H
+#define SYSTEM_ACCEL_H
+
+#include "qemu/common.h"
+#include "hw/boards.h"
+
+typedef struct AccelOps {
+    const char *name;
+    /* Usable on this host (e.g. /dev/kvm opens)?  May set errp. */
+    bool (*available)(GError **errp);
+    /* After the machine is built and before devices are realized. */
+    bool (*init_machine)(MachineState *ms, GError **errp);
+    /* After machine_done(): create vCPUs (stopped). */
+    bool (*setup_vcpus)(MachineState *ms, GError **errp);
+    void (*pause_vcpus)(void);    /* returns when every vCPU is stopped */
+    void (*resume_vcpus)(void);
+    void (*reset_vcpus)(void);    /* architectural reset state */
+    void (*teardown)(void);
+} AccelOps;
+
+extern const AccelOps accel_qtest_ops;
+extern const AccelOps accel_kvm_ops;
+
+const AccelOps *accel_find(const char *name);
+void accel_print_help(void);    /* "Accelerators supported in QEMU binary:" */
+extern const AccelOps *current_accel;
+
+#endif /* SYSTEM_ACCEL_H */

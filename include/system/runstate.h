@@ -1,0 +1,151 @@
+/*
+ * Run states, actions and the reasons the machine stops.
+ *
+ * This is the layer between devices/accelerators and the monitor:
+ * devices report what the guest did (guest_panicked, ...); runstate
+ * applies the configured action (-action, -no-shutdown, set-action),
+ * changes state, stops or resumes vCPUs through the accelerator, and
+ * emits QMP events through monitor/qmp-events.h.  It never knows who
+ * caused a request.
+ *
+ * Shutdown/reset/powerdown *requests* are recorded and acted on by the
+ * main loop (runstate_process_requests()), as in QEMU, so that the event
+ * order is GUEST_PANICKED, STOP, then SHUTDOWN.  All functions expect the
+ * BQL.
+ */
+#ifndef SYSTEM_RUNSTATE_H
+#define SYSTEM_RUNSTATE_H
+
+#include "qemu/common.h"
+#include <sys/types.h>
+
+/* QEMU's RunState enum, same order and names (qapi/run-state.json). */
+typedef enum RunState {
+    RUN_STATE_DEBUG,
+    RUN_STATE_INMIGRATE,
+    RUN_STATE_INTERNAL_ERROR,
+    RUN_STATE_IO_ERROR,
+    RUN_STATE_PAUSED,
+    RUN_STATE_POSTMIGRATE,
+    RUN_STATE_PRELAUNCH,
+    RUN_STATE_FINISH_MIGRATE,
+    RUN_STATE_RESTORE_VM,
+    RUN_STATE_RUNNING,
+    RUN_STATE_SAVE_VM,
+    RUN_STATE_SHUTDOWN,
+    RUN_STATE_SUSPENDED,
+    RUN_STATE_WATCHDOG,
+    RUN_STATE_GUEST_PANICKED,
+    RUN_STATE_COLO,
+    RUN_STATE__MAX
+} RunState;
+
+/* ShutdownCause, same order as QEMU; guest causes start at GUEST_SHUTDOWN. */
+typedef enum ShutdownCause {
+    SHUTDOWN_CAUSE_NONE,
+    SHUTDOWN_CAUSE_HOST_ERROR,
+    SHUTDOWN_CAUSE_HOST_QMP_QUIT,
+    SHUTDOWN_CAUSE_HOST_QMP_SYSTEM_RESET,
+    SHUTDOWN_CAUSE_HOST_SIGNAL,
+    SHUTDOWN_CAUSE_HOST_UI,
+    SHUTDOWN_CAUSE_GUEST_SHUTDOWN,
+    SHUTDOWN_CAUSE_GUEST_RESET,
+    SHUTDOWN_CAUSE_GUEST_PANIC,
+    SHUTDOWN_CAUSE_SUBSYSTEM_RESET,
+    SHUTDOWN_CAUSE_SNAPSHOT_LOAD,
+    SHUTDOWN_CAUSE__MAX
+} ShutdownCause;
+
+typedef enum GuestPanicAction {
+    GUEST_PANIC_ACTION_PAUSE,
+    GUEST_PANIC_ACTION_POWEROFF,
+    GUEST_PANIC_ACTION_RUN,
+} GuestPanicAction;
+
+typedef enum RebootAction { REBOOT_ACTION_RESET, REBOOT_ACTION_SHUTDOWN } RebootAction;
+typedef enum ShutdownAction { SHUTDOWN_ACTION_POWEROFF, SHUTDOWN_ACTION_PAUSE } ShutdownAction;
+typedef enum PanicAction {
+    PANIC_ACTION_PAUSE,
+    PANIC_ACTION_SHUTDOWN,
+    PANIC_ACTION_EXIT_FAILURE,
+    PANIC_ACTION_NONE,
+} PanicAction;
+typedef enum WatchdogAction {
+    WATCHDOG_ACTION_RESET,
+    WATCHDOG_ACTION_SHUTDOWN,
+    WATCHDOG_ACTION_POWEROFF,
+    WATCHDOG_ACTION_PAUSE,
+    WATCHDOG_ACTION_DEBUG,
+    WATCHDOG_ACTION_NONE,
+    WATCHDOG_ACTION_INJECT_NMI,
+} WatchdogAction;
+
+const char *runstate_name(RunState s);          /* "guest-panicked" */
+const char *shutdown_cause_name(ShutdownCause c); /* "host-qmp-quit" */
+bool shutdown_cause_is_guest(ShutdownCause c);
+const char *guest_panic_action_name(GuestPanicAction a);
+
+RunState runstate_get(void);
+bool runstate_check(RunState s);
+bool runstate_is_running(void);
+bool runstate_needs_reset(void);  /* shutdown or internal-error */
+/* Initial state: prelaunch with -S, else running once vm_start() runs. */
+void runstate_init(void);
+
+/* -action / set-action.  @key is panic|shutdown|reboot|watchdog. */
+bool runstate_set_action(const char *key, const char *value, GError **errp);
+void runstate_print_action_help(void);  /* "-action help" */
+PanicAction runstate_panic_action(void);
+ShutdownAction runstate_shutdown_action(void);
+RebootAction runstate_reboot_action(void);
+
+/* Start vCPUs and enter running; emits RESUME unless starting from
+ * nothing at boot.  The QMP "cont" semantics (errors in shutdown state)
+ * are in qmp_cont(). */
+void vm_start(void);
+/* Stop vCPUs and enter @state if currently live; emits STOP.  Returns
+ * true if the state changed. */
+bool vm_stop(RunState state);
+/* QMP cont / stop with QEMU's errors. */
+bool qmp_cont(GError **errp);
+void qmp_stop(void);
+
+/* Guest reports (called by devices, with the BQL, any thread). */
+void qemu_system_guest_panicked(void);
+void qemu_system_guest_crashloaded(void);
+void qemu_system_guest_pvshutdown(void);
+
+/* Requests (any thread).  Acted on by runstate_process_requests(). */
+void qemu_system_shutdown_request(ShutdownCause cause);
+void qemu_system_reset_request(ShutdownCause cause);
+void qemu_system_powerdown_request(void);
+/* QMP quit: emits SHUTDOWN{host-qmp-quit} now and asks the main loop to
+ * exit with status 0 once pending output is flushed. */
+void qemu_system_quit_now(void);
+/* Signal (SIGTERM/SIGINT/SIGHUP): async-signal-safe request. */
+void qemu_system_killed(int signal, pid_t pid);
+
+/*
+ * Main-loop hook: act on pending requests (emit SHUTDOWN/RESET/POWERDOWN,
+ * pause, reset devices through the reset hook).  Returns true when the
+ * process should exit; *status is then the exit status (0, or 1 for
+ * panic=exit-failure).
+ */
+bool runstate_process_requests(int *status);
+/* True if a request is pending (so the main loop must not sleep). */
+bool runstate_has_pending_requests(void);
+
+/* Hooks set by main(): how to reset the machine, and the accelerator's
+ * vCPU control (NULL-safe). */
+typedef struct RunstateHooks {
+    void (*reset_machine)(void);     /* devices + board + vCPUs */
+    void (*pause_vcpus)(void);       /* returns when all are stopped */
+    void (*resume_vcpus)(void);
+    void (*powerdown)(void);         /* deliver ACPI power button, or NULL */
+} RunstateHooks;
+void runstate_set_hooks(const RunstateHooks *hooks);
+
+/* Wake the main loop (safe from any thread). */
+void qemu_notify_event(void);
+
+#endif /* SYSTEM_RUNSTATE_H */
