@@ -43,6 +43,13 @@ struct MachineState {
     const MachineClass *mc;
     uint64_t ram_size;      /* -m, bytes */
     uint8_t *ram;           /* host mapping of guest RAM (mmap'ed) */
+    /*
+     * Guest-physical layout of RAM (i440FX rule): [0, below_4g) maps
+     * ram[0..below_4g); [4 GiB, 4 GiB + above_4g) maps the rest.
+     * below_4g = ram_size if ram_size < 0xe0000000, else 0xc0000000.
+     */
+    uint64_t below_4g_mem_size;
+    uint64_t above_4g_mem_size;
     unsigned smp_cpus;      /* -smp */
     char *cpu_model;        /* -cpu, NULL = default */
     char *kernel_filename;  /* -kernel */
