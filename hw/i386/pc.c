@@ -1,17 +1,32 @@
 /*
  * The "pc" machine type.
  *
- * Order: the ISA bus over the port space, then the fixed board devices;
- * user -device options are realized by main() in between init and done;
- * done() builds what depends on the final device set (ACPI, boot).
+ * Order: the ISA bus over the port space, then the fixed board devices
+ * (pc-board.c) and the ACPI PM block; user -device options are realized
+ * by main() in between init and done; done() builds what depends on the
+ * final device set (ACPI tables, kernel loading: pc-boot.c).
  */
+#include "hw/acpi/pm.h"
 #include "hw/i386/pc.h"
 #include "hw/isa/isa.h"
+
+/*
+ * The PM block is part of the board, not a -device: it has no
+ * properties and exactly one instance per machine, and QMP
+ * system_powerdown must find it without a machine argument.
+ */
+static AcpiPMState pc_pm;
+static bool pc_pm_ready;
 
 static bool pc_init(MachineState *ms, GError **errp)
 {
     ms->isa_bus = isa_bus_new(ms->io);
-    return pc_board_devices_init(ms, errp);
+    if (!pc_board_devices_init(ms, errp) ||
+        !acpi_pm_init(&pc_pm, ms->io, errp)) {
+        return false;
+    }
+    pc_pm_ready = true;
+    return true;
 }
 
 static bool pc_done(MachineState *ms, GError **errp)
@@ -21,7 +36,26 @@ static bool pc_done(MachineState *ms, GError **errp)
 
 static void pc_reset(MachineState *ms)
 {
+    if (pc_pm_ready) {
+        acpi_pm_reset(&pc_pm);
+    }
     pc_boot_reset(ms);
+}
+
+static void pc_finalize(MachineState *ms)
+{
+    pc_boot_cleanup(ms);
+    if (pc_pm_ready) {
+        acpi_pm_fini(&pc_pm);
+        pc_pm_ready = false;
+    }
+}
+
+void pc_acpi_powerdown(void)
+{
+    if (pc_pm_ready) {
+        acpi_pm_powerdown(&pc_pm);
+    }
 }
 
 const MachineClass pc_machine_class = {
@@ -34,4 +68,5 @@ const MachineClass pc_machine_class = {
     .init = pc_init,
     .done = pc_done,
     .reset = pc_reset,
+    .finalize = pc_finalize,
 };

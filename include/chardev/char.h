@@ -49,6 +49,10 @@ Chardev *qemu_chr_parse_compat(const char *label, const char *spec,
                                GError **errp);
 Chardev *qemu_chr_find(const char *id);
 const char *qemu_chr_id(Chardev *chr);
+/* QOM type name for qom-list: "chardev-socket", "chardev-stdio", ... */
+const char *qemu_chr_type_name(Chardev *chr);
+/* Every chardev in command-line order (qom-list /chardevs). */
+void qemu_chr_foreach(void (*fn)(Chardev *chr, void *opaque), void *opaque);
 
 /* Create every recorded chardev (listen, connect, open).  A server with
  * wait=on blocks here until a client connects, as QEMU does. */

@@ -55,6 +55,17 @@ struct MachineState {
     char *kernel_filename;  /* -kernel */
     char *initrd_filename;  /* -initrd */
     char *kernel_cmdline;   /* -append */
+    char *firmware;         /* -bios FILE, NULL = none (direct boot) */
+    /*
+     * Read-only memory the board maps outside RAM (-bios: the firmware
+     * image at 4 GiB - rom_size), set by machine done().  Accelerators
+     * that execute guest code map it as a read-only memory slot
+     * (KVM_MEM_READONLY); the same bytes are also readable through
+     * ms->memory.  rom == NULL: none.
+     */
+    const uint8_t *rom;
+    uint64_t rom_base;
+    uint64_t rom_size;
     AddressSpace *io;       /* port space, 64 KiB */
     AddressSpace *memory;   /* guest-physical MMIO (RAM is separate) */
     BusState *isa_bus;      /* NULL on machines without ISA */

@@ -124,4 +124,12 @@ DeviceState *qdev_resolve_path(const char *path);
 /* Unrealize and free every device (at exit). */
 void qdev_destroy_all(void);
 
+/*
+ * Called by machine_done() once the board and every -device are realized:
+ * from then on qdev_realize() is a hotplug (sets dev->hotplugged and
+ * fails with "Bus 'isa.0' does not support hotplugging" on buses that do
+ * not allow it).  qdev_destroy_all() ends the hotplug phase again.
+ */
+void qdev_machine_creation_done(void);
+
 #endif /* HW_CORE_QDEV_H */

@@ -22,5 +22,20 @@ bool pc_board_devices_init(MachineState *ms, GError **errp);
 bool pc_boot_setup(MachineState *ms, GError **errp);
 /* pc-boot.c: system_reset part (reload kernel, rebuild boot params). */
 void pc_boot_reset(MachineState *ms);
+/* pc-boot.c: free what pc_boot_setup() kept (machine finalize). */
+void pc_boot_cleanup(MachineState *ms);
+
+typedef struct AcpiBuildConfig AcpiBuildConfig;
+/* pc-boot.c: the ACPI configuration of @ms (hw/acpi/acpi-build.h):
+ * vCPU count, and COM1/RTC if the board claimed their ports. */
+void pc_acpi_config(MachineState *ms, AcpiBuildConfig *cfg);
+
+/*
+ * pc.c: press the ACPI power button (QMP system_powerdown).  main()
+ * installs it as RunstateHooks.powerdown.  Sets PWRBTN_STS in the PM
+ * block and raises the SCI; a guest with ACPI then shuts down.  No-op
+ * when no pc machine exists.  Expects the BQL.
+ */
+void pc_acpi_powerdown(void);
 
 #endif /* HW_I386_PC_H */

@@ -1,0 +1,421 @@
+/*
+ * x86 vCPU state for KVM: the CPUID a vCPU sees, the architectural reset
+ * state, and the board's boot hand-off (hw/i386/x86.h).
+ *
+ * CPUID policy ("-cpu host"): what KVM_GET_SUPPORTED_CPUID reports, with
+ * per-vCPU APIC IDs in leaves 1, 0xB and 0x1F, a flat topology of one
+ * package with N cores, the hypervisor bit and KVM's signature leaf.
+ * XSAVE state and XCR0 are touched only when KVM has KVM_CAP_XSAVE /
+ * KVM_CAP_XCRS (a nested L1 on a CPU without XSAVE has neither).
+ *
+ * Reset state: rather than encoding the architectural reset values, we
+ * read back what KVM gives a freshly created vCPU (registers, segment
+ * state, APIC base, LAPIC, a table of MSRs) and restore exactly that on
+ * every reset; the board's boot info is then applied to vCPU 0.
+ */
+#include <errno.h>
+#include <string.h>
+#include <sys/ioctl.h>
+
+#include "kvm-internal.h"
+#include "hw/i386/x86.h"
+#include "qemu/log.h"
+
+#define CPUID_1_ECX_TSC_DEADLINE (1u << 24)
+#define CPUID_1_ECX_HYPERVISOR   (1u << 31)
+#define CPUID_1_EDX_HTT          (1u << 28)
+#define KVM_CPUID_SIGNATURE      0x40000000u
+#define KVM_CPUID_FEATURES       0x40000001u
+
+#define GDT_ADDR  0x500
+#define PML4_ADDR 0x9000
+#define PDPT_ADDR 0xa000
+#define PD_ADDR   0xb000
+
+#define CR0_PE (1ULL << 0)
+#define CR0_ET (1ULL << 4)
+#define CR0_PG (1ULL << 31)
+#define CR4_PAE (1ULL << 5)
+#define EFER_LME (1ULL << 8)
+#define EFER_LMA (1ULL << 10)
+
+/*
+ * MSRs restored on reset to the value a new vCPU has.  The kvmclock,
+ * async-PF, steal-time and PV-EOI MSRs matter most: left enabled, KVM
+ * would keep writing into the memory of the next kernel.  The wall-clock
+ * MSRs are write-only triggers and deliberately absent.  MSRs the host
+ * does not have are skipped.
+ */
+static const uint32_t kvm_reset_msr_list[] = {
+    0x00000174, /* SYSENTER_CS */
+    0x00000175, /* SYSENTER_ESP */
+    0x00000176, /* SYSENTER_EIP */
+    0x000001a0, /* MISC_ENABLE */
+    0x00000277, /* PAT */
+    0x000002ff, /* MTRR default type */
+    0xc0000081, /* STAR */
+    0xc0000082, /* LSTAR */
+    0xc0000083, /* CSTAR */
+    0xc0000084, /* SYSCALL_MASK */
+    0xc0000102, /* KERNEL_GS_BASE */
+    0xc0000103, /* TSC_AUX */
+    0x00000012, /* KVM system time (old) */
+    0x4b564d01, /* KVM system time */
+    0x4b564d02, /* KVM async PF */
+    0x4b564d03, /* KVM steal time */
+    0x4b564d04, /* KVM PV EOI */
+    0x4b564d05, /* KVM poll control */
+};
+G_STATIC_ASSERT(G_N_ELEMENTS(kvm_reset_msr_list) <= KVM_MAX_RESET_MSRS);
+
+bool kvm_x86_init_cpuid(KVMState *s, GError **errp)
+{
+    for (unsigned nent = 128; nent <= 4096; nent *= 2) {
+        struct kvm_cpuid2 *c =
+            g_malloc0(sizeof(*c) + nent * sizeof(c->entries[0]));
+
+        c->nent = nent;
+        if (ioctl(s->fd, KVM_GET_SUPPORTED_CPUID, c) == 0) {
+            s->supported_cpuid = c;
+            return true;
+        }
+        g_free(c);
+        if (errno != E2BIG) {
+            break;
+        }
+    }
+    error_setg(errp, "KVM_GET_SUPPORTED_CPUID failed: %s", g_strerror(errno));
+    return false;
+}
+
+static struct kvm_cpuid_entry2 *cpuid_find(struct kvm_cpuid2 *c,
+                                           uint32_t function, uint32_t index)
+{
+    for (uint32_t i = 0; i < c->nent; i++) {
+        struct kvm_cpuid_entry2 *e = &c->entries[i];
+
+        if (e->function == function &&
+            (!(e->flags & KVM_CPUID_FLAG_SIGNIFCANT_INDEX) ||
+             e->index == index)) {
+            return e;
+        }
+    }
+    return NULL;
+}
+
+static void cpuid_remove(struct kvm_cpuid2 *c, uint32_t function)
+{
+    uint32_t n = 0;
+
+    for (uint32_t i = 0; i < c->nent; i++) {
+        if (c->entries[i].function != function) {
+            c->entries[n++] = c->entries[i];
+        }
+    }
+    c->nent = n;
+}
+
+static unsigned bits_for(unsigned count)
+{
+    unsigned b = 0;
+
+    while ((1u << b) < count) {
+        b++;
+    }
+    return b;
+}
+
+/* Leaves 0xB/0x1F: SMT level of 1 thread, core level of N cores. */
+static void cpuid_set_topology_leaf(struct kvm_cpuid2 *c, uint32_t leaf,
+                                    unsigned apic_id, unsigned ncpus)
+{
+    cpuid_remove(c, leaf);
+    for (uint32_t sub = 0; sub < 3; sub++) {
+        struct kvm_cpuid_entry2 *e = &c->entries[c->nent++];
+
+        memset(e, 0, sizeof(*e));
+        e->function = leaf;
+        e->index = sub;
+        e->flags = KVM_CPUID_FLAG_SIGNIFCANT_INDEX;
+        e->edx = apic_id;
+        e->ecx = sub;
+        if (sub == 0) {
+            e->eax = 0;
+            e->ebx = 1;
+            e->ecx |= 1u << 8;      /* SMT */
+        } else if (sub == 1) {
+            e->eax = bits_for(ncpus);
+            e->ebx = ncpus;
+            e->ecx |= 2u << 8;      /* core */
+        }
+    }
+}
+
+static void cpuid_fixup(KVMState *s, struct kvm_cpuid2 *c, unsigned apic_id)
+{
+    unsigned ncpus = s->nr_vcpus;
+    struct kvm_cpuid_entry2 *e;
+    uint32_t max_basic = 0;
+
+    e = cpuid_find(c, 0, 0);
+    if (e) {
+        max_basic = e->eax;
+    }
+    e = cpuid_find(c, 1, 0);
+    if (e) {
+        e->ebx = (e->ebx & 0xffff) | (apic_id << 24) |
+                 ((1u << bits_for(ncpus)) << 16);
+        e->ecx |= CPUID_1_ECX_HYPERVISOR;
+        if (s->has_tsc_deadline) {
+            e->ecx |= CPUID_1_ECX_TSC_DEADLINE;
+        }
+        if (ncpus > 1) {
+            e->edx |= CPUID_1_EDX_HTT;
+        }
+    }
+    for (uint32_t i = 0; i < c->nent; i++) {
+        e = &c->entries[i];
+        if (e->function == 4 && (e->eax & 0x1f)) {
+            /* cores per package - 1, one thread per cache */
+            e->eax = (e->eax & 0x3fff) | ((ncpus - 1) << 26);
+        }
+    }
+    if (max_basic >= 0xb) {
+        cpuid_set_topology_leaf(c, 0xb, apic_id, ncpus);
+    }
+    if (max_basic >= 0x1f) {
+        cpuid_set_topology_leaf(c, 0x1f, apic_id, ncpus);
+    }
+    e = cpuid_find(c, 0x80000008, 0);
+    if (e) {
+        e->ecx = (e->ecx & ~0xf0ffu) | (bits_for(ncpus) << 12) | (ncpus - 1);
+    }
+    if (!cpuid_find(c, KVM_CPUID_SIGNATURE, 0)) {
+        e = &c->entries[c->nent++];
+        memset(e, 0, sizeof(*e));
+        e->function = KVM_CPUID_SIGNATURE;
+        e->eax = KVM_CPUID_FEATURES;
+        memcpy(&e->ebx, "KVMK", 4);
+        memcpy(&e->ecx, "VMKV", 4);
+        memcpy(&e->edx, "M\0\0\0", 4);
+    }
+}
+
+static bool kvm_set_cpuid(KVMState *s, KVMVCpu *cpu, GError **errp)
+{
+    struct kvm_cpuid2 *sup = s->supported_cpuid;
+    size_t room = sup->nent + 8;    /* topology and signature leaves */
+    g_autofree struct kvm_cpuid2 *c =
+        g_malloc0(sizeof(*c) + room * sizeof(c->entries[0]));
+
+    c->nent = sup->nent;
+    memcpy(c->entries, sup->entries, sup->nent * sizeof(c->entries[0]));
+    cpuid_fixup(s, c, cpu->index);
+    if (ioctl(cpu->fd, KVM_SET_CPUID2, c) < 0) {
+        error_setg(errp, "KVM_SET_CPUID2 failed: %s", g_strerror(errno));
+        return false;
+    }
+    return true;
+}
+
+/* Remember the value of every MSR of our list that this host has. */
+static void kvm_capture_reset_msrs(KVMVCpu *cpu)
+{
+    struct kvm_msr_entry *out = cpu->reset_msrs.entries;
+    unsigned n = 0;
+
+    for (size_t i = 0; i < G_N_ELEMENTS(kvm_reset_msr_list); i++) {
+        struct {
+            struct kvm_msrs hdr;
+            struct kvm_msr_entry e;
+        } one = { .hdr.nmsrs = 1, .e.index = kvm_reset_msr_list[i] };
+
+        if (ioctl(cpu->fd, KVM_GET_MSRS, &one) == 1) {
+            out[n++] = one.e;
+        }
+    }
+    cpu->reset_msrs.hdr.nmsrs = n;
+}
+
+bool kvm_x86_vcpu_init(KVMState *s, KVMVCpu *cpu, GError **errp)
+{
+    if (!kvm_set_cpuid(s, cpu, errp)) {
+        return false;
+    }
+    if (ioctl(cpu->fd, KVM_GET_SREGS, &cpu->reset_sregs) < 0 ||
+        ioctl(cpu->fd, KVM_GET_REGS, &cpu->reset_regs) < 0 ||
+        ioctl(cpu->fd, KVM_GET_LAPIC, &cpu->reset_lapic) < 0) {
+        error_setg(errp, "cannot read the reset state of vCPU %u: %s",
+                   cpu->index, g_strerror(errno));
+        return false;
+    }
+    kvm_capture_reset_msrs(cpu);
+    return true;
+}
+
+static struct kvm_segment flat_segment(uint16_t selector, uint8_t type,
+                                       bool code64)
+{
+    return (struct kvm_segment){
+        .base = 0,
+        .limit = 0xffffffff,
+        .selector = selector,
+        .type = type,
+        .present = 1,
+        .s = 1,
+        .db = !code64,
+        .l = code64,
+        .g = 1,
+    };
+}
+
+/* The fixed GDT and (for LONG64) identity page tables of hw/i386/x86.h. */
+static bool kvm_write_boot_tables(KVMState *s, bool long64, GError **errp)
+{
+    const uint64_t gdt[4] = {
+        0,
+        0,
+        long64 ? 0x00af9b000000ffffULL : 0x00cf9b000000ffffULL,
+        0x00cf93000000ffffULL,
+    };
+    uint64_t *gdt_host = machine_ram_ptr(s->ms, GDT_ADDR, sizeof(gdt));
+    uint64_t *pt;
+
+    if (!gdt_host) {
+        error_setg(errp, "guest RAM too small for the boot GDT");
+        return false;
+    }
+    memcpy(gdt_host, gdt, sizeof(gdt));
+    if (!long64) {
+        return true;
+    }
+    pt = machine_ram_ptr(s->ms, PML4_ADDR, 6 * 4096);
+    if (!pt) {
+        error_setg(errp, "guest RAM too small for the boot page tables");
+        return false;
+    }
+    memset(pt, 0, 2 * 4096);
+    pt[0] = PDPT_ADDR | 3;                              /* PML4[0] */
+    for (unsigned i = 0; i < 4; i++) {
+        pt[512 + i] = (PD_ADDR + i * 4096) | 3;         /* PDPT[i] */
+    }
+    for (unsigned i = 0; i < 4 * 512; i++) {
+        pt[1024 + i] = ((uint64_t)i << 21) | 0x83;     /* 2 MiB, P|RW|PS */
+    }
+    return true;
+}
+
+static bool kvm_apply_boot_info(KVMState *s, const X86BootInfo *bi,
+                                struct kvm_sregs *sr, struct kvm_regs *r,
+                                GError **errp)
+{
+    bool long64 = bi->mode == X86_ENTRY_LONG64;
+    struct kvm_segment data = flat_segment(0x18, 0x3, false);
+
+    if (!kvm_write_boot_tables(s, long64, errp)) {
+        return false;
+    }
+    sr->cs = flat_segment(0x10, 0xb, long64);
+    sr->ds = sr->es = sr->fs = sr->gs = sr->ss = data;
+    sr->gdt.base = GDT_ADDR;
+    sr->gdt.limit = 4 * 8 - 1;
+    sr->cr0 = CR0_PE | CR0_ET;
+    sr->cr4 = 0;
+    sr->efer = 0;
+    if (long64) {
+        sr->cr0 |= CR0_PG;
+        sr->cr3 = PML4_ADDR;
+        sr->cr4 = CR4_PAE;
+        sr->efer = EFER_LME | EFER_LMA;
+    }
+    r->rip = bi->entry;
+    r->rsi = bi->rsi;
+    r->rbx = bi->rbx;
+    r->rsp = bi->rsp;
+    r->rflags = 0x2;
+    return true;
+}
+
+static bool kvm_reset_fpu(KVMState *s, KVMVCpu *cpu)
+{
+    struct kvm_fpu fpu = { .fcw = 0x37f, .mxcsr = 0x1f80 };
+
+    if (ioctl(cpu->fd, KVM_SET_FPU, &fpu) < 0) {
+        return false;
+    }
+    if (s->has_xcrs) {
+        struct kvm_xcrs x = { .nr_xcrs = 1, .xcrs[0] = { .xcr = 0,
+                                                         .value = 1 } };
+
+        if (ioctl(cpu->fd, KVM_SET_XCRS, &x) < 0) {
+            return false;
+        }
+    }
+    return true;
+}
+
+bool kvm_x86_vcpu_reset(KVMState *s, KVMVCpu *cpu, GError **errp)
+{
+    struct kvm_sregs sr = cpu->reset_sregs;
+    struct kvm_regs r = cpu->reset_regs;
+    struct kvm_vcpu_events ev = { 0 };
+    struct kvm_mp_state mp = {
+        .mp_state = cpu->index == 0 ? KVM_MP_STATE_RUNNABLE
+                                    : KVM_MP_STATE_UNINITIALIZED,
+    };
+    const X86BootInfo *bi = cpu->index == 0 ? x86_get_boot_info() : NULL;
+
+    if (bi && bi->mode != X86_ENTRY_RESET &&
+        !kvm_apply_boot_info(s, bi, &sr, &r, errp)) {
+        return false;
+    }
+    if (ioctl(cpu->fd, KVM_SET_MSRS, &cpu->reset_msrs) < 0 ||
+        ioctl(cpu->fd, KVM_SET_SREGS, &sr) < 0 ||
+        ioctl(cpu->fd, KVM_SET_REGS, &r) < 0 || !kvm_reset_fpu(s, cpu) ||
+        ioctl(cpu->fd, KVM_SET_LAPIC, &cpu->reset_lapic) < 0 ||
+        ioctl(cpu->fd, KVM_SET_VCPU_EVENTS, &ev) < 0 ||
+        ioctl(cpu->fd, KVM_SET_MP_STATE, &mp) < 0) {
+        error_setg(errp, "cannot reset vCPU %u: %s", cpu->index,
+                   g_strerror(errno));
+        return false;
+    }
+    return true;
+}
+
+static void dump_segment(const char *name, const struct kvm_segment *sg)
+{
+    qemu_log("%-3s =%04x %016llx %08x type=%x p=%u dpl=%u db=%u s=%u l=%u "
+             "g=%u\n",
+             name, sg->selector, (unsigned long long)sg->base, sg->limit,
+             sg->type, sg->present, sg->dpl, sg->db, sg->s, sg->l, sg->g);
+}
+
+void kvm_x86_dump_state(KVMVCpu *cpu)
+{
+    struct kvm_regs r;
+    struct kvm_sregs s;
+
+    if (!qemu_loglevel_mask(LOG_GUEST_ERROR)) {
+        return;
+    }
+    if (ioctl(cpu->fd, KVM_GET_REGS, &r) < 0 ||
+        ioctl(cpu->fd, KVM_GET_SREGS, &s) < 0) {
+        qemu_log("kvm: vCPU %u: cannot read registers\n", cpu->index);
+        return;
+    }
+    qemu_log("RAX=%016llx RBX=%016llx RCX=%016llx RDX=%016llx\n"
+             "RSI=%016llx RDI=%016llx RBP=%016llx RSP=%016llx\n"
+             "R8 =%016llx R9 =%016llx R10=%016llx R11=%016llx\n"
+             "R12=%016llx R13=%016llx R14=%016llx R15=%016llx\n"
+             "RIP=%016llx RFL=%08llx\n",
+             r.rax, r.rbx, r.rcx, r.rdx, r.rsi, r.rdi, r.rbp, r.rsp, r.r8,
+             r.r9, r.r10, r.r11, r.r12, r.r13, r.r14, r.r15, r.rip, r.rflags);
+    dump_segment("CS", &s.cs);
+    dump_segment("DS", &s.ds);
+    dump_segment("SS", &s.ss);
+    dump_segment("TR", &s.tr);
+    qemu_log("GDT=%016llx %04x IDT=%016llx %04x\n"
+             "CR0=%08llx CR2=%016llx CR3=%016llx CR4=%08llx EFER=%016llx\n",
+             s.gdt.base, s.gdt.limit, s.idt.base, s.idt.limit, s.cr0, s.cr2,
+             s.cr3, s.cr4, s.efer);
+}

@@ -1,0 +1,302 @@
+/*
+ * Chardev byte I/O: non-blocking reads delivered to the frontend, and an
+ * output queue drained by a main-loop fd watch.  Writes never block.
+ */
+#include "chardev-internal.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+#include <glib-unix.h>
+
+#define READ_CHUNK 65536
+/* Give memory back after a burst drained completely. */
+#define OUTQ_KEEP (256 * 1024)
+
+static void chr_update_in_watch(Chardev *chr);
+
+void chr_set_nonblock(int fd)
+{
+    int fl = fcntl(fd, F_GETFL);
+
+    if (fl >= 0) {
+        fcntl(fd, F_SETFL, fl | O_NONBLOCK);
+    }
+}
+
+static gboolean chr_idle_cb(gpointer opaque)
+{
+    Chardev *chr = opaque;
+
+    chr->idle_src = 0;
+    if (chr->pending_close) {
+        chr->pending_close = false;
+        chr_detach(chr, true);
+    }
+    if (chr->pending_opened) {
+        chr->pending_opened = false;
+        if (chr->connected && chr->h && chr->h->event) {
+            chr->h->event(chr->opaque, CHR_EVENT_OPENED);
+        }
+    }
+    return G_SOURCE_REMOVE;
+}
+
+static void chr_schedule_idle(Chardev *chr)
+{
+    if (!chr->idle_src) {
+        chr->idle_src = g_idle_add(chr_idle_cb, chr);
+    }
+}
+
+static gboolean chr_read_cb(int fd, GIOCondition cond, gpointer opaque)
+{
+    Chardev *chr = opaque;
+    guint me = chr->in_src;
+    uint8_t buf[READ_CHUNK];
+    ssize_t n;
+
+    n = read(fd, buf, sizeof(buf));
+    if (n < 0 && (errno == EAGAIN || errno == EINTR)) {
+        return G_SOURCE_CONTINUE;
+    }
+    if (n <= 0) {
+        chr->in_src = 0;
+        chr_detach(chr, true);
+        return G_SOURCE_REMOVE;
+    }
+    if (chr->h && chr->h->read) {
+        chr->h->read(chr->opaque, buf, n);
+    }
+    /* The frontend may have dropped the peer or paused input. */
+    return chr->in_src == me ? G_SOURCE_CONTINUE : G_SOURCE_REMOVE;
+}
+
+static void chr_update_in_watch(Chardev *chr)
+{
+    bool want = chr->connected && chr->in_fd >= 0 && chr->accept_input &&
+                !chr->pending_close;
+
+    if (want && !chr->in_src) {
+        chr->in_src = g_unix_fd_add(chr->in_fd, G_IO_IN | G_IO_HUP | G_IO_ERR,
+                                    chr_read_cb, chr);
+    } else if (!want && chr->in_src) {
+        g_source_remove(chr->in_src);
+        chr->in_src = 0;
+    }
+}
+
+static void outq_consume(Chardev *chr, size_t n)
+{
+    chr->outq_off += n;
+    if (chr->outq_off == chr->outq->len) {
+        chr->outq_off = 0;
+        if (chr->outq->allocated_len > OUTQ_KEEP) {
+            g_string_free(chr->outq, TRUE);
+            chr->outq = g_string_new(NULL);
+        } else {
+            g_string_truncate(chr->outq, 0);
+        }
+    } else if (chr->outq_off > OUTQ_KEEP &&
+               chr->outq_off * 2 > chr->outq->len) {
+        g_string_erase(chr->outq, 0, chr->outq_off);
+        chr->outq_off = 0;
+    }
+}
+
+/* Write as much as the peer takes now.  False on a fatal error. */
+static bool chr_try_write(Chardev *chr, const void *buf, size_t len,
+                          size_t *done)
+{
+    *done = 0;
+    while (*done < len) {
+        ssize_t n;
+
+        if (chr->is_socket) {
+            n = send(chr->out_fd, (const char *)buf + *done, len - *done,
+                     MSG_NOSIGNAL | MSG_DONTWAIT);
+        } else {
+            n = write(chr->out_fd, (const char *)buf + *done, len - *done);
+        }
+        if (n < 0) {
+            if (errno == EINTR) {
+                continue;
+            }
+            return errno == EAGAIN || errno == EWOULDBLOCK;
+        }
+        *done += n;
+    }
+    return true;
+}
+
+static void chr_fail(Chardev *chr)
+{
+    /* Defer: we may be inside a frontend callback. */
+    chr->pending_close = true;
+    chr_update_in_watch(chr);
+    chr_schedule_idle(chr);
+}
+
+static gboolean chr_write_cb(int fd, GIOCondition cond, gpointer opaque)
+{
+    Chardev *chr = opaque;
+    size_t done;
+    bool ok;
+
+    ok = chr_try_write(chr, chr->outq->str + chr->outq_off,
+                       chr->outq->len - chr->outq_off, &done);
+    outq_consume(chr, done);
+    if (!ok) {
+        chr->out_src = 0;
+        chr_fail(chr);
+        return G_SOURCE_REMOVE;
+    }
+    if (qemu_chr_outq_len(chr) == 0) {
+        chr->out_src = 0;
+        return G_SOURCE_REMOVE;
+    }
+    return G_SOURCE_CONTINUE;
+}
+
+void qemu_chr_write(Chardev *chr, const void *buf, size_t len)
+{
+    size_t done = 0;
+
+    if (!chr->connected || chr->pending_close || chr->out_fd < 0 || !len) {
+        return;
+    }
+    if (qemu_chr_outq_len(chr) == 0) {
+        /* Nothing queued: write directly, queue only the rest. */
+        if (!chr_try_write(chr, buf, len, &done)) {
+            chr_fail(chr);
+            return;
+        }
+        if (done == len) {
+            return;
+        }
+    }
+    g_string_append_len(chr->outq, (const char *)buf + done, len - done);
+    if (!chr->out_src) {
+        chr->out_src = g_unix_fd_add(chr->out_fd, G_IO_OUT, chr_write_cb, chr);
+    }
+}
+
+size_t qemu_chr_outq_len(Chardev *chr)
+{
+    return chr->outq->len - chr->outq_off;
+}
+
+bool qemu_chr_is_connected(Chardev *chr)
+{
+    return chr->connected && !chr->pending_close;
+}
+
+void chr_attach_fds(Chardev *chr, int in_fd, int out_fd, bool is_socket)
+{
+    chr->in_fd = in_fd;
+    chr->out_fd = out_fd;
+    chr->is_socket = is_socket;
+    chr->connected = true;
+    if (in_fd >= 0) {
+        chr_set_nonblock(in_fd);
+    }
+    if (out_fd >= 0 && out_fd != in_fd) {
+        chr_set_nonblock(out_fd);
+    }
+    chr_update_in_watch(chr);
+    if (chr->h) {
+        chr->pending_opened = true;
+        chr_schedule_idle(chr);
+    }
+}
+
+void chr_detach(Chardev *chr, bool notify)
+{
+    bool was = chr->connected;
+
+    if (chr->in_src) {
+        g_source_remove(chr->in_src);
+        chr->in_src = 0;
+    }
+    if (chr->out_src) {
+        g_source_remove(chr->out_src);
+        chr->out_src = 0;
+    }
+    /* stdio's fds 0 and 1 stay open; everything else is ours. */
+    if (chr->kind != CHARDEV_STDIO) {
+        if (chr->in_fd >= 0) {
+            close(chr->in_fd);
+        }
+        if (chr->out_fd >= 0 && chr->out_fd != chr->in_fd) {
+            close(chr->out_fd);
+        }
+    }
+    chr->in_fd = chr->out_fd = -1;
+    chr->connected = false;
+    chr->pending_close = false;
+    chr->pending_opened = false;
+    g_string_truncate(chr->outq, 0);
+    chr->outq_off = 0;
+    if (was && notify && chr->h && chr->h->event) {
+        chr->h->event(chr->opaque, CHR_EVENT_CLOSED);
+    }
+    if (notify && chr->kind == CHARDEV_SOCKET && chr->server) {
+        chr_socket_listen_watch(chr, true);
+    }
+}
+
+bool qemu_chr_fe_init(Chardev *chr, const ChardevHandlers *h, void *opaque,
+                      GError **errp)
+{
+    if (chr->h) {
+        error_setg(errp, "Chardev '%s' is busy", chr->id);
+        return false;
+    }
+    chr->h = h;
+    chr->opaque = opaque;
+    if (chr->connected) {
+        chr->pending_opened = true;
+        chr_schedule_idle(chr);
+    }
+    return true;
+}
+
+void qemu_chr_fe_accept_input(Chardev *chr, bool accept)
+{
+    chr->accept_input = accept;
+    chr_update_in_watch(chr);
+}
+
+void qemu_chr_disconnect(Chardev *chr)
+{
+    if (chr->connected && chr->kind == CHARDEV_SOCKET) {
+        chr_detach(chr, true);
+    }
+}
+
+void qemu_chr_flush_all(int timeout_ms)
+{
+    GPtrArray *all = chr_all();
+    gint64 deadline = g_get_monotonic_time() + (gint64)timeout_ms * 1000;
+
+    for (guint i = 0; all && i < all->len; i++) {
+        Chardev *chr = g_ptr_array_index(all, i);
+
+        while (chr->connected && qemu_chr_outq_len(chr) > 0) {
+            gint64 left = (deadline - g_get_monotonic_time()) / 1000;
+            struct pollfd pfd = {.fd = chr->out_fd, .events = POLLOUT};
+            size_t done;
+
+            if (left <= 0 || poll(&pfd, 1, (int)left) <= 0) {
+                break;
+            }
+            if (!chr_try_write(chr, chr->outq->str + chr->outq_off,
+                               qemu_chr_outq_len(chr), &done)) {
+                break;
+            }
+            outq_consume(chr, done);
+        }
+    }
+}

@@ -1,0 +1,66 @@
+/*
+ * Chardev internals shared by the chardev/ sources.  Not for frontends.
+ */
+#ifndef CHARDEV_INTERNAL_H
+#define CHARDEV_INTERNAL_H
+
+#include "chardev/char.h"
+
+typedef enum ChardevKind {
+    CHARDEV_SOCKET,
+    CHARDEV_STDIO,
+    CHARDEV_NULL,
+    CHARDEV_FILE,
+} ChardevKind;
+
+struct Chardev {
+    char *id;
+    ChardevKind kind;
+
+    /* socket: unix when @path is set, else tcp @host:@port */
+    char *path;
+    char *host;
+    char *port;
+    bool server;
+    bool wait;
+    bool unlink_path; /* we created the unix socket file */
+
+    char *file_path; /* file backend */
+
+    int listen_fd;  /* server socket, -1 otherwise */
+    int in_fd;      /* connected peer (reads), -1 if none */
+    int out_fd;     /* connected peer (writes), -1 if none */
+    bool is_socket; /* use send(MSG_NOSIGNAL) */
+    bool connected;
+    int saved_fl[2]; /* stdio: fd flags to restore */
+
+    guint listen_src;
+    guint in_src;
+    guint out_src;
+    guint idle_src; /* deferred OPENED / CLOSED */
+    bool pending_opened;
+    bool pending_close;
+
+    GString *outq;
+    size_t outq_off; /* bytes of @outq already written */
+
+    const ChardevHandlers *h;
+    void *opaque;
+    bool accept_input;
+};
+
+/* char.c: every chardev, in command-line order (may be NULL) */
+GPtrArray *chr_all(void);
+
+/* char-socket.c */
+bool chr_socket_open(Chardev *chr, GError **errp);
+void chr_socket_listen_watch(Chardev *chr, bool on);
+void chr_socket_close_listener(Chardev *chr);
+char *chr_socket_describe(Chardev *chr);
+
+/* char-io.c */
+void chr_attach_fds(Chardev *chr, int in_fd, int out_fd, bool is_socket);
+void chr_detach(Chardev *chr, bool notify);
+void chr_set_nonblock(int fd);
+
+#endif /* CHARDEV_INTERNAL_H */

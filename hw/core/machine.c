@@ -1,0 +1,276 @@
+/*
+ * Machine types and the one machine instance: RAM, address spaces, buses.
+ *
+ * Guest RAM is one anonymous private mapping with MAP_NORESERVE, so a
+ * large -m costs nothing until the guest touches it (idle RSS is one of
+ * the things Vigil is measured on).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#include "hw/boards.h"
+#include "hw/i386/pc.h"
+
+#define FOUR_GIB (UINT64_C(1) << 32)
+/* i440FX: RAM up to this size stays below 4 GiB ... */
+#define BELOW_4G_MAX_WHOLE UINT64_C(0xe0000000)
+/* ... otherwise only this much does, and the rest goes above 4 GiB. */
+#define BELOW_4G_SPLIT UINT64_C(0xc0000000)
+
+extern const MachineClass none_machine_class; /* hw/core/null-machine.c */
+
+static const MachineClass *const machine_types[] = {
+    &pc_machine_class,
+    &none_machine_class,
+};
+
+MachineState *current_machine;
+
+const MachineClass *const *machine_all_types(size_t *count)
+{
+    *count = G_N_ELEMENTS(machine_types);
+    return machine_types;
+}
+
+const MachineClass *machine_find_type(const char *name)
+{
+    if (!name) {
+        return NULL;
+    }
+    for (size_t i = 0; i < G_N_ELEMENTS(machine_types); i++) {
+        const MachineClass *mc = machine_types[i];
+
+        if (strcmp(mc->name, name) == 0 ||
+            (mc->alias && strcmp(mc->alias, name) == 0)) {
+            return mc;
+        }
+    }
+    return NULL;
+}
+
+const MachineClass *machine_default_type(void)
+{
+    for (size_t i = 0; i < G_N_ELEMENTS(machine_types); i++) {
+        if (machine_types[i]->is_default) {
+            return machine_types[i];
+        }
+    }
+    return machine_types[0];
+}
+
+/*
+ * QEMU's layout: the short name is printed as an alias of the versioned
+ * name, and "(default)" goes on the versioned line.
+ */
+void machine_print_help(void)
+{
+    printf("Supported machines are:\n");
+    for (size_t i = 0; i < G_N_ELEMENTS(machine_types); i++) {
+        const MachineClass *mc = machine_types[i];
+        const char *dflt = mc->is_default ? " (default)" : "";
+
+        if (mc->alias) {
+            printf("%-20s %s (alias of %s)\n", mc->name, mc->desc, mc->alias);
+            printf("%-20s %s%s\n", mc->alias, mc->desc, dflt);
+        } else {
+            printf("%-20s %s%s\n", mc->name, mc->desc, dflt);
+        }
+    }
+}
+
+static bool machine_alloc_ram(MachineState *ms, GError **errp)
+{
+    void *p;
+
+    ms->below_4g_mem_size =
+        ms->ram_size < BELOW_4G_MAX_WHOLE ? ms->ram_size : BELOW_4G_SPLIT;
+    ms->above_4g_mem_size = ms->ram_size - ms->below_4g_mem_size;
+    if (ms->ram_size == 0) {
+        return true;
+    }
+    if (ms->ram_size > SIZE_MAX) {
+        error_setg(errp, "ram size too large");
+        return false;
+    }
+    p = mmap(NULL, ms->ram_size, PROT_READ | PROT_WRITE,
+             MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (p == MAP_FAILED) {
+        error_setg(errp, "cannot set up guest memory 'pc.ram': %s",
+                   g_strerror(errno));
+        return false;
+    }
+    ms->ram = p;
+    return true;
+}
+
+MachineState *machine_create(const MachineClass *mc, uint64_t ram_size,
+                             unsigned smp_cpus, GError **errp)
+{
+    MachineState *ms = g_new0(MachineState, 1);
+
+    ms->mc = mc;
+    ms->ram_size = ram_size;
+    ms->smp_cpus = smp_cpus ? smp_cpus : 1;
+    if (mc->max_cpus && ms->smp_cpus > mc->max_cpus) {
+        error_setg(errp,
+                   "Invalid SMP CPUs %u. The max CPUs supported by machine "
+                   "'%s' is %u",
+                   ms->smp_cpus, mc->name, mc->max_cpus);
+        g_free(ms);
+        return NULL;
+    }
+    ms->io = address_space_new("io", 0x10000, 0xff);
+    ms->memory = address_space_new("memory", UINT64_MAX, 0);
+    ms->sysbus = qbus_new("System", "main-system-bus", NULL);
+    current_machine = ms;
+    if (!machine_alloc_ram(ms, errp) || (mc->init && !mc->init(ms, errp))) {
+        machine_destroy(ms);
+        return NULL;
+    }
+    return ms;
+}
+
+bool machine_done(MachineState *ms, GError **errp)
+{
+    if (ms->mc->done && !ms->mc->done(ms, errp)) {
+        return false;
+    }
+    qdev_machine_creation_done();
+    return true;
+}
+
+void machine_destroy(MachineState *ms)
+{
+    if (!ms) {
+        return;
+    }
+    if (ms->mc->finalize) {
+        ms->mc->finalize(ms);
+    }
+    qdev_destroy_all();
+    qbus_free(ms->isa_bus);
+    qbus_free(ms->sysbus);
+    address_space_free(ms->io);
+    address_space_free(ms->memory);
+    if (ms->ram) {
+        munmap(ms->ram, ms->ram_size);
+    }
+    g_free(ms->cpu_model);
+    g_free(ms->kernel_filename);
+    g_free(ms->initrd_filename);
+    g_free(ms->kernel_cmdline);
+    g_free(ms->firmware);
+    if (current_machine == ms) {
+        current_machine = NULL;
+    }
+    g_free(ms);
+}
+
+BusState *machine_find_bus_for(MachineState *ms, const DeviceClass *dc,
+                               GError **errp)
+{
+    BusState *const buses[] = {ms->isa_bus, ms->sysbus};
+
+    if (!dc->bus_type) {
+        return ms->sysbus;
+    }
+    for (size_t i = 0; i < G_N_ELEMENTS(buses); i++) {
+        if (buses[i] && strcmp(buses[i]->type, dc->bus_type) == 0) {
+            return buses[i];
+        }
+    }
+    error_setg(errp, "No '%s' bus found for device '%s'", dc->bus_type,
+               dc->name);
+    return NULL;
+}
+
+/*
+ * Where @gpa lands: in RAM (host offset in *ram_off, *avail bytes of RAM
+ * from there) or not (*avail bytes until RAM starts again, 0 = never).
+ */
+static bool ram_span(MachineState *ms, uint64_t gpa, uint64_t *ram_off,
+                     uint64_t *avail)
+{
+    if (gpa < ms->below_4g_mem_size) {
+        *ram_off = gpa;
+        *avail = ms->below_4g_mem_size - gpa;
+        return true;
+    }
+    if (gpa >= FOUR_GIB && gpa - FOUR_GIB < ms->above_4g_mem_size) {
+        *ram_off = ms->below_4g_mem_size + (gpa - FOUR_GIB);
+        *avail = ms->above_4g_mem_size - (gpa - FOUR_GIB);
+        return true;
+    }
+    *avail = (gpa < FOUR_GIB && ms->above_4g_mem_size) ? FOUR_GIB - gpa : 0;
+    return false;
+}
+
+/* MMIO pieces: one access when the piece is a natural size, else bytes. */
+static unsigned mmio_piece(uint64_t len)
+{
+    return (len == 1 || len == 2 || len == 4 || len == 8) ? len : 1;
+}
+
+static bool mem_access(MachineState *ms, uint64_t gpa, uint8_t *buf, size_t len,
+                       bool write)
+{
+    if (len && gpa + len - 1 < gpa) {
+        return false;
+    }
+    while (len) {
+        uint64_t off, avail, n;
+
+        if (ram_span(ms, gpa, &off, &avail)) {
+            n = MIN(avail, len);
+            if (write) {
+                memcpy(ms->ram + off, buf, n);
+            } else {
+                memcpy(buf, ms->ram + off, n);
+            }
+        } else {
+            n = avail ? MIN(avail, len) : len;
+            n = mmio_piece(n);
+            if (write) {
+                uint64_t v = 0;
+
+                for (unsigned i = 0; i < n; i++) {
+                    v |= (uint64_t)buf[i] << (i * 8);
+                }
+                address_space_write(ms->memory, gpa, v, n);
+            } else {
+                uint64_t v = address_space_read(ms->memory, gpa, n);
+
+                for (unsigned i = 0; i < n; i++) {
+                    buf[i] = v >> (i * 8);
+                }
+            }
+        }
+        gpa += n;
+        buf += n;
+        len -= n;
+    }
+    return true;
+}
+
+bool machine_mem_read(MachineState *ms, uint64_t gpa, void *buf, size_t len)
+{
+    return mem_access(ms, gpa, buf, len, false);
+}
+
+bool machine_mem_write(MachineState *ms, uint64_t gpa, const void *buf,
+                       size_t len)
+{
+    return mem_access(ms, gpa, (uint8_t *)buf, len, true);
+}
+
+void *machine_ram_ptr(MachineState *ms, uint64_t gpa, size_t len)
+{
+    uint64_t off, avail;
+
+    if (!ram_span(ms, gpa, &off, &avail) || len > avail) {
+        return NULL;
+    }
+    return ms->ram + off;
+}

@@ -1,0 +1,14 @@
+/*
+ * The "none" machine: no buses and no board devices, only what the
+ * command line asks for (which, without an ISA bus, cannot be pvpanic).
+ */
+#include "hw/boards.h"
+
+extern const MachineClass none_machine_class;
+
+const MachineClass none_machine_class = {
+    .name = "none",
+    .desc = "empty machine",
+    .default_ram_size = 0,
+    .max_cpus = 1,
+};

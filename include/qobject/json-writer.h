@@ -1,0 +1,36 @@
+/*
+ * JSON output in QEMU's exact text form.
+ *
+ * Compact: one line, ": " after keys and ", " between members, as
+ * QEMU's qobject_to_json().  Pretty: QEMU's -qmp-pretty layout, four
+ * spaces per level, an empty object or array still broken over two
+ * lines.  Strings are escaped as QEMU does: \" \\ \b \f \n \r \t, every
+ * other code point below 0x20 or from 0x7F up as \uXXXX (upper-case hex,
+ * surrogate pairs above the BMP, U+FFFD for invalid UTF-8).  Reals use
+ * "%.17g".
+ *
+ * Key order: QEMU's QDict iterates its 512 hash buckets in order and, in
+ * a bucket, the newest key first.  The writer reproduces exactly that
+ * order from the jansson object's insertion order, so objects are built
+ * in QAPI member order (e.g. major, minor, micro) and come out as QEMU
+ * prints them ("micro", "minor", "major"), echoed ids included.
+ *
+ * Pretty line breaks are "\r\n" (QEMU's monitor turns each "\n" into
+ * "\r\n"); the text never ends in a line break, the caller appends it.
+ */
+#ifndef QOBJECT_JSON_WRITER_H
+#define QOBJECT_JSON_WRITER_H
+
+#include "qemu/common.h"
+#include <jansson.h>
+
+/* g_autoptr(json_t) drops the reference at scope exit. */
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(json_t, json_decref)
+
+void json_writer_append(GString *out, const json_t *value, bool pretty);
+/* Append @str as a JSON string literal with QEMU's escaping. */
+void json_writer_append_string(GString *out, const char *str, size_t len);
+/* QEMU's QDict bucket of @key (tdb_hash % 512); exposed for tests. */
+unsigned json_writer_key_bucket(const char *key);
+
+#endif /* QOBJECT_JSON_WRITER_H */

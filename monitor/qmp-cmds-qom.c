@@ -1,0 +1,442 @@
+/*
+ * qom-list, qom-get, qom-list-types, device-list-properties.
+ *
+ * Vigil has no object model of its own; this file presents the few
+ * objects that exist (the root, the machine and its containers,
+ * chardevs, devices) in the shape QEMU's QOM tree gives them.
+ */
+#include "monitor-internal.h"
+#include "chardev/char.h"
+#include "hw/boards.h"
+#include "hw/core/qdev.h"
+#include "qobject/json-writer.h"
+
+#define PERIPHERAL      "/machine/peripheral/"
+#define PERIPHERAL_ANON "/machine/peripheral-anon/"
+#define UNATTACHED      "/machine/unattached/"
+
+/* ---- types ---- */
+
+static const QmpType property_info = {
+    .meta = QMP_META_OBJECT,
+    .members =
+        (const QmpMember[]){
+            {"name", &qmp_type_str},
+            {"type", &qmp_type_str},
+            {"description", &qmp_type_str, true},
+            {"default-value", &qmp_type_any, true},
+            {NULL},
+        },
+};
+const QmpType qmp_qom_list_ret = {QMP_META_ARRAY, .element = &property_info};
+const QmpType qmp_device_list_properties_ret = {
+    QMP_META_ARRAY,
+    .element = &property_info,
+};
+static const QmpType type_info = {
+    .meta = QMP_META_OBJECT,
+    .members =
+        (const QmpMember[]){
+            {"name", &qmp_type_str},
+            {"abstract", &qmp_type_bool, true},
+            {"parent", &qmp_type_str, true},
+            {NULL},
+        },
+};
+const QmpType qmp_qom_list_types_ret = {QMP_META_ARRAY, .element = &type_info};
+const QmpType qmp_qom_list_arg = {
+    .meta = QMP_META_OBJECT,
+    .members = (const QmpMember[]){{"path", &qmp_type_str}, {NULL}},
+};
+const QmpType qmp_qom_get_arg = {
+    .meta = QMP_META_OBJECT,
+    .members =
+        (const QmpMember[]){
+            {"path", &qmp_type_str},
+            {"property", &qmp_type_str},
+            {NULL},
+        },
+};
+const QmpType qmp_qom_list_types_arg = {
+    .meta = QMP_META_OBJECT,
+    .members =
+        (const QmpMember[]){
+            {"implements", &qmp_type_str, true},
+            {"abstract", &qmp_type_bool, true},
+            {NULL},
+        },
+};
+const QmpType qmp_device_list_properties_arg = {
+    .meta = QMP_META_OBJECT,
+    .members = (const QmpMember[]){{"typename", &qmp_type_str}, {NULL}},
+};
+
+/* ---- the object tree ---- */
+
+typedef enum NodeKind {
+    NODE_NONE,
+    NODE_CONTAINER, /* fixed containers, including the root */
+    NODE_MACHINE,
+    NODE_DEVICE,
+    NODE_CHARDEV,
+} NodeKind;
+
+typedef struct Node {
+    NodeKind kind;
+    const char *path; /* canonical path */
+    DeviceState *dev;
+    Chardev *chr;
+} Node;
+
+/* Fixed containers and what each holds, in QEMU's listing order. */
+static const struct {
+    const char *path;
+    const char *const *children; /* name, then type; NULL-terminated */
+    const char *device_prefix;   /* devices listed under it, or NULL */
+} containers[] = {
+    {"/", (const char *const[]){"objects", "child<container>", "machine", NULL},
+     NULL},
+    {"/machine",
+     (const char *const[]){"unattached", "child<container>", "peripheral-anon",
+                           "child<container>", "peripheral", "child<container>",
+                           NULL},
+     NULL},
+    {"/machine/peripheral", NULL, PERIPHERAL},
+    {"/machine/peripheral-anon", NULL, PERIPHERAL_ANON},
+    {"/machine/unattached", NULL, UNATTACHED},
+    {"/chardevs", NULL, NULL},
+    {"/objects", NULL, NULL},
+};
+
+static char *machine_type_name(void)
+{
+    return g_strdup_printf(
+        "%s-machine", current_machine ? current_machine->mc->name : "none");
+}
+
+static bool resolve(const char *path, Node *n)
+{
+    memset(n, 0, sizeof(*n));
+    for (size_t i = 0; i < G_N_ELEMENTS(containers); i++) {
+        if (strcmp(path, containers[i].path) == 0) {
+            n->kind =
+                strcmp(path, "/machine") == 0 ? NODE_MACHINE : NODE_CONTAINER;
+            n->path = containers[i].path;
+            return true;
+        }
+    }
+    if (g_str_has_prefix(path, "/chardevs/")) {
+        n->chr = qemu_chr_find(path + strlen("/chardevs/"));
+        n->kind = n->chr ? NODE_CHARDEV : NODE_NONE;
+        n->path = path;
+        return n->chr != NULL;
+    }
+    n->dev = qdev_resolve_path(path);
+    if (n->dev) {
+        n->kind = NODE_DEVICE;
+        n->path = n->dev->canonical_path;
+    }
+    return n->dev != NULL;
+}
+
+static void add_prop(json_t *list, const char *name, const char *type)
+{
+    json_array_append_new(list,
+                          json_pack("{s:s,s:s}", "name", name, "type", type));
+}
+
+typedef struct ListCtx {
+    json_t *list;
+    const char *prefix;
+} ListCtx;
+
+static void list_device_child(DeviceState *dev, void *opaque)
+{
+    ListCtx *c = opaque;
+    g_autofree char *type = NULL;
+
+    if (g_str_has_prefix(dev->canonical_path, c->prefix)) {
+        type = g_strdup_printf("child<%s>", dev->klass->name);
+        add_prop(c->list, dev->canonical_path + strlen(c->prefix), type);
+    }
+}
+
+static void list_chardev_child(Chardev *chr, void *opaque)
+{
+    g_autofree char *type =
+        g_strdup_printf("child<%s>", qemu_chr_type_name(chr));
+
+    add_prop(opaque, qemu_chr_id(chr), type);
+}
+
+static void list_container(const char *path, json_t *list)
+{
+    add_prop(list, "type", "string");
+    for (size_t i = 0; i < G_N_ELEMENTS(containers); i++) {
+        if (strcmp(path, containers[i].path) != 0) {
+            continue;
+        }
+        for (const char *const *c = containers[i].children; c && c[0]; c += 2) {
+            if (!c[1]) {
+                /* "/machine": its type depends on the machine. */
+                g_autofree char *m = machine_type_name();
+                g_autofree char *t = g_strdup_printf("child<%s>", m);
+                add_prop(list, c[0], t);
+                add_prop(list, "chardevs", "child<container>");
+                break;
+            }
+            add_prop(list, c[0], c[1]);
+        }
+        if (containers[i].device_prefix) {
+            ListCtx ctx = {list, containers[i].device_prefix};
+            qdev_foreach(list_device_child, &ctx);
+        }
+    }
+    if (strcmp(path, "/chardevs") == 0) {
+        qemu_chr_foreach(list_chardev_child, list);
+    }
+}
+
+/* Generic device properties every device has, before its own. */
+static const char *const device_common[] = {
+    "type",       "string", "parent_bus",   "link<bus>", "realized", "bool",
+    "hotplugged", "bool",   "hotpluggable", "bool",      NULL,
+};
+
+static void list_device(DeviceState *dev, json_t *list)
+{
+    const DeviceClass *dc = dev->klass;
+
+    for (size_t i = 0; device_common[i]; i += 2) {
+        add_prop(list, device_common[i], device_common[i + 1]);
+    }
+    for (const Property *p = dc->props; p && p->name; p++) {
+        add_prop(list, p->name, qdev_prop_type_name(p));
+    }
+    for (const char *const *c = dc->children; c && c[0]; c += 2) {
+        add_prop(list, c[0], c[1]);
+    }
+}
+
+static GError *not_found(const char *path)
+{
+    return g_error_new(VIGIL_ERROR, VIGIL_ERROR_DEVICE_NOT_FOUND,
+                       "Device '%s' not found", path);
+}
+
+json_t *qmp_qom_list(QmpSession *s, json_t *args, GError **errp)
+{
+    const char *path = json_string_value(json_object_get(args, "path"));
+    json_t *list;
+    Node n;
+
+    if (!resolve(path, &n)) {
+        g_propagate_error(errp, not_found(path));
+        return NULL;
+    }
+    list = json_array();
+    switch (n.kind) {
+    case NODE_CONTAINER:
+    case NODE_MACHINE:
+        list_container(n.path, list);
+        break;
+    case NODE_DEVICE:
+        list_device(n.dev, list);
+        break;
+    case NODE_CHARDEV:
+        add_prop(list, "type", "string");
+        add_prop(list, "connected", "bool");
+        break;
+    case NODE_NONE:
+        break;
+    }
+    return list;
+}
+
+static char *bus_path(BusState *bus)
+{
+    if (bus->parent && bus->parent->canonical_path) {
+        return g_strdup_printf("%s/%s", bus->parent->canonical_path, bus->name);
+    }
+    return g_strdup_printf(UNATTACHED "%s", bus->name);
+}
+
+static json_t *device_get(DeviceState *dev, const char *prop)
+{
+    const DeviceClass *dc = dev->klass;
+    const Property *p;
+
+    if (strcmp(prop, "type") == 0) {
+        return json_string(dc->name);
+    } else if (strcmp(prop, "parent_bus") == 0) {
+        g_autofree char *bus =
+            dev->parent_bus ? bus_path(dev->parent_bus) : NULL;
+
+        return bus ? json_string_nocheck(bus) : json_null();
+    } else if (strcmp(prop, "realized") == 0) {
+        return json_boolean(dev->realized);
+    } else if (strcmp(prop, "hotplugged") == 0) {
+        return json_boolean(dev->hotplugged);
+    } else if (strcmp(prop, "hotpluggable") == 0) {
+        return json_boolean(dc->hotpluggable);
+    }
+    p = qdev_prop_find(dc->props, prop);
+    if (p) {
+        switch (p->kind) {
+        case PROP_KIND_BOOL:
+            return json_boolean(qdev_prop_get_bool(dev, p));
+        case PROP_KIND_STRING:
+            return qdev_prop_get_str(dev, p)
+                       ? json_string_nocheck(qdev_prop_get_str(dev, p))
+                       : json_null();
+        default:
+            return json_integer((json_int_t)qdev_prop_get_uint(dev, p));
+        }
+    }
+    for (const char *const *c = dc->children; c && c[0]; c += 2) {
+        if (strcmp(c[0], prop) == 0) {
+            g_autofree char *child =
+                g_strdup_printf("%s/%s", dev->canonical_path, c[0]);
+            return json_string_nocheck(child);
+        }
+    }
+    return NULL;
+}
+
+json_t *qmp_qom_get(QmpSession *s, json_t *args, GError **errp)
+{
+    const char *path = json_string_value(json_object_get(args, "path"));
+    const char *prop = json_string_value(json_object_get(args, "property"));
+    g_autofree char *type = NULL;
+    json_t *v = NULL;
+    Node n;
+
+    if (!resolve(path, &n)) {
+        g_propagate_error(errp, not_found(path));
+        return NULL;
+    }
+    switch (n.kind) {
+    case NODE_DEVICE:
+        v = device_get(n.dev, prop);
+        type = g_strdup(n.dev->klass->name);
+        break;
+    case NODE_CHARDEV:
+        type = g_strdup(qemu_chr_type_name(n.chr));
+        if (strcmp(prop, "type") == 0) {
+            v = json_string(type);
+        } else if (strcmp(prop, "connected") == 0) {
+            v = json_boolean(qemu_chr_is_connected(n.chr));
+        }
+        break;
+    default:
+        type = n.kind == NODE_MACHINE ? machine_type_name()
+                                      : g_strdup("container");
+        if (strcmp(prop, "type") == 0) {
+            v = json_string(type);
+        } else {
+            /* A child of the container: its value is its path. */
+            g_autoptr(json_t) list = json_array();
+            size_t i;
+            json_t *e;
+
+            list_container(n.path, list);
+            json_array_foreach(list, i, e)
+            {
+                if (i && strcmp(json_string_value(json_object_get(e, "name")),
+                                prop) == 0) {
+                    v = json_sprintf("%s/%s", strcmp(n.path, "/") ? n.path : "",
+                                     prop);
+                    break;
+                }
+            }
+        }
+        break;
+    }
+    if (!v) {
+        error_setg(errp, "Property '%s.%s' not found", type, prop);
+    }
+    return v;
+}
+
+static void add_type(json_t *list, const char *name, const char *parent,
+                     bool abstract)
+{
+    json_t *t = json_object();
+
+    json_object_set_new(t, "name", json_string(name));
+    if (abstract) {
+        json_object_set_new(t, "abstract", json_true());
+    }
+    json_object_set_new(t, "parent", json_string(parent));
+    json_array_append_new(list, t);
+}
+
+json_t *qmp_qom_list_types(QmpSession *s, json_t *args, GError **errp)
+{
+    const char *impl = json_string_value(json_object_get(args, "implements"));
+    bool abstract = json_is_true(json_object_get(args, "abstract"));
+    json_t *list = json_array();
+    size_t count;
+    const DeviceClass *const *types = qdev_all_types(&count);
+
+    for (size_t i = 0; i < count; i++) {
+        const DeviceClass *dc = types[i];
+
+        /* Every type is a device; the parent is the only other level. */
+        if (!impl || strcmp(impl, dc->name) == 0 ||
+            g_strcmp0(impl, dc->parent) == 0 || strcmp(impl, "device") == 0) {
+            add_type(list, dc->name, dc->parent ? dc->parent : "device", false);
+        }
+    }
+    if (abstract) {
+        if (!impl || strcmp(impl, "isa-device") == 0 ||
+            strcmp(impl, "device") == 0) {
+            add_type(list, "isa-device", "device", true);
+        }
+        if (!impl || strcmp(impl, "device") == 0) {
+            add_type(list, "device", "object", true);
+        }
+    }
+    return list;
+}
+
+json_t *qmp_device_list_properties(QmpSession *s, json_t *args, GError **errp)
+{
+    const char *name = json_string_value(json_object_get(args, "typename"));
+    const DeviceClass *dc = qdev_find_type(name);
+    json_t *list;
+
+    if (!dc) {
+        g_set_error(errp, VIGIL_ERROR, VIGIL_ERROR_DEVICE_NOT_FOUND,
+                    "Device '%s' not found", name);
+        return NULL;
+    }
+    list = json_array();
+    for (const Property *p = dc->props; p && p->name; p++) {
+        json_t *e = json_object();
+
+        json_object_set_new(e, "name", json_string(p->name));
+        json_object_set_new(e, "type", json_string(qdev_prop_type_name(p)));
+        if (p->description) {
+            json_object_set_new(e, "description",
+                                json_string_nocheck(p->description));
+        }
+        if (p->kind == PROP_KIND_BOOL) {
+            json_object_set_new(e, "default-value",
+                                json_boolean(p->defval_u != 0));
+        } else if (p->kind == PROP_KIND_STRING) {
+            if (p->defval_s) {
+                json_object_set_new(e, "default-value",
+                                    json_string_nocheck(p->defval_s));
+            }
+        } else {
+            json_object_set_new(e, "default-value",
+                                json_integer((json_int_t)p->defval_u));
+        }
+        json_array_append_new(list, e);
+    }
+    for (const char *const *c = dc->children; c && c[0]; c += 2) {
+        add_prop(list, c[0], c[1]);
+    }
+    return list;
+}

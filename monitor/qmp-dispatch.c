@@ -1,0 +1,284 @@
+/*
+ * QMP request checking and dispatch, with QEMU's exact messages and the
+ * order in which QEMU checks things (qapi/qmp-dispatch.c): request
+ * members, command lookup, negotiation, arguments, then the command.
+ */
+#include "monitor-internal.h"
+#include "qobject/json-writer.h"
+
+typedef struct KeyOrder {
+    const char *key;
+    json_t *value;
+    unsigned bucket;
+    unsigned seq;
+} KeyOrder;
+
+static int key_order_cmp(const void *a, const void *b)
+{
+    const KeyOrder *x = a, *y = b;
+
+    if (x->bucket != y->bucket) {
+        return x->bucket < y->bucket ? -1 : 1;
+    }
+    return x->seq < y->seq ? 1 : -1;
+}
+
+/*
+ * The keys of @obj in the order QEMU's QDict would visit them, so that
+ * the first offending key reported is the one QEMU reports.
+ */
+static KeyOrder *keys_in_qemu_order(json_t *obj, size_t *n)
+{
+    KeyOrder *keys = g_new(KeyOrder, json_object_size(obj) + 1);
+    const char *key;
+    json_t *value;
+    size_t i = 0;
+
+    json_object_foreach(obj, key, value)
+    {
+        keys[i].key = key;
+        keys[i].value = value;
+        keys[i].bucket = json_writer_key_bucket(key);
+        keys[i].seq = i;
+        i++;
+    }
+    qsort(keys, i, sizeof(*keys), key_order_cmp);
+    *n = i;
+    return keys;
+}
+
+static const char *json_type_word(const QmpType *t)
+{
+    switch (t->meta) {
+    case QMP_META_ENUM:
+        return "string";
+    case QMP_META_ARRAY:
+        return "array";
+    case QMP_META_OBJECT:
+        return "object";
+    case QMP_META_BUILTIN:
+        break;
+    }
+    if (t == &qmp_type_int) {
+        return "integer";
+    }
+    if (t == &qmp_type_bool) {
+        return "boolean";
+    }
+    return "string";
+}
+
+static bool check_value(const char *name, const QmpType *t, json_t *v,
+                        GError **errp);
+
+static bool type_matches(const QmpType *t, json_t *v)
+{
+    switch (t->meta) {
+    case QMP_META_ENUM:
+        return json_is_string(v);
+    case QMP_META_ARRAY:
+        return json_is_array(v);
+    case QMP_META_OBJECT:
+        return json_is_object(v);
+    case QMP_META_BUILTIN:
+        break;
+    }
+    if (t == &qmp_type_any) {
+        return true;
+    }
+    if (t == &qmp_type_int) {
+        return json_is_integer(v);
+    }
+    if (t == &qmp_type_bool) {
+        return json_is_boolean(v);
+    }
+    return json_is_string(v);
+}
+
+static bool check_value(const char *name, const QmpType *t, json_t *v,
+                        GError **errp)
+{
+    size_t i;
+    json_t *elt;
+
+    if (!type_matches(t, v)) {
+        error_setg(errp, "Invalid parameter type for '%s', expected: %s", name,
+                   json_type_word(t));
+        return false;
+    }
+    switch (t->meta) {
+    case QMP_META_ENUM:
+        for (i = 0; t->values[i]; i++) {
+            if (strcmp(t->values[i], json_string_value(v)) == 0) {
+                return true;
+            }
+        }
+        error_setg(errp, "Parameter '%s' does not accept value '%s'", name,
+                   json_string_value(v));
+        return false;
+    case QMP_META_ARRAY:
+        /* QEMU 7.2 names list elements "null" in its messages. */
+        json_array_foreach(v, i, elt)
+        {
+            if (!check_value("null", t->element, elt, errp)) {
+                return false;
+            }
+        }
+        return true;
+    case QMP_META_OBJECT:
+        return qmp_check_args(t, v, errp);
+    case QMP_META_BUILTIN:
+        break;
+    }
+    return true;
+}
+
+bool qmp_check_args(const QmpType *type, json_t *args, GError **errp)
+{
+    g_autofree KeyOrder *keys = NULL;
+    size_t n;
+
+    /* Members in declaration order, then leftovers (QEMU's visitor). */
+    for (const QmpMember *m = type->members; m && m->name; m++) {
+        json_t *v = json_object_get(args, m->name);
+
+        if (!v) {
+            if (!m->optional) {
+                error_setg(errp, "Parameter '%s' is missing", m->name);
+                return false;
+            }
+            continue;
+        }
+        if (!check_value(m->name, m->type, v, errp)) {
+            return false;
+        }
+    }
+    keys = keys_in_qemu_order(args, &n);
+    for (size_t i = 0; i < n; i++) {
+        const QmpMember *m = type->members;
+
+        while (m && m->name && strcmp(m->name, keys[i].key) != 0) {
+            m++;
+        }
+        if (!m || !m->name) {
+            error_setg(errp, "Parameter '%s' is unexpected", keys[i].key);
+            return false;
+        }
+    }
+    return true;
+}
+
+/* The request-level checks; returns the command name. */
+static const char *check_request(QmpSession *s, json_t *req, bool *oob,
+                                 json_t **args, GError **errp)
+{
+    g_autofree KeyOrder *keys = NULL;
+    const char *exec_key = NULL;
+    const char *name = NULL;
+    size_t n;
+
+    *args = NULL;
+    keys = keys_in_qemu_order(req, &n);
+    for (size_t i = 0; i < n; i++) {
+        const char *key = keys[i].key;
+        json_t *v = keys[i].value;
+
+        if (strcmp(key, "execute") == 0 ||
+            (s->oob_enabled && strcmp(key, "exec-oob") == 0)) {
+            if (!json_is_string(v)) {
+                error_setg(errp, "QMP input member '%s' must be a string", key);
+                return NULL;
+            }
+            if (exec_key) {
+                error_setg(errp, "QMP input member '%s' clashes with '%s'", key,
+                           exec_key);
+                return NULL;
+            }
+            exec_key = key;
+            name = json_string_value(v);
+        } else if (strcmp(key, "arguments") == 0) {
+            if (!json_is_object(v)) {
+                error_setg(errp,
+                           "QMP input member 'arguments' must be an object");
+                return NULL;
+            }
+            *args = v;
+        } else if (strcmp(key, "id") != 0) {
+            error_setg(errp, "QMP input member '%s' is unexpected", key);
+            return NULL;
+        }
+    }
+    if (!exec_key) {
+        error_setg(errp, "QMP input lacks member 'execute'");
+        return NULL;
+    }
+    *oob = strcmp(exec_key, "exec-oob") == 0;
+    return name;
+}
+
+static const QmpCommand *lookup(QmpSession *s, const char *name, bool oob,
+                                GError **errp)
+{
+    const QmpCommand *cmd = qmp_find_command(name);
+
+    /* While negotiating only qmp_capabilities exists. */
+    if (!s->negotiated && (!cmd || strcmp(cmd->name, "qmp_capabilities"))) {
+        g_set_error(errp, VIGIL_ERROR, VIGIL_ERROR_COMMAND_NOT_FOUND,
+                    "Expecting capabilities negotiation with "
+                    "'qmp_capabilities'");
+        return NULL;
+    }
+    if (!cmd) {
+        g_set_error(errp, VIGIL_ERROR, VIGIL_ERROR_COMMAND_NOT_FOUND,
+                    "The command %s has not been found", name);
+        return NULL;
+    }
+    if (oob) {
+        /* None of Vigil's commands may jump the queue. */
+        error_setg(errp, "The command %s does not support OOB", name);
+        return NULL;
+    }
+    return cmd;
+}
+
+void qmp_dispatch(QmpSession *s, json_t *req)
+{
+    g_autoptr(GError) err = NULL;
+    const QmpCommand *cmd;
+    json_t *id, *args, *ret, *reply;
+    const char *name;
+    bool oob = false;
+
+    if (!json_is_object(req)) {
+        error_setg(&err, "QMP input must be a JSON object");
+        qmp_session_send_error(s, NULL, err);
+        return;
+    }
+    id = json_object_get(req, "id");
+    name = check_request(s, req, &oob, &args, &err);
+    cmd = name ? lookup(s, name, oob, &err) : NULL;
+    if (cmd) {
+        json_t *empty = args ? NULL : json_object();
+
+        if (qmp_check_args(cmd->arg_type, args ? args : empty, &err)) {
+            ret = cmd->fn(s, args ? args : empty, &err);
+        } else {
+            ret = NULL;
+        }
+        json_decref(empty);
+        if (ret) {
+            if (cmd->reply_after_requests) {
+                s->deferring = true;
+            }
+            reply = json_object();
+            json_object_set_new(reply, "return", ret);
+            if (id) {
+                json_object_set(reply, "id", id);
+            }
+            qmp_session_send(s, reply);
+            json_decref(reply);
+            return;
+        }
+    }
+    qmp_session_send_error(s, id, err);
+}

@@ -1,0 +1,143 @@
+/*
+ * QMP events (monitor/qmp-events.h).
+ *
+ * An event is built once, timestamped once, and handed to
+ * monitor_broadcast_event(), which formats it once per output style and
+ * appends the same bytes to every negotiated client.  On a thread other
+ * than the main loop's (a KVM vCPU) the event is queued under a small
+ * lock and the main loop is woken; monitor_flush_event_queue() then
+ * delivers the queue in order, before any event raised later on the
+ * main thread.
+ */
+#include "monitor-internal.h"
+#include "monitor/monitor.h"
+#include "monitor/qmp-events.h"
+#include "system/bql.h"
+
+static const QmpType panic_event_arg = {
+    .meta = QMP_META_OBJECT,
+    .members =
+        (const QmpMember[]){
+            {"action", &qmp_type_guest_panic_action},
+            {"info", &qmp_type_any, true},
+            {NULL},
+        },
+};
+static const QmpType shutdown_event_arg = {
+    .meta = QMP_META_OBJECT,
+    .members =
+        (const QmpMember[]){
+            {"guest", &qmp_type_bool},
+            {"reason", &qmp_type_shutdown_cause},
+            {NULL},
+        },
+};
+
+const QmpEventInfo qmp_events[] = {
+    {"SHUTDOWN", &shutdown_event_arg},
+    {"POWERDOWN", &qmp_type_empty},
+    {"RESET", &shutdown_event_arg},
+    {"STOP", &qmp_type_empty},
+    {"RESUME", &qmp_type_empty},
+    {"GUEST_PANICKED", &panic_event_arg},
+    {"GUEST_CRASHLOADED", &panic_event_arg},
+    {"GUEST_PVSHUTDOWN", &qmp_type_empty},
+};
+const size_t qmp_events_count = G_N_ELEMENTS(qmp_events);
+
+static GMutex queue_lock;
+static GQueue queue = G_QUEUE_INIT; /* json_t events from other threads */
+
+void monitor_flush_event_queue(void)
+{
+    for (;;) {
+        json_t *ev;
+
+        g_mutex_lock(&queue_lock);
+        ev = g_queue_pop_head(&queue);
+        g_mutex_unlock(&queue_lock);
+        if (!ev) {
+            return;
+        }
+        monitor_broadcast_event(ev);
+        json_decref(ev);
+    }
+}
+
+/* Takes ownership of @data (may be NULL: no "data" member at all). */
+static void event_emit(const char *name, json_t *data)
+{
+    gint64 now = g_get_real_time();
+    json_t *ev = json_object();
+
+    /* Built in QAPI order; the writer prints QEMU's key order. */
+    json_object_set_new(
+        ev, "timestamp",
+        json_pack("{s:I,s:I}", "seconds", (json_int_t)(now / G_USEC_PER_SEC),
+                  "microseconds", (json_int_t)(now % G_USEC_PER_SEC)));
+    json_object_set_new(ev, "event", json_string(name));
+    if (data) {
+        json_object_set_new(ev, "data", data);
+    }
+    if (!qemu_in_main_thread()) {
+        g_mutex_lock(&queue_lock);
+        g_queue_push_tail(&queue, ev);
+        g_mutex_unlock(&queue_lock);
+        qemu_notify_event();
+        return;
+    }
+    monitor_flush_event_queue();
+    monitor_broadcast_event(ev);
+    json_decref(ev);
+}
+
+static json_t *panic_data(GuestPanicAction action)
+{
+    return json_pack("{s:s}", "action", guest_panic_action_name(action));
+}
+
+static json_t *shutdown_data(bool guest, ShutdownCause reason)
+{
+    return json_pack("{s:b,s:s}", "guest", guest, "reason",
+                     shutdown_cause_name(reason));
+}
+
+void qapi_event_send_guest_panicked(GuestPanicAction action)
+{
+    event_emit("GUEST_PANICKED", panic_data(action));
+}
+
+void qapi_event_send_guest_crashloaded(GuestPanicAction action)
+{
+    event_emit("GUEST_CRASHLOADED", panic_data(action));
+}
+
+void qapi_event_send_guest_pvshutdown(void)
+{
+    event_emit("GUEST_PVSHUTDOWN", NULL);
+}
+
+void qapi_event_send_stop(void)
+{
+    event_emit("STOP", NULL);
+}
+
+void qapi_event_send_resume(void)
+{
+    event_emit("RESUME", NULL);
+}
+
+void qapi_event_send_shutdown(bool guest, ShutdownCause reason)
+{
+    event_emit("SHUTDOWN", shutdown_data(guest, reason));
+}
+
+void qapi_event_send_reset(bool guest, ShutdownCause reason)
+{
+    event_emit("RESET", shutdown_data(guest, reason));
+}
+
+void qapi_event_send_powerdown(void)
+{
+    event_emit("POWERDOWN", NULL);
+}

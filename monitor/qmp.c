@@ -1,0 +1,165 @@
+/*
+ * QMP monitors: a session per chardev, greeting on connect, the output
+ * cap, and event fan-out.
+ *
+ * Each monitor serves one client at a time.  When the client goes away
+ * its session is reset, so the next client starts from the greeting
+ * with no trace of a half-sent line or an unfinished negotiation.
+ * Output is never blocking: a client that lets MONITOR_OUTQ_MAX bytes
+ * pile up unread is disconnected (see docs/specs/qmp.rst).
+ */
+#include "monitor-internal.h"
+#include "monitor/monitor.h"
+#include "qemu/log.h"
+#include "qobject/json-writer.h"
+
+typedef struct MonitorQMP {
+    Chardev *chr;
+    QmpSession session;
+    bool connected;
+    guint defer_src;
+} MonitorQMP;
+
+static GPtrArray *monitors; /* MonitorQMP * */
+
+static void monitor_output(void *opaque, const char *buf, size_t len)
+{
+    MonitorQMP *mon = opaque;
+
+    if (!mon->connected) {
+        return;
+    }
+    qemu_chr_write(mon->chr, buf, len);
+    if (qemu_chr_outq_len(mon->chr) > MONITOR_OUTQ_MAX) {
+        qemu_log_mask(LOG_QMP, "qmp: %s: client does not read, dropped\n",
+                      qemu_chr_id(mon->chr));
+        qemu_chr_disconnect(mon->chr);
+    }
+}
+
+static void monitor_read(void *opaque, const uint8_t *buf, size_t len)
+{
+    MonitorQMP *mon = opaque;
+
+    qmp_session_feed(&mon->session, (const char *)buf, len);
+}
+
+static void monitor_event(void *opaque, ChardevEvent event)
+{
+    MonitorQMP *mon = opaque;
+
+    if (mon->defer_src) {
+        g_source_remove(mon->defer_src);
+        mon->defer_src = 0;
+    }
+    switch (event) {
+    case CHR_EVENT_OPENED:
+        mon->connected = true;
+        qemu_chr_fe_accept_input(mon->chr, true);
+        qmp_session_start(&mon->session);
+        break;
+    case CHR_EVENT_CLOSED:
+        mon->connected = false;
+        qmp_session_reset(&mon->session);
+        break;
+    }
+}
+
+static const ChardevHandlers monitor_handlers = {
+    .read = monitor_read,
+    .event = monitor_event,
+};
+
+static MonitorQMP *monitor_of_session(QmpSession *s)
+{
+    return container_of(s, MonitorQMP, session);
+}
+
+static gboolean monitor_flush_deferred_cb(gpointer opaque)
+{
+    MonitorQMP *mon = opaque;
+
+    mon->defer_src = 0;
+    qmp_session_flush_deferred(&mon->session);
+    if (!mon->session.deferring && mon->connected) {
+        qemu_chr_fe_accept_input(mon->chr, true);
+    }
+    return G_SOURCE_REMOVE;
+}
+
+/*
+ * A reply waits until the main loop has acted on the request the command
+ * made (system_reset, system_powerdown).  Input is paused meanwhile so
+ * that at most one read's worth of requests queue behind it.
+ */
+static void monitor_defer(QmpSession *s)
+{
+    MonitorQMP *mon = monitor_of_session(s);
+
+    qemu_chr_fe_accept_input(mon->chr, false);
+    if (!mon->defer_src) {
+        mon->defer_src = g_idle_add_full(G_PRIORITY_LOW,
+                                         monitor_flush_deferred_cb, mon, NULL);
+    }
+}
+
+bool monitor_init_qmp(Chardev *chr, bool pretty, GError **errp)
+{
+    MonitorQMP *mon = g_new0(MonitorQMP, 1);
+
+    mon->chr = chr;
+    qmp_session_init(&mon->session, pretty, monitor_output, mon);
+    if (!qemu_chr_fe_init(chr, &monitor_handlers, mon, errp)) {
+        qmp_session_destroy(&mon->session);
+        g_free(mon);
+        return false;
+    }
+    qmp_session_defer_hook = monitor_defer;
+    if (!monitors) {
+        monitors = g_ptr_array_new();
+    }
+    g_ptr_array_add(monitors, mon);
+    return true;
+}
+
+void monitor_cleanup(void)
+{
+    monitor_flush_event_queue();
+    for (guint i = 0; monitors && i < monitors->len; i++) {
+        MonitorQMP *mon = g_ptr_array_index(monitors, i);
+
+        if (mon->defer_src) {
+            g_source_remove(mon->defer_src);
+        }
+        qmp_session_destroy(&mon->session);
+        g_free(mon);
+    }
+    if (monitors) {
+        g_ptr_array_free(monitors, TRUE);
+        monitors = NULL;
+    }
+    qmp_schema_cleanup();
+}
+
+void monitor_broadcast_event(const json_t *event)
+{
+    g_autoptr(GString) compact = NULL;
+    g_autoptr(GString) pretty = NULL;
+
+    for (guint i = 0; monitors && i < monitors->len; i++) {
+        MonitorQMP *mon = g_ptr_array_index(monitors, i);
+        GString **text = mon->session.pretty ? &pretty : &compact;
+
+        /* QEMU drops events for clients still negotiating. */
+        if (!mon->connected || !mon->session.negotiated) {
+            continue;
+        }
+        if (!*text) {
+            *text = g_string_sized_new(160);
+            json_writer_append(*text, event, mon->session.pretty);
+            qemu_log_mask(LOG_QMP, "qmp: event: %s\n", (*text)->str);
+            g_string_append(*text, "\r\n");
+        }
+        monitor_output(mon, (*text)->str, (*text)->len);
+    }
+}

@@ -1,0 +1,269 @@
+/*
+ * JSON output in QEMU's exact text form (see qobject/json-writer.h).
+ *
+ * This is a serializer over jansson values, not a parser: jansson's own
+ * dumper cannot reproduce QEMU's pretty layout of empty containers, its
+ * upper-case \u escapes of 0x7F and non-ASCII, or QDict's hash order.
+ */
+#include "qobject/json-writer.h"
+
+#define QDICT_BUCKETS 512
+#define SMALL_OBJECT  16
+
+unsigned json_writer_key_bucket(const char *key)
+{
+    /* The "tdb" hash QEMU's QDict uses to pick a bucket. */
+    uint32_t value = 0x238F13AFu * (uint32_t)strlen(key);
+
+    for (unsigned i = 0; key[i]; i++) {
+        value += (uint32_t)(unsigned char)key[i] << (i * 5 % 24);
+    }
+    return (1103515243u * value + 12345u) % QDICT_BUCKETS;
+}
+
+/*
+ * Decode one UTF-8 sequence the way QEMU's mod_utf8_codepoint() treats
+ * it for output: returns the code point, or -1 for an invalid sequence
+ * (then *used is the number of bytes to skip).
+ */
+static int32_t utf8_next(const unsigned char *p, size_t len, size_t *used)
+{
+    unsigned n;
+    uint32_t cp;
+
+    *used = 1;
+    if (p[0] < 0x80) {
+        return p[0];
+    } else if (p[0] >= 0xc2 && p[0] <= 0xdf) {
+        n = 1;
+        cp = p[0] & 0x1f;
+    } else if (p[0] >= 0xe0 && p[0] <= 0xef) {
+        n = 2;
+        cp = p[0] & 0x0f;
+    } else if (p[0] >= 0xf0 && p[0] <= 0xf4) {
+        n = 3;
+        cp = p[0] & 0x07;
+    } else {
+        return -1;
+    }
+    if (n >= len) {
+        return -1;
+    }
+    for (unsigned i = 1; i <= n; i++) {
+        if ((p[i] & 0xc0) != 0x80) {
+            *used = i;
+            return -1;
+        }
+        cp = (cp << 6) | (p[i] & 0x3f);
+    }
+    *used = n + 1;
+    /* Overlong forms, surrogates and out-of-range values are invalid. */
+    if ((n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) || cp > 0x10ffff ||
+        (cp >= 0xd800 && cp <= 0xdfff)) {
+        return -1;
+    }
+    return (int32_t)cp;
+}
+
+void json_writer_append_string(GString *out, const char *str, size_t len)
+{
+    const unsigned char *p = (const unsigned char *)str;
+    size_t i = 0, run = 0;
+
+    g_string_append_c(out, '"');
+    while (i < len) {
+        unsigned char c = p[i];
+        size_t used;
+        int32_t cp;
+
+        /* Fast path: plain printable ASCII is copied in runs. */
+        if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\') {
+            run++;
+            i++;
+            continue;
+        }
+        if (run) {
+            g_string_append_len(out, (const char *)p + i - run, run);
+            run = 0;
+        }
+        switch (c) {
+        case '"':
+            g_string_append(out, "\\\"");
+            i++;
+            continue;
+        case '\\':
+            g_string_append(out, "\\\\");
+            i++;
+            continue;
+        case '\b':
+            g_string_append(out, "\\b");
+            i++;
+            continue;
+        case '\f':
+            g_string_append(out, "\\f");
+            i++;
+            continue;
+        case '\n':
+            g_string_append(out, "\\n");
+            i++;
+            continue;
+        case '\r':
+            g_string_append(out, "\\r");
+            i++;
+            continue;
+        case '\t':
+            g_string_append(out, "\\t");
+            i++;
+            continue;
+        default:
+            break;
+        }
+        cp = utf8_next(p + i, len - i, &used);
+        i += used;
+        if (cp < 0) {
+            cp = 0xfffd;
+        }
+        if (cp > 0xffff) {
+            cp -= 0x10000;
+            g_string_append_printf(out, "\\u%04X\\u%04X", 0xd800 | (cp >> 10),
+                                   0xdc00 | (cp & 0x3ff));
+        } else {
+            g_string_append_printf(out, "\\u%04X", cp);
+        }
+    }
+    if (run) {
+        g_string_append_len(out, (const char *)p + i - run, run);
+    }
+    g_string_append_c(out, '"');
+}
+
+typedef struct KeyRef {
+    const char *key;
+    json_t *value;
+    unsigned bucket;
+    unsigned seq;
+} KeyRef;
+
+static int keyref_cmp(const void *a, const void *b)
+{
+    const KeyRef *x = a, *y = b;
+
+    if (x->bucket != y->bucket) {
+        return x->bucket < y->bucket ? -1 : 1;
+    }
+    /* Newest first inside a bucket (QEMU inserts at the list head). */
+    return x->seq < y->seq ? 1 : -1;
+}
+
+static void newline(GString *out, bool pretty, unsigned level)
+{
+    if (pretty) {
+        g_string_append(out, "\r\n");
+        for (unsigned i = 0; i < level; i++) {
+            g_string_append(out, "    ");
+        }
+    }
+}
+
+static void append_value(GString *out, const json_t *v, bool pretty,
+                         unsigned level);
+
+static void append_object(GString *out, const json_t *obj, bool pretty,
+                          unsigned level)
+{
+    KeyRef small[SMALL_OBJECT];
+    size_t n = json_object_size(obj);
+    KeyRef *keys = n <= SMALL_OBJECT ? small : g_new(KeyRef, n);
+    const char *key;
+    json_t *value;
+    size_t i = 0;
+
+    json_object_foreach((json_t *)obj, key, value)
+    {
+        keys[i].key = key;
+        keys[i].value = value;
+        keys[i].bucket = json_writer_key_bucket(key);
+        keys[i].seq = i;
+        i++;
+    }
+    qsort(keys, n, sizeof(*keys), keyref_cmp);
+
+    g_string_append_c(out, '{');
+    for (i = 0; i < n; i++) {
+        if (i) {
+            g_string_append_c(out, ',');
+            if (!pretty) {
+                g_string_append_c(out, ' ');
+            }
+        }
+        newline(out, pretty, level + 1);
+        json_writer_append_string(out, keys[i].key, strlen(keys[i].key));
+        g_string_append(out, ": ");
+        append_value(out, keys[i].value, pretty, level + 1);
+    }
+    newline(out, pretty, level);
+    g_string_append_c(out, '}');
+    if (keys != small) {
+        g_free(keys);
+    }
+}
+
+static void append_array(GString *out, const json_t *arr, bool pretty,
+                         unsigned level)
+{
+    size_t i;
+    json_t *value;
+
+    g_string_append_c(out, '[');
+    json_array_foreach((json_t *)arr, i, value)
+    {
+        if (i) {
+            g_string_append_c(out, ',');
+            if (!pretty) {
+                g_string_append_c(out, ' ');
+            }
+        }
+        newline(out, pretty, level + 1);
+        append_value(out, value, pretty, level + 1);
+    }
+    newline(out, pretty, level);
+    g_string_append_c(out, ']');
+}
+
+static void append_value(GString *out, const json_t *v, bool pretty,
+                         unsigned level)
+{
+    switch (json_typeof(v)) {
+    case JSON_OBJECT:
+        append_object(out, v, pretty, level);
+        break;
+    case JSON_ARRAY:
+        append_array(out, v, pretty, level);
+        break;
+    case JSON_STRING:
+        json_writer_append_string(out, json_string_value(v),
+                                  json_string_length(v));
+        break;
+    case JSON_INTEGER:
+        g_string_append_printf(out, "%" JSON_INTEGER_FORMAT,
+                               json_integer_value(v));
+        break;
+    case JSON_REAL:
+        g_string_append_printf(out, "%.17g", json_real_value(v));
+        break;
+    case JSON_TRUE:
+        g_string_append(out, "true");
+        break;
+    case JSON_FALSE:
+        g_string_append(out, "false");
+        break;
+    case JSON_NULL:
+        g_string_append(out, "null");
+        break;
+    }
+}
+
+void json_writer_append(GString *out, const json_t *value, bool pretty)
+{
+    append_value(out, value, pretty, 0);
+}

@@ -1,0 +1,82 @@
+#!/bin/bash
+# The whole test suite, from a fresh Debian 12 machine (root):
+#   1. install the packages (scripts/install-deps.sh, idempotent)
+#   2. build with -Werror and run every tier: unit, qtest, diff (against
+#      Debian's QEMU 7.2), functional (tiny guests on /dev/kvm) and nested
+#      (a Debian kernel booted by Vigil under KVM; nested under TCG where
+#      the host has no hardware virtualization)
+#   3. an ASan+UBSan build runs the unit and qtest tiers again
+#   4. the qtest tier once more with Vigil under valgrind (leaks fail)
+# Ends with "N passed, N failed, N skipped" over all of the above.
+# Options: --quick (skip steps 3 and 4), --suite NAME (repeatable).
+set -u
+cd "$(dirname "$0")/.."
+top=$(pwd)
+
+quick=0
+suites=()
+while [ $# -gt 0 ]; do
+    case "$1" in
+    --quick) quick=1 ;;
+    --suite) shift; suites+=("--suite" "$1") ;;
+    *) echo "run-tests: unknown option $1" >&2; exit 2 ;;
+    esac
+    shift
+done
+[ ${#suites[@]} -eq 0 ] && suites=(--suite unit --suite qtest --suite diff \
+    --suite functional --suite nested)
+
+logs=()
+status=0
+
+step() { printf '\n=== %s ===\n' "$*"; }
+
+step "dependencies"
+bash scripts/install-deps.sh || { echo "0 passed, 1 failed, 0 skipped"; exit 1; }
+
+build() { # build DIR CONFIGURE-ARGS...
+    local dir=$1; shift
+    if [ ! -f "$dir/build.ninja" ]; then
+        ./configure --builddir="$dir" "$@" || return 1
+    fi
+    ninja -C "$dir"
+}
+
+step "build (build/, -Werror)"
+if ! build build --enable-werror; then
+    echo "build failed"
+    echo "0 passed, 1 failed, 0 skipped"
+    exit 1
+fi
+
+step "tests: ${suites[*]}"
+meson test -C build --no-rebuild --print-errorlogs --num-processes 2 \
+    "${suites[@]}" || status=1
+cp build/meson-logs/testlog.json build/meson-logs/testlog-main.json 2>/dev/null
+logs+=(build/meson-logs/testlog-main.json)
+
+if [ $quick -eq 0 ]; then
+    step "ASan+UBSan build (build-asan/): unit and qtest tiers"
+    if build build-asan --enable-werror --enable-sanitizers; then
+        ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+        UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+        meson test -C build-asan --no-rebuild --print-errorlogs \
+            --num-processes 2 --suite unit --suite qtest || status=1
+        logs+=(build-asan/meson-logs/testlog.json)
+    else
+        echo "sanitizer build failed"; status=1
+        logs+=(/nonexistent-asan-build-log.json)
+    fi
+
+    step "qtest tier with Vigil under valgrind (definite leaks fail)"
+    QTEST_WRAPPER="valgrind -q --leak-check=full --errors-for-leak-kinds=definite --error-exitcode=99" \
+    meson test -C build --no-rebuild --print-errorlogs --num-processes 2 \
+        --suite qtest --logbase testlog-valgrind --timeout-multiplier 4 || status=1
+    logs+=(build/meson-logs/testlog-valgrind.json)
+fi
+
+step "summary"
+python3 scripts/test-summary.py "${logs[@]}"
+rc=$?
+[ $rc -ne 0 ] && status=1
+exit $status

@@ -1,0 +1,144 @@
+#
+# The table of documented differences (docs/devel/qemu-7.2-differences.rst).
+#
+# Each entry rewrites lines of QEMU 7.2's transcript into what upstream
+# QEMU (or Vigil's documented contract) says instead.  A scenario names
+# the entries that apply to it; nothing applies globally, so a rewrite
+# can never hide a difference in a scenario that did not ask for it.
+# An entry a scenario names must change at least one line (or, for a
+# "tail" entry, be verified by runner.Side.known_tail): a known
+# difference that 7.2 does not actually show is itself a failure.
+#
+
+import re
+
+KINDS = {
+    'upstream': '7.2 vs upstream QEMU (Vigil follows upstream)',
+    'vigil': 'Vigil vs QEMU (deliberate, documented in Vigil)',
+    'harness': 'caused by how 7.2 must be run here',
+}
+
+
+class Known:
+    def __init__(self, kid, kind, title, since, subs=(), tail=False):
+        self.id = kid
+        self.kind = kind
+        self.title = title
+        self.since = since
+        # (compiled regex, replacement or None to delete the line)
+        self.subs = [(re.compile(rx), rep) for rx, rep in subs]
+        self.tail = tail
+
+
+TABLE = [
+    Known('events-default', 'upstream',
+          'pvpanic "events" defaults to 3 in 7.2, 7 upstream: reads, '
+          'qom-get, device-list-properties and -device pvpanic,help differ',
+          'upstream 9.1, commit 9b13640da3 (PVPANIC_EVENTS gains bit 2)',
+          subs=[
+              (r'^T< OK 0x0003$', 'T< OK 0x0007'),
+              (r'^T< OK 0x0303$', 'T< OK 0x0707'),
+              (r'^T< OK 0x3030303$', 'T< OK 0x7070707'),
+              (r'^T< OK 0x03ff$', 'T< OK 0x07ff'),
+              (r'^T< OK 0x0000000003030303$', 'T< OK 0x0000000007070707'),
+              (r'"default-value": 3, "name": "events"',
+               '"default-value": 7, "name": "events"'),
+              (r'^(O:   events=<uint8> +-  \(default: )3\)$', r'\g<1>7)'),
+              (r'^Q< \{"return": 3\}\\r$', 'Q< {"return": 7}\\r'),
+          ]),
+    Known('singlestep', 'upstream',
+          'query-status carries "singlestep": false in 7.2; upstream '
+          'removed the member',
+          'deprecated 8.1, removed 9.0 (commit fe17522d85)',
+          subs=[
+              (r'^(Q< .*"status": "[a-z-]+"), "singlestep": false, ',
+               r'\1, '),
+              (r'^Q< +"singlestep": false,\\r$', None),
+          ]),
+    Known('pvshutdown', 'upstream',
+          'bit 2 (PVPANIC_SHUTDOWN) is ignored by 7.2; upstream sends '
+          'GUEST_PVSHUTDOWN, then SHUTDOWN {guest: true, reason: '
+          'guest-shutdown}, and exits 0 under shutdown=poweroff',
+          'upstream 9.1, commits 6269086b01 and 8db1f7be78', tail=True),
+    Known('blank-qtest-line', 'upstream',
+          'a blank qtest line aborts 7.2 (assertion failed: (command)); '
+          'upstream ignores it without a reply',
+          'upstream 10.2, commit 3de6afef49', tail=True),
+    Known('wide-access-read', 'vigil',
+          'a 2- or 4-byte read at the 1-byte pvpanic port: QEMU answers '
+          'every byte from the device (0x0303), Vigil answers only the '
+          'claimed byte and the rest as unassigned (0xff07)',
+          'Vigil contract, include/system/memory.h "Access splitting"',
+          subs=[
+              (r'^T< OK 0x0707$', 'T< OK 0xff07'),
+              (r'^T< OK 0x7070707$', 'T< OK 0xffffff07'),
+          ]),
+    Known('wide-access-write', 'vigil',
+          'a 2-byte write at the pvpanic port: QEMU hands both bytes to '
+          'the device (outw 0x0201: GUEST_PANICKED then GUEST_CRASHLOADED), '
+          'Vigil only the claimed byte (GUEST_PANICKED only)',
+          'Vigil contract, include/system/memory.h "Access splitting"',
+          subs=[
+              (r'"event": "GUEST_CRASHLOADED"', None),
+          ]),
+    Known('wide-access-below', 'vigil',
+          'an access that starts below the pvpanic port and covers it: '
+          'QEMU gives the whole access to the region of its first byte '
+          '(unassigned: inw 0x504 = 0xffff, outw 0x504 0x0100 does '
+          'nothing), Vigil dispatches each byte where it falls (0x07ff; '
+          'the write reaches the device)',
+          'Vigil contract, include/system/memory.h "Access splitting"',
+          subs=[
+              (r'^T< OK 0xffff$', 'T< OK 0x07ff'),
+              (r'^T< OK 0xffffffff$', 'T< OK 0x07ffffff'),
+              (r'^Q< <timeout waiting for GUEST_PANICKED>$',
+               ['Q< {"timestamp": {"seconds": S, "microseconds": US}, '
+                '"event": "GUEST_PANICKED", "data": {"action": "run"}}\\r']),
+              (r'^Q< <timeout waiting for GUEST_CRASHLOADED>$',
+               ['Q< {"timestamp": {"seconds": S, "microseconds": US}, '
+                '"event": "GUEST_CRASHLOADED", "data": {"action": "run"}}'
+                '\\r']),
+          ]),
+]
+
+BY_ID = {k.id: k for k in TABLE}
+
+
+def apply(scn, qlines):
+    """Returns (expected Vigil lines, list of ids applied)."""
+    lines = list(qlines)
+    notes = []
+    for kid in scn.known:
+        k = BY_ID[kid]
+        notes.append(kid)
+        if k.tail:
+            continue
+        changed = False
+        out = []
+        for line in lines:
+            new = line
+            for rx, rep in k.subs:
+                if rx.search(new):
+                    changed = True
+                    if rep is None or isinstance(rep, list):
+                        new = rep
+                        break
+                    new = rx.sub(rep, new)
+            if isinstance(new, list):
+                out.extend(new)
+            elif new is not None:
+                out.append(new)
+        if not changed:
+            out.append('<known difference %s did not apply: 7.2 no longer '
+                       'shows it here>' % kid)
+        lines = out
+    return lines, notes
+
+
+def print_table():
+    for kind, title in KINDS.items():
+        print('%s:' % title)
+        for k in TABLE:
+            if k.kind == kind:
+                print('  %-18s %s\n  %-18s (%s)' % (k.id, k.title, '',
+                                                    k.since))

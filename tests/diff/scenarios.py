@@ -1,0 +1,425 @@
+#
+# The scenarios: each is a small table of steps played against both
+# binaries (see runner.py for the step kinds and the transcript format).
+#
+
+import re
+
+from runner import Scenario, QUIT_LINES
+
+CAPS = ('qmp', '{"execute": "qmp_capabilities"}')
+# The libqtest handshake (reference §6.1): endianness, greeting, caps.
+HS = [('qt', 'endianness'), ('greet',), CAPS]
+START = ('start',)
+QS = ('qmp', '{"execute": "query-status"}')
+PV = ['-device', 'pvpanic']
+
+
+def ev(name, data=None):
+    """The transcript line of an event, as upstream QEMU writes it."""
+    body = '{"timestamp": {"seconds": S, "microseconds": US}, "event": "%s"' \
+        % name
+    if data is not None:
+        body += ', "data": %s' % data
+    return 'Q< ' + body + '}\\r'
+
+
+def qmp(cmd):
+    return ('qmp', cmd)
+
+
+def out(port, val):
+    return ('qt', 'outb 0x%x 0x%x' % (port, val))
+
+
+def panic_scn(name, extra, steps, known=('events-default',)):
+    return Scenario(name, HS + [START, ('qt', 'inb 0x505')] + steps,
+                    extra=PV + extra, known=list(known))
+
+
+SCENARIOS = []
+add = SCENARIOS.append
+
+# ---- greeting and negotiation -------------------------------------
+
+add(Scenario('greeting-client', HS))
+add(Scenario('greeting-server', [('greet',), CAPS, START, QS],
+             mode='server', qmp_opt=('-qmp', 'unix:{qmp},server=on,wait=off'),
+             known=['singlestep']))
+add(Scenario('greeting-server-legacy', [('greet',), CAPS],
+             mode='server', qmp_opt=('-qmp', 'unix:{qmp},server,nowait')))
+add(Scenario('greeting-pretty', [
+    ('greet',), CAPS, START, QS,
+    qmp('{"execute": "query-name", "id": {"a": [1, 2]}}'),
+    qmp('{"execute": "no-such-command", "id": 7}'),
+], mode='server', qmp_opt=('-qmp-pretty', 'unix:{qmp},server=on,wait=off'),
+    known=['singlestep']))
+add(Scenario('negotiation-errors', [
+    ('qt', 'endianness'), ('greet',),
+    qmp('{"execute": "query-status", "id": 1}'),
+    qmp('{"execute": "query-status"}'),
+    qmp('{"execute": "cont", "id": "x"}'),
+    qmp('{"execute": "no-such-command", "id": 2}'),
+    qmp('{"execute": "qmp_capabilities", "arguments": {"bogus": 1}}'),
+    qmp('{"execute": "qmp_capabilities", "id": 3}'),
+    qmp('{"execute": "qmp_capabilities", "id": 4}'),
+    qmp('{"execute": "qmp_capabilities"}'),
+    qmp('{"execute": "query-name"}'),
+]))
+add(Scenario('negotiation-events-dropped', [
+    ('qt', 'endianness'), ('greet',),
+    out(0x505, 1), ('settle',), CAPS, ('settle',),
+    out(0x505, 1), ('wait', 'GUEST_PANICKED'),
+], extra=PV + ['-action', 'panic=none']))
+
+# ---- framing, parse errors, ids, dispatch errors ------------------
+
+RAW = [
+    b'{"execute": }\n',
+    b'{"a": 1, "a": 2}\n',
+    b'\x01\n',
+    b'\xff\n',
+    b'}\n',
+    b'[1, 2]\n',
+    b'"str"\n',
+    b'42\n',
+    b'{"execute": 1}\n',
+    b'{"execute": "query-name", "arguments": []}\n',
+    b'{"execute": "query-name", "foo": 1}\n',
+    b'{}\n',
+    b'{"arguments": {}}\n',
+    b"{'execute': 'query-name', 'id': 'single'}\n",
+    b'{"execute": "query-name", "id": 1}{"execute": "query-name", "id": 2}\n',
+    b'{"execute":\n "query-name",\n "id": 3}\n',
+    b'{"execute": "query-name", "id": 4}',   # no newline
+    b'{"exec-oob": "query-name", "id": 5}\n',
+    b'{"execute": "query-name", "id": "\\u00e9\\n"}\n',
+]
+add(Scenario('parse-errors', HS + [('qmp_raw', r) for r in RAW]))
+add(Scenario('nesting-limit', HS + [
+    ('qmp_raw', b'[' * 1025 + b'\n'),
+    ('qmp_raw', b'{"execute": "query-name", "id": ' + b'[' * 1000 +
+     b']' * 1000 + b'}\n'),
+]))
+IDS = ['1', '-1', '1.5', '"abc"', '{"a": [1, 2]}', 'null', 'true', '[1]',
+       '{}', '""', '9007199254740993', '1e3']
+add(Scenario('id-echo', HS + [
+    qmp('{"execute": "query-name", "id": %s}' % i) for i in IDS] + [
+    qmp('{"execute": "no-such-command", "id": %s}' % i) for i in IDS[:4]] + [
+    qmp('{"id": 5, "execute": "query-name"}'),
+]))
+add(Scenario('unknown-command', HS + [
+    qmp('{"execute": "no-such-command", "id": 3}'),
+    qmp('{"execute": "no-such-command"}'),
+    qmp('{"execute": ""}'),
+    qmp('{"execute": "Query-Status"}'),
+]))
+add(Scenario('bad-arguments', HS + [
+    qmp('{"execute": "set-action", "arguments": {"panic": "bogus"}}'),
+    qmp('{"execute": "set-action", "arguments": {"panic": 1}, "id": 1}'),
+    qmp('{"execute": "set-action", "arguments": {"panic": null}}'),
+    qmp('{"execute": "set-action", "arguments": {"foo": "pause"}}'),
+    qmp('{"execute": "set-action", "arguments": {"shutdown": "bogus"}}'),
+    qmp('{"execute": "set-action", "arguments": {"panic": "pause", '
+        '"shutdown": "pause", "reboot": "shutdown", "watchdog": "none"}}'),
+    qmp('{"execute": "set-action", "arguments": {}}'),
+    qmp('{"execute": "set-action"}'),
+    qmp('{"execute": "query-status", "arguments": {"x": 1}}'),
+    qmp('{"execute": "qom-get", "arguments": {"path": "/machine"}}'),
+    qmp('{"execute": "qom-get", "arguments": {"property": "type"}}'),
+    qmp('{"execute": "qom-get", "arguments": {"path": 1, '
+        '"property": "type"}}'),
+    qmp('{"execute": "device-list-properties"}'),
+    qmp('{"execute": "device-list-properties", '
+        '"arguments": {"typename": "no-such-device"}}'),
+    qmp('{"execute": "qom-list", "arguments": {"path": "/no/such"}}'),
+]))
+
+# ---- run states ---------------------------------------------------
+
+add(Scenario('runstates', HS + [
+    QS,
+    qmp('{"execute": "cont"}'), QS,
+    qmp('{"execute": "cont"}'), ('settle',),
+    qmp('{"execute": "stop"}'), QS,
+    qmp('{"execute": "stop"}'), ('settle',),
+    qmp('{"execute": "cont"}'),
+    out(0x505, 1), ('wait', 'STOP'), QS,
+    qmp('{"execute": "stop"}'), ('settle',), QS,
+    qmp('{"execute": "cont"}'), QS,
+], extra=PV + ['-action', 'panic=pause'], prelaunch=True,
+    known=['singlestep']))
+add(Scenario('human-monitor-command', HS + [
+    START,
+    qmp('{"execute": "human-monitor-command", '
+        '"arguments": {"command-line": "info status"}}'),
+    qmp('{"execute": "stop"}'),
+    qmp('{"execute": "human-monitor-command", '
+        '"arguments": {"command-line": "info status"}, "id": 1}'),
+]))
+
+# ---- pvpanic: read value and panic actions ------------------------
+
+add(panic_scn('inb-0x505', [], []))
+add(panic_scn('panic-pause', ['-action', 'panic=pause'], [
+    out(0x505, 1), ('wait', 'GUEST_PANICKED'), ('wait', 'STOP'), QS,
+], known=['events-default', 'singlestep']))
+add(panic_scn('panic-none', ['-action', 'panic=none'], [
+    out(0x505, 1), ('wait', 'GUEST_PANICKED'), ('settle',), QS,
+], known=['events-default', 'singlestep']))
+add(panic_scn('panic-no-shutdown', ['-no-shutdown'], [
+    out(0x505, 1), ('wait', 'GUEST_PANICKED'), ('wait', 'STOP'), QS,
+], known=['events-default', 'singlestep']))
+add(panic_scn('panic-default', [], [
+    out(0x505, 1), ('wait', 'SHUTDOWN'), ('eof',), ('exit',),
+]))
+add(panic_scn('panic-shutdown-explicit', ['-action', 'panic=shutdown'], [
+    out(0x505, 1), ('wait', 'SHUTDOWN'), ('eof',), ('exit',),
+]))
+add(panic_scn('panic-exit-failure', ['-action', 'panic=exit-failure'], [
+    out(0x505, 1), ('wait', 'SHUTDOWN'), ('eof',), ('exit',),
+]))
+add(panic_scn('panic-exit-failure-no-shutdown',
+              ['-action', 'panic=exit-failure', '-no-shutdown'], [
+                  out(0x505, 1), ('wait', 'SHUTDOWN'), ('settle',), QS,
+                  qmp('{"execute": "cont"}'), QS,
+              ], known=['events-default', 'singlestep']))
+add(Scenario('panic-prelaunch', HS + [
+    QS, out(0x505, 1), ('wait', 'GUEST_PANICKED'), ('settle',), QS,
+], extra=PV + ['-action', 'panic=pause'], prelaunch=True,
+    known=['singlestep']))
+add(Scenario('panic-several-actions', HS + [
+    START, out(0x505, 1), ('wait', 'GUEST_PANICKED'), ('settle',), QS,
+], extra=PV + ['-action', 'reboot=shutdown,shutdown=pause',
+               '-action', 'panic=none'], known=['singlestep']))
+add(panic_scn('crash-loaded', [], [
+    out(0x505, 2), ('wait', 'GUEST_CRASHLOADED'), ('settle',), QS,
+], known=['events-default', 'singlestep']))
+for val, note in ((0x80, 'unknown bit only'), (0x81, 'panic + unknown'),
+                  (0x03, 'panic beats crash-loaded'),
+                  (0x06, 'crash-loaded beats shutdown'), (0x00, 'nothing')):
+    add(Scenario('write-0x%02x' % val, HS + [
+        START, out(0x505, val), ('settle',), QS,
+    ], extra=PV + ['-action', 'panic=pause'], known=['singlestep']))
+add(panic_scn('pvshutdown', [], [
+    ('known_tail', 'pvshutdown',
+     [out(0x505, 4), ('settle',)], ['T> outb 0x505 0x4', 'T< OK'],
+     ['T> outb 0x505 0x4', 'T< OK', ev('GUEST_PVSHUTDOWN'),
+      ev('SHUTDOWN', '{"guest": true, "reason": "guest-shutdown"}'),
+      'Q< <eof>', 'exit 0']),
+    out(0x505, 4), ('wait', 'GUEST_PVSHUTDOWN'), ('wait', 'SHUTDOWN'),
+    ('eof',), ('exit',),
+], known=['events-default', 'pvshutdown']))
+add(Scenario('pvshutdown-no-shutdown', HS + [
+    START,
+    ('known_tail', 'pvshutdown',
+     [out(0x505, 4), ('settle',)], ['T> outb 0x505 0x4', 'T< OK'],
+     ['T> outb 0x505 0x4', 'T< OK', ev('GUEST_PVSHUTDOWN'),
+      ev('SHUTDOWN', '{"guest": true, "reason": "guest-shutdown"}'),
+      ev('STOP'),
+      'Q> {"execute": "query-status"}',
+      'Q< {"return": {"status": "shutdown", "running": false}}\\r',
+      'Q> {"execute": "cont"}',
+      'Q< {"error": {"class": "GenericError", "desc": "Resetting the '
+      'Virtual Machine is required"}}\\r'] + QUIT_LINES),
+    out(0x505, 4), ('wait', 'GUEST_PVSHUTDOWN'), ('wait', 'SHUTDOWN'),
+    ('wait', 'STOP'), QS, qmp('{"execute": "cont"}'),
+], extra=PV + ['-no-shutdown'], known=['pvshutdown']))
+
+# ---- after a panic: cont, stop, reset, second panic ---------------
+
+PAUSE = PV + ['-action', 'panic=pause']
+add(Scenario('cont-after-panic', HS + [
+    START, out(0x505, 1), ('wait', 'STOP'),
+    qmp('{"execute": "cont", "id": "c"}'), QS,
+    out(0x505, 1), ('wait', 'STOP'), QS,
+], extra=PAUSE, known=['singlestep']))
+add(Scenario('stop-in-guest-panicked', HS + [
+    START, out(0x505, 1), ('wait', 'STOP'),
+    qmp('{"execute": "stop"}'), ('settle',), QS,
+], extra=PAUSE, known=['singlestep']))
+add(Scenario('second-panic', HS + [
+    START, out(0x505, 1), ('wait', 'STOP'),
+    out(0x505, 1), ('wait', 'GUEST_PANICKED'), ('settle',), QS,
+    out(0x505, 2), ('wait', 'GUEST_CRASHLOADED'), ('settle',),
+], extra=PAUSE, known=['singlestep']))
+add(Scenario('reset-after-panic', HS + [
+    START, out(0x505, 1), ('wait', 'STOP'),
+    # 7.2 sends RESET before the reply (the 'qmp' step records it).
+    qmp('{"execute": "system_reset"}'), ('settle',), QS,
+    qmp('{"execute": "cont"}'), QS,
+], extra=PAUSE, known=['singlestep']))
+add(Scenario('set-action-runtime', HS + [
+    START,
+    qmp('{"execute": "set-action", "arguments": {"panic": "none"}}'),
+    out(0x505, 1), ('wait', 'GUEST_PANICKED'), ('settle',),
+    qmp('{"execute": "set-action", "arguments": {"panic": "pause"}}'),
+    out(0x505, 1), ('wait', 'STOP'), QS,
+], extra=PV, known=['singlestep']))
+
+# ---- quit and signals ---------------------------------------------
+
+add(Scenario('quit', HS + [
+    START, qmp('{"execute": "quit", "id": "q"}'), ('eof',), ('exit',),
+], extra=PV))
+add(Scenario('sigterm', HS + [START, ('sigterm',), ('eof',), ('exit',)],
+             extra=PV))
+add(Scenario('sigterm-no-shutdown', HS + [
+    START, ('sigterm',), ('eof',), ('exit',)], extra=PV + ['-no-shutdown']))
+add(Scenario('sigterm-panicked', HS + [
+    START, out(0x505, 1), ('wait', 'STOP'),
+    ('sigterm',), ('eof',), ('exit',)], extra=PAUSE))
+add(Scenario('sigterm-prelaunch', HS + [('sigterm',), ('eof',), ('exit',)],
+             extra=PV, prelaunch=True))
+
+# ---- properties ---------------------------------------------------
+
+add(Scenario('ioport-0x540', HS + [
+    START, ('qt', 'inb 0x540'), ('qt', 'inb 0x505'),
+    out(0x505, 1), ('settle',), out(0x540, 1), ('wait', 'STOP'),
+], extra=['-device', 'pvpanic,ioport=0x540', '-action', 'panic=pause'],
+    known=['events-default']))
+add(Scenario('events-1', HS + [
+    START, ('qt', 'inb 0x505'), out(0x505, 2), ('wait', 'GUEST_CRASHLOADED'),
+    ('settle',),
+], extra=['-device', 'pvpanic,events=1']))
+add(Scenario('events-0', HS + [
+    START, ('qt', 'inb 0x505'), out(0x505, 1), ('wait', 'GUEST_PANICKED'),
+    ('settle',),
+], extra=['-device', 'pvpanic,events=0', '-action', 'panic=none']))
+add(Scenario('device-json', HS + [
+    START, ('qt', 'inb 0x505'), ('qt', 'inb 0x506'),
+], extra=['-device', '{"driver": "pvpanic", "ioport": 1286, "events": 2}']))
+add(Scenario('no-device', HS + [
+    START, ('qt', 'inb 0x505'), out(0x505, 1), ('settle',),
+]))
+
+CLI_ERRORS = [
+    ['-device', 'pvpanic,ioport=70000'],
+    ['-device', 'pvpanic,ioport=-1'],
+    ['-device', 'pvpanic,ioport=abc'],
+    ['-device', 'pvpanic,events=256'],
+    ['-device', 'pvpanic,bogus=1'],
+    ['-device', '{"driver": "pvpanic", "ioport": "0x505"}'],
+    ['-device', 'no-such-device'],
+    ['-M', 'none', '-device', 'pvpanic'],
+    ['-device', 'pvpanic', '-device', 'pvpanic,ioport=0x540'],
+    ['-action', 'panic=bogus'],
+    ['-action', 'bogus=pause'],
+]
+for i, args in enumerate(CLI_ERRORS):
+    add(Scenario('cli-error-%d' % i, [], extra=args, mode='cli'))
+add(Scenario('cli-action-help', [], extra=['-action', 'help'], mode='cli',
+             accel=False))
+add(Scenario('device-pvpanic-help', [], extra=['-device', 'pvpanic,help'],
+             mode='cli', accel=False, known=['events-default']))
+add(Scenario('device-unknown-help', [],
+             extra=['-device', 'no-such-device,help'], mode='cli',
+             accel=False))
+add(Scenario('device-help-pvpanic-line', [], extra=['-device', 'help'],
+             mode='cli', accel=False,
+             stdout_filter=lambda line: b'name "pvpanic"' in line))
+
+# ---- QMP introspection --------------------------------------------
+
+
+def pick(rx):
+    crx = re.compile(rx)
+    return lambda text: sorted(m.group(0) for m in crx.finditer(text))
+
+
+PP = ['-device', 'pvpanic,id=pp']
+QOM_PROPS = (r'\{"name": "(?:type|parent_bus|realized|hotplugged|'
+             r'hotpluggable|ioport|events|pvpanic\[0\])", "type": "[^"]*"\}')
+add(Scenario('device-list-properties', HS + [
+    qmp('{"execute": "device-list-properties", '
+        '"arguments": {"typename": "pvpanic"}}'),
+], known=['events-default']))
+add(Scenario('qom-list-types', HS + [
+    ('qmp_filter', '{"execute": "qom-list-types", '
+     '"arguments": {"implements": "isa-device"}}',
+     pick(r'\{"name": "pvpanic", "parent": "[^"]*"\}')),
+    ('qmp_filter', '{"execute": "qom-list-types", '
+     '"arguments": {"implements": "isa-device", "abstract": true}}',
+     pick(r'\{"name": "pvpanic", "parent": "[^"]*"\}')),
+]))
+add(Scenario('qom-list', HS + [
+    ('qmp_filter', '{"execute": "qom-list", '
+     '"arguments": {"path": "/machine/peripheral/pp"}}', pick(QOM_PROPS)),
+    ('qmp_filter', '{"execute": "qom-list", '
+     '"arguments": {"path": "/machine/peripheral"}}',
+     pick(r'\{"name": "pp", "type": "[^"]*"\}')),
+], extra=PP))
+add(Scenario('qom-get', HS + [
+    qmp('{"execute": "qom-get", "arguments": '
+        '{"path": "/machine/peripheral/pp", "property": "ioport"}}'),
+    qmp('{"execute": "qom-get", "arguments": '
+        '{"path": "/machine/peripheral/pp", "property": "events"}}'),
+    qmp('{"execute": "qom-get", "arguments": '
+        '{"path": "/machine/peripheral/pp", "property": "type"}}'),
+    qmp('{"execute": "qom-get", "arguments": '
+        '{"path": "/machine/peripheral/pp", "property": "realized"}}'),
+    qmp('{"execute": "qom-get", "arguments": '
+        '{"path": "pp", "property": "ioport"}}'),
+    qmp('{"execute": "qom-get", "arguments": '
+        '{"path": "/machine/peripheral/pp", "property": "nope"}}'),
+    qmp('{"execute": "qom-get", "arguments": '
+        '{"path": "/machine/peripheral/nope", "property": "ioport"}}'),
+], extra=PP, known=['events-default']))
+add(Scenario('query-misc', HS + [
+    qmp('{"execute": "query-target"}'),
+    qmp('{"execute": "query-name"}'),
+    qmp('{"execute": "query-kvm"}'),
+]))
+add(Scenario('query-name-set', HS + [qmp('{"execute": "query-name"}')],
+             extra=['-name', 'guest0']))
+
+# ---- qtest protocol -----------------------------------------------
+
+MEM = [
+    'writeb 0x100000 0x12', 'readb 0x100000',
+    'writew 0x100000 0x3456', 'readw 0x100000',
+    'writel 0x100000 0x789abcde', 'readl 0x100000',
+    'writeq 0x100000 0x0102030405060708', 'readq 0x100000',
+    'readb 0x100007', 'read 0x100000 0x8', 'read 0x100000 3',
+    'write 0x100010 4 0x01020304', 'read 0x100010 4',
+    'write 0x100020 4 0x01', 'read 0x100020 4',
+    'write 0x100020 4 0x', 'write 0x100020 1 0xaabb',
+    'memset 0x100030 16 0xab', 'read 0x100030 16', 'memset 0x100030 0 0x1',
+    'b64read 0x100030 4', 'b64write 0x100040 4 AQIDBA==',
+    'read 0x100040 4', 'b64read 0x100000 8',
+    'readl 0x7fffffc', 'writel 0x7fffffc 0x11223344', 'readl 0x7fffffc',
+    'readl 0x9000000', 'readq 0x9000000',
+    'endianness', 'foo', 'foo bar', 'INB 0x505', 'clock',
+]
+# Not compared: malformed arguments ("outb", "readb zz"): QEMU (7.2 and
+# upstream) dies on a g_assert, Vigil answers FAIL (issue 2).
+add(Scenario('qtest-memory', HS + [('qt', c) for c in MEM],
+             extra=['-m', '128'], prelaunch=True))
+add(Scenario('wide-access-read', HS + [
+    START, ('qt', 'inw 0x505'), ('qt', 'inl 0x505'),
+], extra=PV, known=['events-default', 'wide-access-read']))
+add(Scenario('wide-access-neighbours', HS + [
+    START, ('qt', 'inb 0x506'), ('qt', 'inw 0x506'),
+    ('qt', 'inl 0x501'), ('qt', 'inb 0x504'), ('qt', 'outw 0x503 0x0101'),
+    ('qt', 'outb 0x506 0x1'), ('settle',),
+], extra=PV + ['-action', 'panic=none']))
+add(Scenario('wide-access-below', HS + [
+    START, ('qt', 'inw 0x504'), ('qt', 'inl 0x502'),
+], extra=PV, known=['wide-access-below']))
+add(Scenario('wide-access-write', HS + [
+    START, ('qt', 'outw 0x505 0x0201'), ('wait', 'GUEST_PANICKED'),
+    ('settle',),
+], extra=PV + ['-action', 'panic=none'], known=['wide-access-write']))
+add(Scenario('wide-access-write-below', HS + [
+    START, ('qt', 'outw 0x504 0x0100'), ('wait', 'GUEST_PANICKED', 0.5),
+    ('settle',), ('qt', 'outl 0x502 0x02000000'),
+    ('wait', 'GUEST_CRASHLOADED', 0.5), ('settle',),
+], extra=PV + ['-action', 'panic=none'], known=['wide-access-below']))
+add(Scenario('qtest-blank-line', HS + [
+    START,
+    ('known_tail', 'blank-qtest-line',
+     [('qt', '')], ['T> ', 'T< <eof>'],
+     ['T> ', 'T> inb 0x505', 'T< OK 0x0007'] + QUIT_LINES),
+    ('qt_noreply', ''), ('qt', 'inb 0x505'),
+], extra=PV, known=['blank-qtest-line']))

@@ -1,0 +1,570 @@
+#!/usr/bin/env python3
+"""Functional tests with a real Debian kernel (tests/guest/ kit).
+
+Each case starts the VMM under test with the L2 kit, scripts its QMP
+session with qmp-case (tests/guest/qmp-case.c) and then checks the QMP
+transcript, the guest console and the exit status here.
+
+Where the host has hardware virtualisation (vmx/svm in /proc/cpuinfo and a
+usable /dev/kvm) the cases run directly.  Otherwise they run nested: Debian's
+qemu-system-x86_64 (TCG, -cpu qemu64,+svm,+npt) boots the same kernel as L1
+with kvm-amd, and the VMM under test runs inside L1 on its /dev/kvm.  One L1
+boot runs one group of cases.  Exit status 77 (skip) only when neither
+hardware KVM nor qemu-system-x86_64 exists.
+
+  nested.py --vigil build/vigil --build-dir build --group panic
+  nested.py --vmm qemu --group all     (harness self-test: QEMU inside)
+  nested.py --vigil build/vigil --build-dir build --demo
+"""
+
+import argparse
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+SRC = os.path.dirname(os.path.dirname(os.path.dirname(
+    os.path.abspath(__file__))))
+sys.path.insert(0, os.path.join(SRC, 'tests', 'guest'))
+import kit as guestkit  # noqa: E402
+
+SKIP = 77
+L1_CPU = 'qemu64,+svm,+npt'
+L1_APPEND = 'console=ttyS0 quiet loglevel=1 panic=-1'
+L2_APPEND = 'console=ttyS0 panic=0 quiet loglevel=1'
+
+
+# ---- cases -----------------------------------------------------------------
+#
+# A case: VMM arguments (besides kernel, initrd, serial and QMP), the L2
+# action (vigil.* on the guest command line), qmp-case steps, and a check
+# over the parsed result (a list of problems; empty means pass).
+
+def ev(r, name):
+    return [e.get('data') for e in r.events if e.get('event') == name]
+
+
+def expect(problems, cond, msg):
+    if not cond:
+        problems.append(msg)
+
+
+def check_driver(p, r, capability, events=None, port='0505'):
+    expect(p, r.vl2('QEMU0001') == ['yes'] * len(r.vl2('BOOT')),
+           'guest lacks ACPI QEMU0001: %s' % r.vl2('QEMU0001'))
+    expect(p, r.vl2('BOUND')[:1] == ['yes'],
+           'pvpanic-mmio not bound: %s' % r.vl2('BOUND'))
+    expect(p, r.vl2('CAPABILITY')[:1] == [capability],
+           'capability %s, expected %s' % (r.vl2('CAPABILITY'), capability))
+    expect(p, r.vl2('EVENTS')[:1] == [events or capability],
+           'events %s, expected %s' % (r.vl2('EVENTS'), events or capability))
+    expect(p, r.vl2('IOPORT')[:1] == ['%s-%s' % (port, port)],
+           'ioport %s, expected %s' % (r.vl2('IOPORT'), port))
+
+
+def check_pause_cont_reset(r):
+    p = []
+    check_driver(p, r, '3')
+    expect(p, ev(r, 'GUEST_PANICKED') == [{'action': 'pause'}] * 2,
+           'GUEST_PANICKED %s' % ev(r, 'GUEST_PANICKED'))
+    st = [x for x in r.returns if isinstance(x, dict) and 'status' in x]
+    expect(p, len(st) == 2 and st[0]['status'] == 'guest-panicked' and
+           not st[0]['running'], 'query-status after panic: %s' % st[:1])
+    expect(p, len(st) == 2 and st[1]['status'] == 'running' and
+           st[1]['running'], 'query-status after cont: %s' % st[1:])
+    expect(p, len(ev(r, 'RESUME')) == 1, 'RESUME %s' % ev(r, 'RESUME'))
+    # QEMU's SeaBIOS adds guest resets of its own after a reset: check the
+    # first one only.
+    expect(p, ev(r, 'RESET')[:1] ==
+           [{'guest': False, 'reason': 'host-qmp-system-reset'}],
+           'RESET %s' % ev(r, 'RESET'))
+    expect(p, len(r.vl2('BOOT')) == 2, 'guest booted %d times, expected 2'
+           % len(r.vl2('BOOT')))
+    return p
+
+
+def check_shutdown_events1(r):
+    p = []
+    check_driver(p, r, '1')
+    expect(p, ev(r, 'GUEST_PANICKED') == [{'action': 'poweroff'}],
+           'GUEST_PANICKED %s' % ev(r, 'GUEST_PANICKED'))
+    expect(p, ev(r, 'SHUTDOWN') == [{'guest': True, 'reason': 'guest-panic'}],
+           'SHUTDOWN %s' % ev(r, 'SHUTDOWN'))
+    return p
+
+
+def check_exit_failure_port(r):
+    p = []
+    check_driver(p, r, '3', port='0540')
+    expect(p, ev(r, 'GUEST_PANICKED') == [{'action': 'poweroff'}],
+           'GUEST_PANICKED %s' % ev(r, 'GUEST_PANICKED'))
+    expect(p, ev(r, 'SHUTDOWN') == [{'guest': True, 'reason': 'guest-panic'}],
+           'SHUTDOWN %s' % ev(r, 'SHUTDOWN'))
+    return p
+
+
+def check_none_smp2(r):
+    p = []
+    check_driver(p, r, '3')
+    expect(p, r.vl2('CPUS') == ['2'], 'CPUs online %s' % r.vl2('CPUS'))
+    expect(p, ev(r, 'GUEST_PANICKED') == [{'action': 'run'}],
+           'GUEST_PANICKED %s' % ev(r, 'GUEST_PANICKED'))
+    expect(p, not ev(r, 'STOP'), 'STOP after panic=none')
+    st = [x for x in r.returns if isinstance(x, dict) and 'status' in x]
+    expect(p, st and st[0]['status'] == 'running', 'query-status %s' % st)
+    return p
+
+
+def check_nodevice_poweroff(r):
+    p = []
+    expect(p, r.vl2('QEMU0001') == ['no'], 'QEMU0001 %s' % r.vl2('QEMU0001'))
+    expect(p, r.vl2('BOUND') == ['no'], 'BOUND %s' % r.vl2('BOUND'))
+    expect(p, r.vl2('CPUS') == ['1'], 'CPUs online %s' % r.vl2('CPUS'))
+    expect(p, ev(r, 'SHUTDOWN') ==
+           [{'guest': True, 'reason': 'guest-shutdown'}],
+           'SHUTDOWN %s' % ev(r, 'SHUTDOWN'))
+    return p
+
+
+def check_reboot(r):
+    p = []
+    resets = ev(r, 'RESET')
+    expect(p, resets[:1] == [{'guest': True, 'reason': 'guest-reset'}],
+           'RESET %s' % resets)
+    expect(p, len(r.vl2('BOOT')) >= 2, 'guest did not boot again')
+    return p
+
+
+def check_reboot_no_reboot(r):
+    p = []
+    expect(p, ev(r, 'SHUTDOWN') == [{'guest': True, 'reason': 'guest-reset'}],
+           'SHUTDOWN %s' % ev(r, 'SHUTDOWN'))
+    expect(p, not ev(r, 'RESET'), 'RESET under -no-reboot')
+    return p
+
+
+def check_powerdown(r):
+    p = []
+    expect(p, len(ev(r, 'POWERDOWN')) == 1, 'POWERDOWN %s' % ev(r, 'POWERDOWN'))
+    expect(p, r.vl2('POWER-BUTTON') == [''], 'guest saw no power button')
+    expect(p, ev(r, 'SHUTDOWN') ==
+           [{'guest': True, 'reason': 'guest-shutdown'}],
+           'SHUTDOWN %s' % ev(r, 'SHUTDOWN'))
+    return p
+
+
+def check_events_sysfs(r):
+    p = []
+    check_driver(p, r, '3')
+    expect(p, r.vl2('EVENTS-WRITTEN') == ['2'],
+           'events after sysfs write: %s' % r.vl2('EVENTS-WRITTEN'))
+    expect(p, not ev(r, 'GUEST_PANICKED'), 'GUEST_PANICKED although masked')
+    return p
+
+
+def check_panicked(r):
+    p = []
+    expect(p, len(ev(r, 'GUEST_PANICKED')) == 1,
+           'GUEST_PANICKED %s' % ev(r, 'GUEST_PANICKED'))
+    return p
+
+
+QUIT = ['send {"execute": "quit"}', 'exit 0']
+STATUS = 'send {"execute": "query-status"}'
+
+CASES = {
+    'panic-pause-cont-reset': dict(
+        args=['-device', 'pvpanic', '-action', 'panic=pause'],
+        guest='vigil.test=panic',
+        steps=['event GUEST_PANICKED', 'event STOP', STATUS,
+               'send {"execute": "cont"}', 'event RESUME', STATUS,
+               'send {"execute": "system_reset"}', 'event RESET',
+               'event GUEST_PANICKED'] + QUIT,
+        check=check_pause_cont_reset, timeout=150),
+    'panic-shutdown-events1': dict(
+        args=['-device', 'pvpanic,events=1'],
+        guest='vigil.test=panic',
+        steps=['event GUEST_PANICKED', 'event SHUTDOWN', 'exit 0'],
+        check=check_shutdown_events1),
+    'panic-exit-failure-ioport': dict(
+        args=['-device', 'pvpanic,ioport=0x540',
+              '-action', 'panic=exit-failure'],
+        guest='vigil.test=panic',
+        steps=['event GUEST_PANICKED', 'exit 1'],
+        check=check_exit_failure_port),
+    'panic-none-smp2': dict(
+        args=['-smp', '2', '-device', 'pvpanic', '-action', 'panic=none'],
+        guest='vigil.test=panic',
+        steps=['event GUEST_PANICKED', 'no-event STOP 1', STATUS] + QUIT,
+        check=check_none_smp2),
+    'nodevice-poweroff': dict(
+        args=[], guest='vigil.test=poweroff',
+        steps=['event SHUTDOWN', 'exit 0'],
+        check=check_nodevice_poweroff),
+    'guest-reboot': dict(
+        args=['-device', 'pvpanic'], guest='vigil.test=reboot',
+        steps=['event RESET', 'serial 2 VL2 BOOT'] + QUIT,
+        check=check_reboot, timeout=150),
+    'guest-reboot-no-reboot': dict(
+        args=['-device', 'pvpanic', '-no-reboot'], guest='vigil.test=reboot',
+        steps=['event SHUTDOWN', 'exit 0'],
+        check=check_reboot_no_reboot),
+    'system-powerdown': dict(
+        args=['-device', 'pvpanic'], guest='vigil.test=powerbutton',
+        steps=['serial 1 VL2 WAITING-POWER-BUTTON',
+               'send {"execute": "system_powerdown"}', 'event POWERDOWN',
+               'event SHUTDOWN', 'exit 0'],
+        check=check_powerdown),
+    'events-sysfs-mask': dict(
+        args=['-device', 'pvpanic', '-action', 'panic=pause'],
+        guest='vigil.test=panic vigil.events=2',
+        steps=['serial 1 VL2 ACTION panic', 'no-event GUEST_PANICKED 3']
+        + QUIT,
+        check=check_events_sysfs),
+    'bench': dict(
+        args=['-device', 'pvpanic', '-action', 'panic=pause'],
+        guest='vigil.test=panic',
+        steps=['event GUEST_PANICKED'] + QUIT,
+        check=check_panicked),
+    'demo': dict(
+        args=['-device', 'pvpanic', '-action', 'panic=pause'],
+        guest='vigil.test=panic',
+        steps=['event GUEST_PANICKED'] + QUIT,
+        check=check_panicked),
+}
+
+GROUPS = {
+    'panic': ['panic-pause-cont-reset', 'panic-shutdown-events1',
+              'panic-exit-failure-ioport', 'panic-none-smp2'],
+    'power': ['nodevice-poweroff', 'guest-reboot', 'guest-reboot-no-reboot',
+              'system-powerdown', 'events-sysfs-mask'],
+    'smoke': ['demo'],
+}
+GROUPS['all'] = GROUPS['panic'] + GROUPS['power']
+
+
+# ---- results ---------------------------------------------------------------
+
+class CaseResult:
+    def __init__(self, name):
+        self.name = name
+        self.started = False
+        self.qmp = []         # (t, text) received
+        self.events = []      # parsed events
+        self.returns = []     # "return" values in order
+        self.errors = []      # "error" replies
+        self.steps = []
+        self.serial = []
+        self.stderr = []
+        self.exit = None
+        self.runner = None    # (PASS|FAIL, reason)
+        self.time = None
+
+    def vl2(self, key):
+        """Values of the guest's "VL2 KEY value" console lines."""
+        out = []
+        for line in self.serial:
+            m = re.match(r'.*?VL2 (\S+) ?(.*?)\s*$', line)
+            if m and m.group(1) == key:
+                out.append(m.group(2))
+        return out
+
+    def event_time(self, name):
+        for t, text in self.qmp:
+            try:
+                if json.loads(text).get('event') == name:
+                    return t
+            except ValueError:
+                pass
+        return None
+
+
+MARKER = re.compile(r'^(CASE|QMP>?|STEP|SERIAL|STDERR) ([^\s|]+)(\|)?(?: (.*))?$')
+
+
+def parse(lines):
+    results = {}
+    for raw in lines:
+        line = raw.rstrip('\r\n')
+        m = MARKER.match(line)
+        if not m:
+            continue
+        kind, name, bar, rest = m.groups()
+        rest = rest or ''
+        r = results.setdefault(name, CaseResult(name))
+        if kind == 'SERIAL' and bar:
+            r.serial.append(rest)
+        elif kind == 'STDERR' and bar:
+            r.stderr.append(rest)
+        elif kind == 'STEP':
+            r.steps.append(rest)
+        elif kind == 'QMP':
+            t, _, text = rest.partition(' ')
+            if text.startswith('{'):
+                r.qmp.append((float(t[2:]), text))
+                try:
+                    obj = json.loads(text)
+                except ValueError:
+                    continue
+                if 'event' in obj:
+                    r.events.append(obj)
+                elif 'return' in obj:
+                    r.returns.append(obj['return'])
+                elif 'error' in obj:
+                    r.errors.append(obj['error'])
+        elif kind == 'CASE':
+            word, _, arg = rest.partition(' ')
+            if word == 'START':
+                r.started = True
+            elif word == 'EXIT':
+                r.exit = arg
+            elif word == 'TIME':
+                r.time = float(arg)
+            elif word == 'RESULT':
+                status, _, reason = arg.partition(' ')
+                r.runner = (status, reason)
+    return results
+
+
+# ---- environments ----------------------------------------------------------
+
+def hardware_kvm():
+    try:
+        with open('/proc/cpuinfo') as f:
+            flags = re.search(r'^flags\s*:(.*)$', f.read(), re.M)
+        if not flags or not {'vmx', 'svm'} & set(flags.group(1).split()):
+            return False
+        fd = os.open('/dev/kvm', os.O_RDWR)
+        os.close(fd)
+        return True
+    except OSError:
+        return False
+
+
+class Env:
+    """Where cases run: paths the VMM sees and how to start the runner."""
+
+    def __init__(self, args, kit, tmp):
+        self.args = args
+        self.kit = kit
+        self.tmp = tmp
+        self.nested = args.mode == 'nested'
+        if self.nested:
+            self.kernel = guestkit.L1_L2_KERNEL
+            self.initrd = guestkit.L1_L2_INITRD
+            self.work = '/tmp'
+            self.vigil = guestkit.L1_VIGIL
+            self.qemu = [guestkit.L1_QEMU, '-L', guestkit.L1_FW]
+        else:
+            self.kernel = kit.l2_kernel()
+            self.initrd = kit.l2_initrd()
+            self.work = tmp
+            self.vigil = args.vigil and os.path.abspath(args.vigil)
+            self.qemu = [shutil.which('qemu-system-x86_64') or
+                         'qemu-system-x86_64']
+
+    def vmm(self, which):
+        accel = self.args.inner_accel
+        if which == 'qemu':
+            return self.qemu + ['-accel', accel, '-M', 'pc', '-cpu',
+                                'host' if accel == 'kvm' else 'max',
+                                '-m', '256', '-nodefaults', '-display',
+                                'none']
+        return [self.vigil, '-accel', accel, '-M', 'pc', '-cpu', 'host',
+                '-m', '256']
+
+    def case_text(self, name, case, which, label=None):
+        label = label or name
+        serial = '%s/%s.serial' % (self.work, label)
+        sock = '%s/%s.qmp' % (self.work, label)
+        argv = self.vmm(which) + [
+            '-kernel', self.kernel, '-initrd', self.initrd,
+            '-append', '%s %s' % (L2_APPEND, case['guest']),
+            '-serial', 'file:' + serial,
+            '-qmp', 'unix:%s,server=on,wait=off' % sock] + case['args']
+        lines = ['case ' + label] + ['arg ' + a for a in argv]
+        lines += ['qmp ' + sock, 'serial ' + serial,
+                  'timeout %d' % (case.get('timeout', 90) *
+                                  self.args.timeout_scale)]
+        lines += ['step ' + s for s in case['steps']] + ['end', '']
+        return '\n'.join(lines)
+
+    def run(self, cases_text, uses_qemu, uses_vigil, log):
+        """Run a case list; returns (lines, seconds)."""
+        t0 = time.monotonic()
+        if self.nested:
+            image = self.kit.l1_image(
+                os.path.join(self.tmp, 'l1.cpio'), cases_text,
+                vigil=self.args.vigil if uses_vigil else None,
+                qemu=uses_qemu)
+            cmd = [shutil.which('qemu-system-x86_64'), '-accel', 'tcg',
+                   '-cpu', L1_CPU, '-m', '2048', '-nodefaults',
+                   '-display', 'none', '-serial', 'stdio', '-no-reboot',
+                   '-kernel', self.kit.l2_kernel(), '-initrd', image,
+                   '-append', L1_APPEND]
+        else:
+            path = os.path.join(self.tmp, 'cases.txt')
+            with open(path, 'w') as f:
+                f.write(cases_text)
+            cmd = [self.kit.qmp_case(), path]
+        lines = []
+        log('# ' + ' '.join(cmd))
+        with subprocess.Popen(cmd, stdout=subprocess.PIPE,
+                              stderr=subprocess.STDOUT,
+                              stdin=subprocess.DEVNULL) as p:
+            try:
+                for raw in p.stdout:
+                    line = raw.decode(errors='replace').rstrip('\r\n')
+                    lines.append(line)
+                    log('[%7.2f] %s' % (time.monotonic() - t0, line))
+                    if time.monotonic() - t0 > self.args.timeout:
+                        log('# outer timeout')
+                        p.kill()
+            finally:
+                if p.poll() is None:
+                    p.kill()
+        return lines, time.monotonic() - t0
+
+
+# ---- main ------------------------------------------------------------------
+
+def demo_report(r):
+    for line in r.serial:
+        if 'VL2 ' in line:
+            print('guest console: ' + line[line.index('VL2 '):])
+    t = r.event_time('GUEST_PANICKED')
+    if t is None:
+        print('no GUEST_PANICKED event arrived')
+        return
+    print('QMP client received, %.2f s after Vigil started:' % t)
+    for _, text in r.qmp:
+        if '"GUEST_PANICKED"' in text:
+            print(text)
+
+
+def choose_mode(args):
+    if args.mode != 'auto':
+        return args.mode
+    if hardware_kvm():
+        return 'direct'
+    if shutil.which('qemu-system-x86_64'):
+        return 'nested'
+    return None
+
+
+def run_cases(env, names, which, log, labels=None):
+    text = ''.join(env.case_text(n, CASES[n], w, lbl) for n, w, lbl in
+                   zip(names, which, labels or names))
+    lines, secs = env.run(text, 'qemu' in which, 'vigil' in which, log)
+    return parse(lines), secs
+
+
+def main():
+    ap = argparse.ArgumentParser(
+        description='Real-kernel functional tests (nested or direct).')
+    ap.add_argument('--vigil', help='the Vigil binary under test')
+    ap.add_argument('--vmm', choices=['vigil', 'qemu'], default='vigil',
+                    help='inner VMM (qemu = harness self-test)')
+    ap.add_argument('--build-dir', default=None,
+                    help='cache for the guest kit (default: next to vigil)')
+    ap.add_argument('--group', default='all',
+                    help='case group (%s) or a comma list of cases'
+                    % ', '.join(GROUPS))
+    ap.add_argument('--mode', choices=['auto', 'nested', 'direct'],
+                    default='auto')
+    ap.add_argument('--inner-accel', default='kvm',
+                    help=argparse.SUPPRESS)  # tcg: debug the harness only
+    ap.add_argument('--timeout', type=float, default=900,
+                    help='limit for one run (seconds)')
+    ap.add_argument('--timeout-scale', type=int, default=1)
+    ap.add_argument('--log', help='write the full console log here')
+    ap.add_argument('--verbose', '-v', action='store_true')
+    ap.add_argument('--demo', action='store_true',
+                    help='boot, panic, print the GUEST_PANICKED event')
+    ap.add_argument('--list', action='store_true')
+    args = ap.parse_args()
+
+    if args.list:
+        for g, names in GROUPS.items():
+            print('%s: %s' % (g, ' '.join(names)))
+        return 0
+    if args.demo:
+        args.group = 'smoke'
+    names = GROUPS.get(args.group) or args.group.split(',')
+    unknown = [n for n in names if n not in CASES]
+    if unknown:
+        ap.error('unknown case(s): ' + ' '.join(unknown))
+    if args.vmm == 'vigil' and not args.vigil:
+        ap.error('--vigil is required unless --vmm qemu')
+    args.mode = choose_mode(args)
+    if not args.mode:
+        print('SKIP: no hardware KVM and no qemu-system-x86_64')
+        return SKIP
+    build_dir = args.build_dir or (
+        os.path.dirname(os.path.abspath(args.vigil)) if args.vigil
+        else os.path.join(SRC, 'build-nested'))
+
+    logf = open(args.log, 'w') if args.log else None
+
+    def log(line):
+        if logf:
+            logf.write(line + '\n')
+            logf.flush()
+        if args.verbose:
+            print(line, flush=True)
+
+    kit = guestkit.Kit(build_dir)
+    if args.demo:
+        print('panic-demo: booting Debian %s under Vigil (-accel kvm)%s; '
+              'the guest panics with sysrq-c' % (
+                  os.path.basename(kit.l2_kernel()),
+                  ', nested in QEMU TCG + SVM (no hardware KVM here)'
+                  if args.mode == 'nested' else ''), flush=True)
+    try:
+        with tempfile.TemporaryDirectory(prefix='vigil-nested-') as tmp:
+            env = Env(args, kit, tmp)
+            results, secs = run_cases(env, names, [args.vmm] * len(names),
+                                      log)
+    except guestkit.KitError as e:
+        print('ERROR: %s' % e)
+        return 1
+
+    failed = 0
+    for n in names:
+        r = results.get(n)
+        if not r or not r.started:
+            problems = ['did not run (see --log / -v)']
+        else:
+            problems = []
+            if r.runner is None:
+                problems.append('runner did not finish')
+            elif r.runner[0] != 'PASS':
+                problems.append('runner: ' + r.runner[1])
+            problems += CASES[n]['check'](r)
+        if args.demo and r and r.started:
+            demo_report(r)
+        status = 'FAIL' if problems else 'PASS'
+        failed += bool(problems)
+        extra = ' (%.1fs)' % r.time if r and r.time else ''
+        print('%s %s%s' % (status, n, extra))
+        for pr in problems:
+            print('    ' + pr)
+        if problems and r and not args.verbose:
+            for line in r.serial[-15:]:
+                print('    console| ' + line)
+            for line in r.stderr[-15:]:
+                print('    vmm-err| ' + line)
+            for t, text in r.qmp[-6:]:
+                print('    qmp t=%.2f| %s' % (t, text))
+    print('%s: %d/%d passed, %s mode, %.1fs' % (
+        'OK' if not failed else 'FAILED', len(names) - failed, len(names),
+        args.mode, secs))
+    return 1 if failed else 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())

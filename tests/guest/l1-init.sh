@@ -1,0 +1,25 @@
+#!/bin/sh
+# /init of the nested L1 guest (booted by Debian's QEMU under TCG with SVM):
+# loads kvm-amd, then runs the test cases in /cases.txt with qmp-case, which
+# starts the VMM under test on /dev/kvm for each case and prints markers on
+# this console (see tests/guest/qmp-case.c).  Powers off when done.
+export PATH=/bin:/usr/bin
+mount -t proc proc /proc
+mount -t sysfs sys /sys
+mount -t devtmpfs dev /dev
+mount -t tmpfs tmp /tmp
+
+echo "L1 BOOT uptime=$(cut -d' ' -f1 /proc/uptime)"
+for m in irqbypass kvm kvm-amd; do
+    insmod /lib/modules/$m.ko || echo "L1 INSMOD-FAILED $m"
+done
+if [ -c /dev/kvm ]; then
+    echo "L1 KVM ok npt=$(cat /sys/module/kvm_amd/parameters/npt)"
+else
+    echo "L1 KVM missing"
+fi
+echo "L1 CASES uptime=$(cut -d' ' -f1 /proc/uptime)"
+cd /tmp
+/bin/qmp-case /cases.txt
+echo "L1 DONE rc=$? uptime=$(cut -d' ' -f1 /proc/uptime)"
+poweroff -f

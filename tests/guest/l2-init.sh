@@ -1,0 +1,75 @@
+#!/bin/sh
+# /init of the L2 test guest: a Debian kernel plus busybox, booted by the VMM
+# under test.  It loads the pvpanic driver, reports what the driver sees on
+# the serial console as "VL2 ..." lines, then does what the kernel command
+# line asks:
+#   vigil.test=panic        echo c > /proc/sysrq-trigger (the default)
+#   vigil.test=poweroff     poweroff -f (ACPI S5)
+#   vigil.test=reboot       reboot -f
+#   vigil.test=powerbutton  wait for the ACPI power button, then poweroff -f
+#   vigil.test=idle         report and wait forever
+#   vigil.events=N          first write N to the driver's sysfs "events"
+#   vigil.verbose=1         keep kernel messages (panic backtrace) on the console
+# Every console byte is a port exit through two levels of virtualisation,
+# so the output is kept to a few short lines.
+export PATH=/bin
+mount -t proc proc /proc
+mount -t sysfs sys /sys
+mount -t devtmpfs dev /dev
+
+cmdline=$(cat /proc/cmdline)
+arg() {
+    for w in $cmdline; do
+        case "$w" in "vigil.$1="*) echo "${w#*=}"; return ;; esac
+    done
+}
+test=$(arg test)
+events=$(arg events)
+
+echo "VL2 BOOT"
+echo "VL2 CPUS $(grep -c ^processor /proc/cpuinfo)"
+qemu0001=no
+for h in /sys/bus/acpi/devices/*/hid; do
+    [ "$(cat "$h" 2>/dev/null)" = QEMU0001 ] && qemu0001=yes
+done
+echo "VL2 QEMU0001 $qemu0001"
+
+insmod /lib/modules/pvpanic.ko
+insmod /lib/modules/pvpanic-mmio.ko
+dev=/sys/bus/platform/devices/QEMU0001:00
+if [ -e $dev/driver ]; then
+    echo "VL2 BOUND yes"
+    echo "VL2 CAPABILITY $(cat $dev/capability)"
+    echo "VL2 EVENTS $(cat $dev/events)"
+    echo "VL2 IOPORT $(grep QEMU0001 /proc/ioports | sed 's/^ *//;s/ .*//')"
+else
+    echo "VL2 BOUND no"
+fi
+if [ -n "$events" ]; then
+    echo "$events" > $dev/events && echo "VL2 EVENTS-WRITTEN $(cat $dev/events)" ||
+        echo "VL2 EVENTS-WRITE-FAILED $events"
+fi
+
+[ "$(arg verbose)" = 1 ] || echo 0 > /proc/sys/kernel/printk
+echo "VL2 ACTION ${test:=panic}"
+case "$test" in
+panic)
+    echo c > /proc/sysrq-trigger ;;
+poweroff)
+    poweroff -f ;;
+reboot)
+    reboot -f ;;
+powerbutton)
+    insmod /lib/modules/button.ko
+    insmod /lib/modules/evdev.ko
+    n=0
+    for d in /sys/class/input/event*; do
+        [ "$(cat $d/device/name 2>/dev/null)" = "Power Button" ] || continue
+        (dd if=/dev/input/${d##*/} of=/dev/null bs=24 count=1 2>/dev/null &&
+            echo "VL2 POWER-BUTTON" && poweroff -f) &
+        n=$((n + 1))
+    done
+    echo "VL2 WAITING-POWER-BUTTON $n" ;;
+esac
+# init must never exit: that would panic the guest.
+while :; do sleep 3600; done

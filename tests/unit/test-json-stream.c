@@ -1,0 +1,213 @@
+/*
+ * QMP input framing (qobject/json-stream.c) and QEMU-exact output
+ * (qobject/json-writer.c).
+ */
+#include "qobject/json-stream.h"
+#include "qobject/json-writer.h"
+
+/* Everything the framer emitted, one line per text. */
+typedef struct Sink {
+    GString *log;
+} Sink;
+
+static void sink_emit(void *opaque, json_t *value, const GError *err)
+{
+    Sink *s = opaque;
+
+    if (value) {
+        json_writer_append(s->log, value, false);
+        json_decref(value);
+    } else {
+        g_string_append(s->log, "ERR ");
+        g_string_append(s->log, err->message);
+    }
+    g_string_append_c(s->log, '\n');
+}
+
+/* Feed @in in pieces of @chunk bytes (0 = whole) and return the log. */
+static char *run(const char *in, size_t len, size_t chunk)
+{
+    Sink s = {g_string_new(NULL)};
+    JSONStream js;
+
+    json_stream_init(&js, sink_emit, &s);
+    if (!chunk) {
+        chunk = len;
+    }
+    for (size_t off = 0; off < len; off += chunk) {
+        json_stream_feed(&js, in + off, MIN(chunk, len - off));
+    }
+    json_stream_destroy(&js);
+    return g_string_free(s.log, FALSE);
+}
+
+static void check(const char *in, const char *expect)
+{
+    g_autofree char *out = run(in, strlen(in), 0);
+
+    g_assert_cmpstr(out, ==, expect);
+}
+
+static void test_basic(void)
+{
+    check("{\"execute\": \"query-status\"}\n",
+          "{\"execute\": \"query-status\"}\n");
+    check("{\"a\":1}{\"b\":[1,2]}  {\"c\":{}}\n",
+          "{\"a\": 1}\n{\"b\": [1, 2]}\n{\"c\": {}}\n");
+    /* Top-level scalars are texts too (the session rejects them). */
+    check("\"str\" 12 [1]\n", "\"str\"\n12\n[1]\n");
+}
+
+static void test_split_every_byte(void)
+{
+    const char *in = "{'execute': 'x', \"id\": {\"a\": [1, \"}]\\\"\"]}}"
+                     "{\"b\": 'it\\'s'}\n";
+    g_autofree char *whole = run(in, strlen(in), 0);
+
+    g_assert_cmpstr(whole, ==,
+                    "{\"execute\": \"x\", \"id\": {\"a\": [1, \"}]\\\"\"]}}\n"
+                    "{\"b\": \"it's\"}\n");
+    for (size_t chunk = 1; chunk < strlen(in); chunk++) {
+        g_autofree char *out = run(in, strlen(in), chunk);
+
+        g_assert_cmpstr(out, ==, whole);
+    }
+    /* Split at every position into exactly two feeds. */
+    for (size_t cut = 1; cut < strlen(in); cut++) {
+        Sink s = {g_string_new(NULL)};
+        JSONStream js;
+
+        json_stream_init(&js, sink_emit, &s);
+        json_stream_feed(&js, in, cut);
+        json_stream_feed(&js, in + cut, strlen(in) - cut);
+        json_stream_destroy(&js);
+        g_assert_cmpstr(s.log->str, ==, whole);
+        g_string_free(s.log, TRUE);
+    }
+}
+
+static void test_single_quotes(void)
+{
+    check("{'execute':'x','id':'a\"b\\'c'}",
+          "{\"execute\": \"x\", \"id\": \"a\\\"b'c\"}\n");
+}
+
+static void test_errors(void)
+{
+    check("{\"a\":1,\"a\":2}", "ERR JSON parse error, duplicate key\n");
+    check("{\"execute\":\"x\",}", "ERR JSON parse error, expecting value\n");
+    check("\x01", "ERR JSON parse error, stray '\x01'\n");
+    check("}", "ERR JSON parse error, expecting value\n");
+    check("{\"a\" 1}", "ERR JSON parse error, missing : in object pair\n");
+    check("{1:1}", "ERR JSON parse error, key is not a string in object\n");
+    check("[1 2]", "ERR JSON parse error, expected separator in list\n");
+    check("{\"a\":1 \"b\":2}",
+          "ERR JSON parse error, expected separator in dict\n");
+    check("{\"a\":\"b\\q\"}",
+          "ERR JSON parse error, invalid escape sequence in string\n");
+    check("{\"a\":\"ab\n", "ERR JSON parse error, stray '\"ab\n'\n");
+    /* Recovery: the next text is fine. */
+    check("{\"a\":,}{\"ok\":true}",
+          "ERR JSON parse error, expecting value\n{\"ok\": true}\n");
+}
+
+static void test_ff_byte(void)
+{
+    g_autofree char *out = run("\xff{\"a\":1}", 8, 0);
+    GString *w = g_string_new(NULL);
+
+    g_assert_true(g_str_has_prefix(out, "ERR JSON parse error, stray '\xff'"));
+    g_assert_true(g_str_has_suffix(out, "{\"a\": 1}\n"));
+    /* On the wire the invalid byte is U+FFFD, as QEMU prints it. */
+    json_writer_append_string(w, "stray '\xff'", 9);
+    g_assert_cmpstr(w->str, ==, "\"stray '\\uFFFD'\"");
+    g_string_free(w, TRUE);
+}
+
+static void test_depth_limit(void)
+{
+    GString *in = g_string_new(NULL);
+    g_autofree char *ok = NULL;
+    g_autofree char *bad = NULL;
+
+    /* 1024 levels parse; 1025 are refused. */
+    for (int i = 0; i < JSON_STREAM_MAX_NESTING; i++) {
+        g_string_append_c(in, '[');
+    }
+    for (int i = 0; i < JSON_STREAM_MAX_NESTING; i++) {
+        g_string_append_c(in, ']');
+    }
+    ok = run(in->str, in->len, 0);
+    g_assert_false(g_str_has_prefix(ok, "ERR"));
+    g_string_prepend_c(in, '[');
+    bad = run(in->str, in->len, 4096);
+    g_assert_true(
+        g_str_has_prefix(bad, "ERR JSON nesting depth limit exceeded\n"));
+    g_string_free(in, TRUE);
+}
+
+static void test_writer(void)
+{
+    json_t *v = json_pack("{s:{s:{s:i,s:i,s:i},s:s},s:[s]}", "version", "qemu",
+                          "major", 9, "minor", 1, "micro", 0, "package", "p",
+                          "capabilities", "oob");
+    json_t *qmp = json_pack("{s:o}", "QMP", v);
+    json_t *pretty = json_pack("{s:{},s:[]}", "return", "id");
+    GString *out = g_string_new(NULL);
+
+    json_writer_append(out, qmp, false);
+    g_assert_cmpstr(out->str, ==,
+                    "{\"QMP\": {\"version\": {\"qemu\": {\"micro\": 0, "
+                    "\"minor\": 1, \"major\": 9}, \"package\": \"p\"}, "
+                    "\"capabilities\": [\"oob\"]}}");
+    g_string_truncate(out, 0);
+    json_writer_append(out, pretty, true);
+    g_assert_cmpstr(out->str, ==,
+                    "{\r\n    \"return\": {\r\n    },\r\n    \"id\": [\r\n"
+                    "    ]\r\n}");
+    g_string_truncate(out, 0);
+    json_writer_append_string(out, "\xc3\xa9\x7f/\xf0\x9f\x98\x80\t", 9);
+    g_assert_cmpstr(out->str, ==, "\"\\u00E9\\u007F/\\uD83D\\uDE00\\t\"");
+    g_string_free(out, TRUE);
+    json_decref(qmp);
+    json_decref(pretty);
+}
+
+/* QEMU's key orders from the reference, all reproduced by the hash. */
+static void test_key_order(void)
+{
+    static const char *const orders[][3] = {
+        {"timestamp", "event", "data"},
+        {"seconds", "microseconds"},
+        {"return", "id"},
+        {"id", "error"},
+        {"class", "desc"},
+        {"status", "running"},
+        {"guest", "reason"},
+        {"action", "info"},
+        {"version", "capabilities"},
+        {"qemu", "package"},
+        {"default-value", "name", "type"},
+    };
+
+    for (size_t i = 0; i < G_N_ELEMENTS(orders); i++) {
+        for (size_t k = 1; k < 3 && orders[i][k]; k++) {
+            g_assert_cmpuint(json_writer_key_bucket(orders[i][k - 1]), <,
+                             json_writer_key_bucket(orders[i][k]));
+        }
+    }
+}
+
+int main(int argc, char **argv)
+{
+    g_test_init(&argc, &argv, NULL);
+    g_test_add_func("/json-stream/basic", test_basic);
+    g_test_add_func("/json-stream/split-every-byte", test_split_every_byte);
+    g_test_add_func("/json-stream/single-quotes", test_single_quotes);
+    g_test_add_func("/json-stream/errors", test_errors);
+    g_test_add_func("/json-stream/ff-byte", test_ff_byte);
+    g_test_add_func("/json-stream/depth-limit", test_depth_limit);
+    g_test_add_func("/json-writer/format", test_writer);
+    g_test_add_func("/json-writer/key-order", test_key_order);
+    return g_test_run();
+}
