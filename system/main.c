@@ -1,7 +1,204 @@
-/* Placeholder: replaced by the system/ work. */
+/*
+ * main(): the start-up order and the exit status, nothing else.
+ *
+ *   parse and validate the command line (no sockets, no files)
+ *   -> daemonize, pidfile, log file
+ *   -> machine, accelerator, chardevs with their frontends, devices,
+ *      machine_done, vCPUs
+ *   -> run state, main loop
+ *   -> flush output, tear down in reverse order.
+ */
 #include "qemu/common.h"
+
+#include "hw/boards.h"
+#include "hw/i386/pc.h"
+#include "monitor/monitor.h"
+#include "qemu/log.h"
+#include "qemu/timer.h"
+#include "system/accel.h"
+#include "system/bql.h"
+#include "system/options.h"
+#include "system/qdev-monitor.h"
+#include "system/qtest.h"
+#include "system/runstate.h"
+#include "system/system.h"
+#include "system-internal.h"
+
+/* Host page size KVM memory slots need. */
+#define RAM_ALIGN 4096
+
+static void reset_machine(void)
+{
+    qdev_reset_all();
+    if (current_machine && current_machine->mc->reset) {
+        current_machine->mc->reset(current_machine);
+    }
+    if (current_accel && current_accel->reset_vcpus) {
+        current_accel->reset_vcpus();
+    }
+}
+
+static void pause_vcpus(void)
+{
+    if (current_accel && current_accel->pause_vcpus) {
+        current_accel->pause_vcpus();
+    }
+}
+
+static void resume_vcpus(void)
+{
+    if (current_accel && current_accel->resume_vcpus) {
+        current_accel->resume_vcpus();
+    }
+}
+
+/* Apply what the machine needs from the command line. */
+static void machine_apply_config(MachineState *ms, const VigilConfig *cfg)
+{
+    ms->cpu_model = g_strdup(cfg->cpu_model);
+    ms->kernel_filename = g_strdup(cfg->kernel);
+    ms->initrd_filename = g_strdup(cfg->initrd);
+    ms->kernel_cmdline = g_strdup(cfg->append);
+    ms->firmware = g_strdup(cfg->bios);
+}
+
+/* Attach monitors and qtest, then create every socket and file. */
+static bool open_chardevs(const VigilConfig *cfg, GError **errp)
+{
+    for (guint i = 0; i < cfg->monitors->len; i++) {
+        const VigilMonitorOpt *mon =
+            &g_array_index(cfg->monitors, VigilMonitorOpt, i);
+
+        if (!monitor_init_qmp(mon->chr, mon->pretty, errp)) {
+            return false;
+        }
+    }
+    if (cfg->qtest_chr &&
+        !qtest_server_init(cfg->qtest_chr, cfg->qtest_log, errp)) {
+        return false;
+    }
+    return qemu_chr_open_all(errp);
+}
+
+/* Everything from the machine to running vCPUs; false = exit 1. */
+static bool start_machine(const VigilConfig *cfg, const AccelOps *accel)
+{
+    const MachineClass *mc = cfg->machine_type
+                                 ? machine_find_type(cfg->machine_type)
+                                 : machine_default_type();
+    uint64_t ram_size = cfg->ram_size ? cfg->ram_size : mc->default_ram_size;
+    g_autoptr(GError) err = NULL;
+    MachineState *ms;
+
+    ram_size = (ram_size + RAM_ALIGN - 1) & ~(uint64_t)(RAM_ALIGN - 1);
+    ms = machine_create(mc, ram_size, cfg->smp_cpus, &err);
+    if (!ms) {
+        error_report("%s", err->message);
+        return false;
+    }
+    machine_apply_config(ms, cfg);
+    current_accel = accel;
+    if (accel->init_machine && !accel->init_machine(ms, &err)) {
+        error_report("failed to initialize %s: %s", accel->name,
+                     err->message);
+        return false;
+    }
+    if (!open_chardevs(cfg, &err) ||
+        !qdev_device_realize_all(ms, &err) || !machine_done(ms, &err) ||
+        (accel->setup_vcpus && !accel->setup_vcpus(ms, &err))) {
+        error_report("%s", err->message);
+        return false;
+    }
+    return true;
+}
+
+static bool setup_process(const VigilConfig *cfg)
+{
+    g_autoptr(GError) err = NULL;
+
+    if (!main_loop_init(&err)) {
+        error_report("%s", err->message);
+        return false;
+    }
+    os_setup_signal_handling();
+    if ((cfg->exit_with_parent && !os_set_exit_with_parent(&err)) ||
+        (cfg->daemonize && !os_daemonize_start(&err)) ||
+        (cfg->pidfile && !os_pidfile_create(cfg->pidfile, &err)) ||
+        (cfg->log_file && !qemu_log_set_file(cfg->log_file, &err))) {
+        error_report("%s", err->message);
+        return false;
+    }
+    qemu_loglevel = cfg->log_mask;
+    return true;
+}
+
+static void teardown(void)
+{
+    /* Reverse order of start-up; output is flushed first. */
+    qemu_chr_flush_all(1000);
+    if (current_accel && current_accel->teardown) {
+        current_accel->teardown();
+    }
+    qtest_cleanup();
+    monitor_cleanup();
+    qemu_chr_cleanup_all();
+    qdev_device_free_pending();
+    if (current_machine) {
+        machine_destroy(current_machine);
+    }
+    current_accel = NULL;
+    for (int i = 0; i < MAX_SERIAL_PORTS; i++) {
+        serial_hd_set(i, NULL);
+    }
+    main_loop_cleanup();
+    os_pidfile_remove();
+    qemu_log_close();
+}
 
 int main(int argc, char **argv)
 {
-    return 0;
+    static const RunstateHooks hooks = {
+        .reset_machine = reset_machine,
+        .pause_vcpus = pause_vcpus,
+        .resume_vcpus = resume_vcpus,
+        .powerdown = pc_acpi_powerdown,
+    };
+    VigilConfig cfg;
+    const AccelOps *accel;
+    g_autoptr(GError) err = NULL;
+    int status = 1;
+
+    error_set_progname(argv[0]);
+    qemu_main_thread_init();
+    bql_lock();
+    runstate_init();
+    vigil_config_init(&cfg);
+
+    if (!vigil_options_parse(&cfg, argc, argv, &status) ||
+        !vigil_options_validate(&cfg, &status)) {
+        goto out;
+    }
+    status = 1;
+    accel = accel_choose((const char *const *)cfg.accels->pdata,
+                         cfg.accels->len, &err);
+    if (!accel) {
+        error_report("%s", err->message);
+        goto out;
+    }
+    if (!setup_process(&cfg) || !start_machine(&cfg, accel)) {
+        goto out;
+    }
+    runstate_set_hooks(&hooks);
+    if (autostart) {
+        vm_start();
+    }
+    os_daemonize_finish();
+    status = main_loop_run();
+
+out:
+    teardown();
+    runstate_set_hooks(NULL);
+    vigil_config_free(&cfg);
+    bql_unlock();
+    return status;
 }

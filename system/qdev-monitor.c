@@ -14,6 +14,7 @@
 
 /* Parsed, not yet realized devices, in command-line order. */
 static GPtrArray *pending_devices;
+static GPtrArray *pending_optargs; /* the -device text, for messages */
 
 static const char *const category_names[] = {
     [DEVICE_CATEGORY_BRIDGE] = "Controller/Bridge/Hub",
@@ -223,8 +224,9 @@ int qdev_device_help(const char *optarg)
     }
     dc = qdev_find_type(driver);
     if (!dc) {
+        /* QEMU treats a help request for an unknown type as answered. */
         error_report("-device %s: Device '%s' not found", optarg, driver);
-        return 1;
+        return 0;
     }
     print_device_options(dc);
     return 0;
@@ -353,11 +355,11 @@ static bool set_prop_json(DeviceState *dev, const char *key, json_t *val,
     case JSON_STRING:
         return qdev_prop_set_str(dev, prop, json_string_value(val), errp);
     default:
-        error_setg(errp, "Invalid parameter type for '%s', expected: %s", key,
-                   prop->kind == PROP_KIND_STRING ? "string"
-                   : prop->kind == PROP_KIND_BOOL ? "boolean"
-                                                  : "integer");
-        return false;
+        /* null, real, array, object: the same error as a wrong scalar. */
+        if (prop->kind == PROP_KIND_STRING) {
+            return qdev_prop_set_bool(dev, prop, false, errp);
+        }
+        return qdev_prop_set_str(dev, prop, "", errp);
     }
 }
 
@@ -414,8 +416,10 @@ DeviceState *qdev_device_parse(const char *optarg, GError **errp)
     }
     if (!pending_devices) {
         pending_devices = g_ptr_array_new();
+        pending_optargs = g_ptr_array_new_with_free_func(g_free);
     }
     g_ptr_array_add(pending_devices, dev);
+    g_ptr_array_add(pending_optargs, g_strdup(optarg));
     return dev;
 }
 
@@ -426,10 +430,14 @@ bool qdev_device_realize_all(MachineState *ms, GError **errp)
         BusState *bus = machine_find_bus_for(ms, dev->klass, errp);
 
         if (!bus || !qdev_realize(dev, bus, errp)) {
+            /* Name the option, as QEMU's error location does. */
+            g_prefix_error(errp, "-device %s: ",
+                           (char *)g_ptr_array_index(pending_optargs, 0));
             return false;
         }
         /* The registry owns it now. */
         g_ptr_array_remove_index(pending_devices, 0);
+        g_ptr_array_remove_index(pending_optargs, 0);
     }
     return true;
 }
@@ -443,5 +451,7 @@ void qdev_device_free_pending(void)
         qdev_unref(g_ptr_array_index(pending_devices, i));
     }
     g_ptr_array_free(pending_devices, true);
+    g_ptr_array_free(pending_optargs, true);
     pending_devices = NULL;
+    pending_optargs = NULL;
 }

@@ -6,19 +6,23 @@
  */
 #include "system/bql.h"
 
+#include <pthread.h>
+
 static GMutex bql;
 static __thread bool bql_held;
-static GThread *main_thread;
+static pthread_t main_thread;
+static bool main_thread_set;
 
 void qemu_main_thread_init(void)
 {
-    main_thread = g_thread_self();
+    main_thread = pthread_self();
+    main_thread_set = true;
 }
 
 bool qemu_in_main_thread(void)
 {
     /* Before qemu_main_thread_init() (unit tests) every thread is "main". */
-    return !main_thread || g_thread_self() == main_thread;
+    return !main_thread_set || pthread_equal(pthread_self(), main_thread);
 }
 
 void bql_lock(void)

@@ -20,7 +20,7 @@
 #include "system/accel.h"
 
 #define KVM_API_VERSION_EXPECTED 12
-#define KVM_DEV_PATH "/dev/kvm"
+#define KVM_DEV_PATH             "/dev/kvm"
 
 KVMState *kvm_state;
 
@@ -29,14 +29,14 @@ static const struct {
     unsigned cap;
     const char *name;
 } kvm_required_caps[] = {
-    { KVM_CAP_USER_MEMORY, "KVM_CAP_USER_MEMORY" },
-    { KVM_CAP_SET_TSS_ADDR, "KVM_CAP_SET_TSS_ADDR" },
-    { KVM_CAP_EXT_CPUID, "KVM_CAP_EXT_CPUID" },
-    { KVM_CAP_IRQCHIP, "KVM_CAP_IRQCHIP" },
-    { KVM_CAP_PIT2, "KVM_CAP_PIT2" },
-    { KVM_CAP_IRQ_ROUTING, "KVM_CAP_IRQ_ROUTING" },
-    { KVM_CAP_IMMEDIATE_EXIT, "KVM_CAP_IMMEDIATE_EXIT" },
-    { KVM_CAP_MP_STATE, "KVM_CAP_MP_STATE" },
+    {KVM_CAP_USER_MEMORY, "KVM_CAP_USER_MEMORY"},
+    {KVM_CAP_SET_TSS_ADDR, "KVM_CAP_SET_TSS_ADDR"},
+    {KVM_CAP_EXT_CPUID, "KVM_CAP_EXT_CPUID"},
+    {KVM_CAP_IRQCHIP, "KVM_CAP_IRQCHIP"},
+    {KVM_CAP_PIT2, "KVM_CAP_PIT2"},
+    {KVM_CAP_IRQ_ROUTING, "KVM_CAP_IRQ_ROUTING"},
+    {KVM_CAP_IMMEDIATE_EXIT, "KVM_CAP_IMMEDIATE_EXIT"},
+    {KVM_CAP_MP_STATE, "KVM_CAP_MP_STATE"},
 };
 
 int kvm_check_extension(KVMState *s, unsigned cap)
@@ -82,8 +82,7 @@ static bool kvm_check_required_caps(KVMState *s, GError **errp)
     for (size_t i = 0; i < G_N_ELEMENTS(kvm_required_caps); i++) {
         if (!kvm_check_extension(s, kvm_required_caps[i].cap)) {
             g_set_error(errp, VIGIL_ERROR, VIGIL_ERROR_KVM_MISSING_CAP,
-                        "kvm does not support %s",
-                        kvm_required_caps[i].name);
+                        "kvm does not support %s", kvm_required_caps[i].name);
             return false;
         }
     }
@@ -146,8 +145,7 @@ static bool kvm_map_rom(KVMState *s, MachineState *ms, GError **errp)
                        MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (s->rom_copy == MAP_FAILED) {
         s->rom_copy = NULL;
-        error_setg(errp, "cannot allocate the ROM copy: %s",
-                   g_strerror(errno));
+        error_setg(errp, "cannot allocate the ROM copy: %s", g_strerror(errno));
         return false;
     }
     memcpy(s->rom_copy, ms->rom, ms->rom_size);
@@ -203,7 +201,7 @@ static bool kvm_setup_gsi_routing(KVMState *s, GError **errp)
 static void kvm_irq_set(void *opaque, unsigned gsi, int level)
 {
     KVMState *s = opaque;
-    struct kvm_irq_level irq = { .irq = gsi, .level = !!level };
+    struct kvm_irq_level irq = {.irq = gsi, .level = !!level};
 
     if (ioctl(s->vm_fd, KVM_IRQ_LINE, &irq) < 0) {
         qemu_log_mask(LOG_GUEST_ERROR, "kvm: KVM_IRQ_LINE gsi %u: %s\n", gsi,
@@ -213,7 +211,7 @@ static void kvm_irq_set(void *opaque, unsigned gsi, int level)
 
 static bool kvm_create_vm(KVMState *s, GError **errp)
 {
-    struct kvm_pit_config pit = { .flags = KVM_PIT_SPEAKER_DUMMY };
+    struct kvm_pit_config pit = {.flags = KVM_PIT_SPEAKER_DUMMY};
     uint64_t idmap = KVM_IDENTITY_MAP_ADDR;
 
     do {
@@ -331,12 +329,14 @@ static bool kvm_setup_vcpus(MachineState *ms, GError **errp)
         max = kvm_check_extension(s, KVM_CAP_NR_VCPUS);
     }
     if (!max) {
-        max = 4;    /* what the KVM API documents when neither cap exists */
+        max = 4; /* what the KVM API documents when neither cap exists */
     }
     s->nr_vcpus = ms->smp_cpus ? ms->smp_cpus : 1;
     if (s->nr_vcpus > (unsigned)max) {
-        error_setg(errp, "Number of SMP CPUs requested (%u) exceeds the "
-                   "maximum CPUs supported by KVM (%d)", s->nr_vcpus, max);
+        error_setg(errp,
+                   "Number of SMP CPUs requested (%u) exceeds the "
+                   "maximum CPUs supported by KVM (%d)",
+                   s->nr_vcpus, max);
         return false;
     }
     return kvm_map_rom(s, ms, errp) && kvm_vcpus_create(s, errp);

@@ -34,8 +34,8 @@
 
 static pthread_mutex_t kvm_cpus_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t kvm_cpus_cond = PTHREAD_COND_INITIALIZER;
-static bool kvm_cpus_running;   /* desired state; false until vm_start */
-static bool kvm_cpus_exiting;   /* teardown: threads leave */
+static bool kvm_cpus_running; /* desired state; false until vm_start */
+static bool kvm_cpus_exiting; /* teardown: threads leave */
 static __thread KVMVCpu *kvm_current_vcpu;
 
 static void kvm_sig_ipi_handler(int sig)
@@ -55,8 +55,7 @@ static void kvm_kick_all_locked(KVMState *s)
         KVMVCpu *cpu = &s->vcpus[i];
 
         __atomic_store_n(&cpu->run->immediate_exit, 1, __ATOMIC_SEQ_CST);
-        if (cpu->thread_started && !cpu->parked &&
-            cpu != kvm_current_vcpu) {
+        if (cpu->thread_started && !cpu->parked && cpu != kvm_current_vcpu) {
             pthread_kill(cpu->thread, SIG_IPI);
         }
     }
@@ -81,6 +80,19 @@ static void kvm_vcpu_mark_dead(KVMVCpu *cpu)
     pthread_mutex_unlock(&kvm_cpus_lock);
 }
 
+/*
+ * End of an exit's dispatch, BQL held.  If the exit stopped the VM
+ * (pvpanic with panic=pause, a shutdown with shutdown=pause, ...), stop
+ * now rather than run on until the main loop pauses the vCPUs.
+ */
+static inline void kvm_dispatch_done(void)
+{
+    if (G_UNLIKELY(!runstate_is_running())) {
+        kvm_vcpus_pause();
+    }
+    bql_unlock();
+}
+
 static void kvm_handle_io(struct kvm_run *run)
 {
     AddressSpace *as = current_machine->io;
@@ -100,7 +112,7 @@ static void kvm_handle_io(struct kvm_run *run)
             memcpy(p, &v, size);
         }
     }
-    bql_unlock();
+    kvm_dispatch_done();
 }
 
 static void kvm_handle_mmio(struct kvm_run *run)
@@ -131,7 +143,7 @@ static void kvm_handle_mmio(struct kvm_run *run)
             }
         }
     }
-    bql_unlock();
+    kvm_dispatch_done();
 }
 
 static void kvm_handle_system_event(KVMVCpu *cpu, struct kvm_run *run)
@@ -214,7 +226,7 @@ static void kvm_vcpu_run(KVMVCpu *cpu)
             break;
         case KVM_EXIT_INTR:
         case KVM_EXIT_IRQ_WINDOW_OPEN:
-        case KVM_EXIT_HLT:      /* not with an in-kernel LAPIC */
+        case KVM_EXIT_HLT: /* not with an in-kernel LAPIC */
         case KVM_EXIT_DEBUG:
             break;
         case KVM_EXIT_SHUTDOWN:
@@ -282,7 +294,7 @@ static bool kvm_vcpu_set_signal_mask(KVMVCpu *cpu, GError **errp)
     struct {
         struct kvm_signal_mask hdr;
         uint64_t set;
-    } m = { .hdr.len = 8 };
+    } m = {.hdr.len = 8};
     sigset_t set;
 
     sigfillset(&set);
@@ -308,8 +320,8 @@ static bool kvm_vcpu_create_one(KVMState *s, KVMVCpu *cpu, unsigned index,
                    g_strerror(errno));
         return false;
     }
-    run = mmap(NULL, s->run_size, PROT_READ | PROT_WRITE, MAP_SHARED,
-               cpu->fd, 0);
+    run =
+        mmap(NULL, s->run_size, PROT_READ | PROT_WRITE, MAP_SHARED, cpu->fd, 0);
     if (run == MAP_FAILED) {
         error_setg(errp, "mmap of vCPU %u failed: %s", index,
                    g_strerror(errno));
@@ -323,7 +335,7 @@ static bool kvm_vcpu_create_one(KVMState *s, KVMVCpu *cpu, unsigned index,
 
 static bool kvm_vcpu_start_threads(KVMState *s, GError **errp)
 {
-    struct sigaction sa = { .sa_handler = kvm_sig_ipi_handler };
+    struct sigaction sa = {.sa_handler = kvm_sig_ipi_handler};
     sigset_t all, old;
     bool ok = true;
 

@@ -20,22 +20,22 @@
 
 /* Fixed guest-physical pages KVM needs on Intel (below the BIOS window). */
 #define KVM_IDENTITY_MAP_ADDR 0xfeffc000ULL
-#define KVM_TSS_ADDR          0xfeffd000ULL  /* 3 pages */
+#define KVM_TSS_ADDR          0xfeffd000ULL /* 3 pages */
 
 /* MSRs whose reset value we capture at vCPU creation and restore. */
 #define KVM_MAX_RESET_MSRS 32
 
 typedef struct KVMVCpu {
-    unsigned index;             /* vCPU number = APIC ID */
+    unsigned index; /* vCPU number = APIC ID */
     int fd;
-    struct kvm_run *run;        /* mmap'ed, shared with the kernel */
+    struct kvm_run *run; /* mmap'ed, shared with the kernel */
     pthread_t thread;
     bool thread_started;
 
     /* Protected by kvm_cpus_lock. */
-    bool parked;                /* outside KVM_RUN and not going back */
-    bool wait_reset;            /* dead (triple fault, internal error)
-                                   until the next reset_vcpus() */
+    bool parked;     /* outside KVM_RUN and not going back */
+    bool wait_reset; /* dead (triple fault, internal error)
+                        until the next reset_vcpus() */
 
     /* Architectural reset state, captured once after creation. */
     struct kvm_sregs reset_sregs;
@@ -48,9 +48,9 @@ typedef struct KVMVCpu {
 } KVMVCpu;
 
 typedef struct KVMState {
-    int fd;                     /* /dev/kvm */
+    int fd; /* /dev/kvm */
     int vm_fd;
-    int run_size;               /* KVM_GET_VCPU_MMAP_SIZE */
+    int run_size; /* KVM_GET_VCPU_MMAP_SIZE */
     bool has_xsave;
     bool has_xcrs;
     bool has_tsc_deadline;
@@ -58,7 +58,7 @@ typedef struct KVMState {
     unsigned nr_vcpus;
     KVMVCpu *vcpus;
     struct kvm_cpuid2 *supported_cpuid;
-    void *rom_copy;             /* page-aligned copy of ms->rom */
+    void *rom_copy; /* page-aligned copy of ms->rom */
     uint64_t rom_copy_size;
     /* In-kernel PIC/IOAPIC/PIT state right after creation (reset). */
     struct kvm_irqchip reset_irqchip[3];

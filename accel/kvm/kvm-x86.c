@@ -32,10 +32,10 @@
 #define PDPT_ADDR 0xa000
 #define PD_ADDR   0xb000
 
-#define CR0_PE (1ULL << 0)
-#define CR0_ET (1ULL << 4)
-#define CR0_PG (1ULL << 31)
-#define CR4_PAE (1ULL << 5)
+#define CR0_PE   (1ULL << 0)
+#define CR0_ET   (1ULL << 4)
+#define CR0_PG   (1ULL << 31)
+#define CR4_PAE  (1ULL << 5)
 #define EFER_LME (1ULL << 8)
 #define EFER_LMA (1ULL << 10)
 
@@ -142,11 +142,11 @@ static void cpuid_set_topology_leaf(struct kvm_cpuid2 *c, uint32_t leaf,
         if (sub == 0) {
             e->eax = 0;
             e->ebx = 1;
-            e->ecx |= 1u << 8;      /* SMT */
+            e->ecx |= 1u << 8; /* SMT */
         } else if (sub == 1) {
             e->eax = bits_for(ncpus);
             e->ebx = ncpus;
-            e->ecx |= 2u << 8;      /* core */
+            e->ecx |= 2u << 8; /* core */
         }
     }
 }
@@ -204,7 +204,7 @@ static void cpuid_fixup(KVMState *s, struct kvm_cpuid2 *c, unsigned apic_id)
 static bool kvm_set_cpuid(KVMState *s, KVMVCpu *cpu, GError **errp)
 {
     struct kvm_cpuid2 *sup = s->supported_cpuid;
-    size_t room = sup->nent + 8;    /* topology and signature leaves */
+    size_t room = sup->nent + 8; /* topology and signature leaves */
     g_autofree struct kvm_cpuid2 *c =
         g_malloc0(sizeof(*c) + room * sizeof(c->entries[0]));
 
@@ -228,7 +228,7 @@ static void kvm_capture_reset_msrs(KVMVCpu *cpu)
         struct {
             struct kvm_msrs hdr;
             struct kvm_msr_entry e;
-        } one = { .hdr.nmsrs = 1, .e.index = kvm_reset_msr_list[i] };
+        } one = {.hdr.nmsrs = 1, .e.index = kvm_reset_msr_list[i]};
 
         if (ioctl(cpu->fd, KVM_GET_MSRS, &one) == 1) {
             out[n++] = one.e;
@@ -295,12 +295,12 @@ static bool kvm_write_boot_tables(KVMState *s, bool long64, GError **errp)
         return false;
     }
     memset(pt, 0, 2 * 4096);
-    pt[0] = PDPT_ADDR | 3;                              /* PML4[0] */
+    pt[0] = PDPT_ADDR | 3; /* PML4[0] */
     for (unsigned i = 0; i < 4; i++) {
-        pt[512 + i] = (PD_ADDR + i * 4096) | 3;         /* PDPT[i] */
+        pt[512 + i] = (PD_ADDR + i * 4096) | 3; /* PDPT[i] */
     }
     for (unsigned i = 0; i < 4 * 512; i++) {
-        pt[1024 + i] = ((uint64_t)i << 21) | 0x83;     /* 2 MiB, P|RW|PS */
+        pt[1024 + i] = ((uint64_t)i << 21) | 0x83; /* 2 MiB, P|RW|PS */
     }
     return true;
 }
@@ -338,14 +338,13 @@ static bool kvm_apply_boot_info(KVMState *s, const X86BootInfo *bi,
 
 static bool kvm_reset_fpu(KVMState *s, KVMVCpu *cpu)
 {
-    struct kvm_fpu fpu = { .fcw = 0x37f, .mxcsr = 0x1f80 };
+    struct kvm_fpu fpu = {.fcw = 0x37f, .mxcsr = 0x1f80};
 
     if (ioctl(cpu->fd, KVM_SET_FPU, &fpu) < 0) {
         return false;
     }
     if (s->has_xcrs) {
-        struct kvm_xcrs x = { .nr_xcrs = 1, .xcrs[0] = { .xcr = 0,
-                                                         .value = 1 } };
+        struct kvm_xcrs x = {.nr_xcrs = 1, .xcrs[0] = {.xcr = 0, .value = 1}};
 
         if (ioctl(cpu->fd, KVM_SET_XCRS, &x) < 0) {
             return false;
@@ -358,7 +357,7 @@ bool kvm_x86_vcpu_reset(KVMState *s, KVMVCpu *cpu, GError **errp)
 {
     struct kvm_sregs sr = cpu->reset_sregs;
     struct kvm_regs r = cpu->reset_regs;
-    struct kvm_vcpu_events ev = { 0 };
+    struct kvm_vcpu_events ev = {0};
     struct kvm_mp_state mp = {
         .mp_state = cpu->index == 0 ? KVM_MP_STATE_RUNNABLE
                                     : KVM_MP_STATE_UNINITIALIZED,
@@ -408,8 +407,8 @@ void kvm_x86_dump_state(KVMVCpu *cpu)
              "R8 =%016llx R9 =%016llx R10=%016llx R11=%016llx\n"
              "R12=%016llx R13=%016llx R14=%016llx R15=%016llx\n"
              "RIP=%016llx RFL=%08llx\n",
-             r.rax, r.rbx, r.rcx, r.rdx, r.rsi, r.rdi, r.rbp, r.rsp, r.r8,
-             r.r9, r.r10, r.r11, r.r12, r.r13, r.r14, r.r15, r.rip, r.rflags);
+             r.rax, r.rbx, r.rcx, r.rdx, r.rsi, r.rdi, r.rbp, r.rsp, r.r8, r.r9,
+             r.r10, r.r11, r.r12, r.r13, r.r14, r.r15, r.rip, r.rflags);
     dump_segment("CS", &s.cs);
     dump_segment("DS", &s.ds);
     dump_segment("SS", &s.ss);

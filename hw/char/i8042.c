@@ -19,23 +19,23 @@
 #define STAT_UNLOCK  0x10
 #define STAT_AUX_OBF 0x20
 
-#define CTR_KBD_INT  0x01
-#define CTR_SYS      0x04
-#define CTR_KBD_DIS  0x10
-#define CTR_AUX_DIS  0x20
-#define CTR_XLATE    0x40
+#define CTR_KBD_INT 0x01
+#define CTR_SYS     0x04
+#define CTR_KBD_DIS 0x10
+#define CTR_AUX_DIS 0x20
+#define CTR_XLATE   0x40
 
 #define OUTQ_SIZE 8
-#define KBD_IRQ 1
+#define KBD_IRQ   1
 
 typedef struct I8042State {
     ISADevice parent_obj;
-    MemoryRegion data_io;   /* 0x60 */
-    MemoryRegion cmd_io;    /* 0x64 */
+    MemoryRegion data_io; /* 0x60 */
+    MemoryRegion cmd_io;  /* 0x64 */
     uint8_t status;
-    uint8_t ctr;            /* controller command byte */
-    uint8_t pending_cmd;    /* command waiting for its data byte, or 0 */
-    uint8_t kbd_pending;    /* keyboard command waiting for a byte, or 0 */
+    uint8_t ctr;         /* controller command byte */
+    uint8_t pending_cmd; /* command waiting for its data byte, or 0 */
+    uint8_t kbd_pending; /* keyboard command waiting for a byte, or 0 */
     uint8_t outq[OUTQ_SIZE];
     bool outq_aux[OUTQ_SIZE];
     unsigned out_head, out_count;
@@ -81,26 +81,26 @@ static void i8042_reset_line(void)
 static void i8042_kbd_write(I8042State *s, uint8_t v)
 {
     if (s->kbd_pending) {
-        s->kbd_pending = 0;     /* LED state, typematic rate, ... */
+        s->kbd_pending = 0; /* LED state, typematic rate, ... */
         i8042_queue(s, 0xfa, false);
         return;
     }
     switch (v) {
-    case 0xff:                  /* reset: ACK, then BAT passed */
+    case 0xff: /* reset: ACK, then BAT passed */
         i8042_queue(s, 0xfa, false);
         i8042_queue(s, 0xaa, false);
         break;
-    case 0xf2:                  /* identify: MF2 keyboard */
+    case 0xf2: /* identify: MF2 keyboard */
         i8042_queue(s, 0xfa, false);
         i8042_queue(s, 0xab, false);
         i8042_queue(s, 0x83, false);
         break;
-    case 0xee:                  /* echo */
+    case 0xee: /* echo */
         i8042_queue(s, 0xee, false);
         break;
-    case 0xed:                  /* set LEDs */
-    case 0xf3:                  /* set typematic rate */
-    case 0xf0:                  /* scan code set */
+    case 0xed: /* set LEDs */
+    case 0xf3: /* set typematic rate */
+    case 0xf0: /* scan code set */
         s->kbd_pending = v;
         i8042_queue(s, 0xfa, false);
         break;
@@ -117,23 +117,23 @@ static void i8042_data_write(I8042State *s, uint8_t v)
     s->pending_cmd = 0;
     s->status &= ~STAT_CMD;
     switch (cmd) {
-    case 0x60:                  /* write command byte */
+    case 0x60: /* write command byte */
         s->ctr = v;
         s->status = (s->status & ~STAT_SYS) | (v & CTR_SYS);
         i8042_update(s);
         break;
-    case 0xd1:                  /* write output port: bit 0 is reset# */
+    case 0xd1: /* write output port: bit 0 is reset# */
         if (!(v & 1)) {
             i8042_reset_line();
         }
         break;
-    case 0xd2:                  /* keyboard loopback */
+    case 0xd2: /* keyboard loopback */
         i8042_queue(s, v, false);
         break;
-    case 0xd3:                  /* aux loopback */
+    case 0xd3: /* aux loopback */
         i8042_queue(s, v, true);
         break;
-    case 0xd4:                  /* to the mouse: there is none */
+    case 0xd4: /* to the mouse: there is none */
         break;
     default:
         i8042_kbd_write(s, v);
@@ -160,11 +160,11 @@ static void i8042_command(I8042State *s, uint8_t v)
     case 0xa8:
         s->ctr &= ~CTR_AUX_DIS;
         break;
-    case 0xa9:                  /* aux interface test: OK */
-    case 0xab:                  /* keyboard interface test: OK */
+    case 0xa9: /* aux interface test: OK */
+    case 0xab: /* keyboard interface test: OK */
         i8042_queue(s, 0x00, false);
         break;
-    case 0xaa:                  /* controller self test */
+    case 0xaa: /* controller self test */
         s->status |= STAT_SYS;
         i8042_queue(s, 0x55, false);
         break;
@@ -174,12 +174,12 @@ static void i8042_command(I8042State *s, uint8_t v)
     case 0xae:
         s->ctr &= ~CTR_KBD_DIS;
         break;
-    case 0xd0:                  /* read output port: A20 on, no reset */
+    case 0xd0: /* read output port: A20 on, no reset */
         i8042_queue(s, 0x03, false);
         break;
     default:
         if (v >= 0xf0 && !(v & 1)) {
-            i8042_reset_line();  /* 0xfe: pulse reset */
+            i8042_reset_line(); /* 0xfe: pulse reset */
         } else if (v < 0xf0) {
             qemu_log_mask(LOG_UNIMP, "i8042: command 0x%02x ignored\n", v);
         }

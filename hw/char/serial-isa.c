@@ -24,10 +24,10 @@ static const struct {
     uint16_t iobase;
     uint8_t irq;
 } isa_serial_defaults[] = {
-    { 0x3f8, 4 },
-    { 0x2f8, 3 },
-    { 0x3e8, 4 },
-    { 0x2e8, 3 },
+    {0x3f8, 4},
+    {0x2f8, 3},
+    {0x3e8, 4},
+    {0x2e8, 3},
 };
 
 static ISASerialState *isa_serial(DeviceState *dev)
@@ -64,13 +64,14 @@ static bool isa_serial_realize(DeviceState *dev, GError **errp)
     if (s->chardev) {
         chr = qemu_chr_find(s->chardev);
         if (!chr) {
-            error_setg(errp, "Property 'isa-serial.chardev' can't find "
-                       "value '%s'", s->chardev);
+            error_setg(errp,
+                       "Property 'isa-serial.chardev' can't find "
+                       "value '%s'",
+                       s->chardev);
             return false;
         }
     }
-    if (!isa_register_ioport(&s->parent_obj, &s->state.io, s->iobase,
-                             errp)) {
+    if (!isa_register_ioport(&s->parent_obj, &s->state.io, s->iobase, errp)) {
         return false;
     }
     if (!serial_connect(&s->state, chr, s->irq, errp)) {

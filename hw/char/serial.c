@@ -16,8 +16,8 @@
 #include "qemu/log.h"
 
 enum {
-    REG_RBR_THR = 0,    /* DLAB: DLL */
-    REG_IER = 1,        /* DLAB: DLM */
+    REG_RBR_THR = 0, /* DLAB: DLL */
+    REG_IER = 1,     /* DLAB: DLM */
     REG_IIR_FCR = 2,
     REG_LCR = 3,
     REG_MCR = 4,
@@ -52,7 +52,7 @@ enum {
 #define MCR_LOOP 0x10
 
 #define LSR_DR     0x01
-#define LSR_ERRORS 0x1e     /* OE, PE, FE, BI */
+#define LSR_ERRORS 0x1e /* OE, PE, FE, BI */
 #define LSR_THRE   0x20
 #define LSR_TEMT   0x40
 
@@ -62,7 +62,7 @@ enum {
 #define MSR_RI     0x40
 #define MSR_DCD    0x80
 
-static const uint8_t rx_trigger_levels[4] = { 1, 4, 8, 14 };
+static const uint8_t rx_trigger_levels[4] = {1, 4, 8, 14};
 
 static unsigned rx_capacity(const SerialState *s)
 {
@@ -230,7 +230,7 @@ static uint64_t serial_read(void *opaque, uint64_t addr, unsigned size)
     case REG_IIR_FCR:
         v = serial_iir(s);
         if (v == IIR_THRI) {
-            s->thr_ipending = false;    /* reading IIR acknowledges it */
+            s->thr_ipending = false; /* reading IIR acknowledges it */
         }
         v |= (s->fcr & FCR_ENABLE) ? IIR_FIFO_ON : 0;
         break;
@@ -256,12 +256,12 @@ static uint64_t serial_read(void *opaque, uint64_t addr, unsigned size)
 static void serial_write_fcr(SerialState *s, uint8_t val)
 {
     if ((val ^ s->fcr) & FCR_ENABLE) {
-        rx_clear(s);    /* switching FIFO mode empties both FIFOs */
+        rx_clear(s); /* switching FIFO mode empties both FIFOs */
     }
     if (val & FCR_CLEAR_RX) {
         rx_clear(s);
     }
-    s->fcr = val & 0xc9;    /* trigger level, DMA mode, enable */
+    s->fcr = val & 0xc9; /* trigger level, DMA mode, enable */
     if (!(s->fcr & FCR_ENABLE)) {
         s->fcr = 0;
     }
@@ -329,8 +329,7 @@ void serial_init(SerialState *s, const char *name)
     serial_reset(s);
 }
 
-bool serial_connect(SerialState *s, Chardev *chr, unsigned irq,
-                    GError **errp)
+bool serial_connect(SerialState *s, Chardev *chr, unsigned irq, GError **errp)
 {
     s->irq = irq;
     if (chr && !qemu_chr_fe_init(chr, &serial_chr_handlers, s, errp)) {
@@ -342,7 +341,7 @@ bool serial_connect(SerialState *s, Chardev *chr, unsigned irq,
 
 void serial_reset(SerialState *s)
 {
-    s->divider = 0x0c;      /* 9600 baud */
+    s->divider = 0x0c; /* 9600 baud */
     s->ier = 0;
     s->lcr = 0;
     s->mcr = MCR_OUT2;

@@ -223,6 +223,15 @@ bool qdev_prop_parse(void *obj, const Property *prop, const char *text,
 static void error_type(const Property *prop, const char *expected,
                        GError **errp)
 {
+    /*
+     * QEMU's input visitor reports a non-number for any unsigned
+     * property as a bad uint64 value, and other mismatches as a type
+     * error; management tools see exactly these texts.
+     */
+    if (kind_is_unsigned(prop->kind)) {
+        error_setg(errp, "Parameter '%s' expects uint64", prop->name);
+        return;
+    }
     error_setg(errp, "Invalid parameter type for '%s', expected: %s",
                prop->name, expected);
 }

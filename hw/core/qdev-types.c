@@ -14,10 +14,10 @@
 
 #include "hw/core/qdev.h"
 
-extern const DeviceClass pvpanic_isa_class;       /* hw/misc/pvpanic-isa.c */
-extern const DeviceClass isa_serial_class;       /* hw/char/ (kvm room) */
-extern const DeviceClass i8042_class;            /* hw/char/ (kvm room) */
-extern const DeviceClass mc146818rtc_class;      /* hw/rtc/ (kvm room) */
+extern const DeviceClass pvpanic_isa_class; /* hw/misc/pvpanic-isa.c */
+extern const DeviceClass isa_serial_class;  /* hw/char/ (kvm room) */
+extern const DeviceClass i8042_class;       /* hw/char/ (kvm room) */
+extern const DeviceClass mc146818rtc_class; /* hw/rtc/ (kvm room) */
 
 static const DeviceClass *const device_types[] = {
     &pvpanic_isa_class,

@@ -17,9 +17,9 @@
 #include "system/system.h"
 
 #define PC_RESET_CONTROL_PORT 0xcf9
-#define PC_PORT92 0x92
+#define PC_PORT92             0x92
 
-#define RCR_SYS_RST  0x02   /* hard reset when combined with RST_CPU */
+#define RCR_SYS_RST  0x02 /* hard reset when combined with RST_CPU */
 #define RCR_RST_CPU  0x04
 #define PORT92_RESET 0x01
 #define PORT92_A20   0x02
@@ -28,10 +28,10 @@ static const struct {
     uint16_t iobase;
     uint8_t irq;
 } pc_com_ports[MAX_SERIAL_PORTS] = {
-    { 0x3f8, 4 },
-    { 0x2f8, 3 },
-    { 0x3e8, 4 },
-    { 0x2e8, 3 },
+    {0x3f8, 4},
+    {0x2f8, 3},
+    {0x3e8, 4},
+    {0x2e8, 3},
 };
 
 /* One machine per process, so the board's two registers are static. */
@@ -47,8 +47,7 @@ static uint64_t rcr_read(void *opaque, uint64_t addr, unsigned size)
     return pc_board.rcr;
 }
 
-static void rcr_write(void *opaque, uint64_t addr, uint64_t val,
-                      unsigned size)
+static void rcr_write(void *opaque, uint64_t addr, uint64_t val, unsigned size)
 {
     if (val & RCR_RST_CPU) {
         qemu_system_reset_request(SHUTDOWN_CAUSE_GUEST_RESET);
@@ -121,8 +120,9 @@ static bool pc_board_add_serial(MachineState *ms, int index, GError **errp)
         g_strdup_printf("0x%x", pc_com_ports[index].iobase);
     g_autofree char *irq = g_strdup_printf("%u", pc_com_ports[index].irq);
     const char *props[] = {
-        "index", idx, "iobase", iobase, "irq", irq,
-        "chardev", qemu_chr_id(serial_hd(index)), NULL,
+        "index", idx, "iobase",  iobase,
+        "irq",   irq, "chardev", qemu_chr_id(serial_hd(index)),
+        NULL,
     };
 
     return pc_board_add(ms, TYPE_ISA_SERIAL, props, errp) != NULL;
@@ -130,16 +130,14 @@ static bool pc_board_add_serial(MachineState *ms, int index, GError **errp)
 
 static bool pc_board_map_ports(MachineState *ms, GError **errp)
 {
-    memory_region_init_io(&pc_board.rcr_io, &rcr_ops, NULL, "reset-control",
-                          1);
-    memory_region_init_io(&pc_board.port92_io, &port92_ops, NULL, "port92",
-                          1);
+    memory_region_init_io(&pc_board.rcr_io, &rcr_ops, NULL, "reset-control", 1);
+    memory_region_init_io(&pc_board.port92_io, &port92_ops, NULL, "port92", 1);
     pc_board.rcr = 0;
     pc_board.port92 = PORT92_A20;
     return address_space_map(ms->io, &pc_board.rcr_io, PC_RESET_CONTROL_PORT,
                              "reset-control", errp) &&
-           address_space_map(ms->io, &pc_board.port92_io, PC_PORT92,
-                             "port92", errp);
+           address_space_map(ms->io, &pc_board.port92_io, PC_PORT92, "port92",
+                             errp);
 }
 
 bool pc_board_devices_init(MachineState *ms, GError **errp)

@@ -16,9 +16,10 @@ void pvpanic_handle_event(uint8_t val)
      * flood the log. */
     static bool unknown_logged;
 
-    if ((val & ~PVPANIC_EVENTS) && !unknown_logged) {
+    if ((val & ~PVPANIC_EVENTS) && !unknown_logged &&
+        qemu_loglevel_mask(LOG_GUEST_ERROR)) {
         unknown_logged = true;
-        qemu_log_mask(LOG_GUEST_ERROR, "pvpanic: unknown event 0x%x\n", val);
+        qemu_log("pvpanic: unknown event 0x%x\n", val);
     }
     /* At most one event per write, highest priority first. */
     if (val & PVPANIC_PANICKED) {

@@ -51,8 +51,8 @@ typedef struct RTCState {
     MemoryRegion io;
     uint8_t cmos[128];
     uint8_t index;
-    int64_t offset;         /* guest time - host UTC, seconds */
-    int64_t last_c_read;    /* guest second when C was last read */
+    int64_t offset;      /* guest time - host UTC, seconds */
+    int64_t last_c_read; /* guest second when C was last read */
 } RTCState;
 
 static RTCState *rtc_state(DeviceState *dev)
@@ -116,7 +116,7 @@ static void rtc_store_time(RTCState *s, int64_t t)
 /* The guest wrote the time: make it the new offset. */
 static void rtc_load_time(RTCState *s)
 {
-    struct tm tm = { 0 };
+    struct tm tm = {0};
     unsigned year = from_reg(s, s->cmos[REG_YEAR]) +
                     from_reg(s, s->cmos[RTC_CENTURY]) * 100 + s->base_year;
 
@@ -224,7 +224,7 @@ static void rtc_io_write(void *opaque, uint64_t addr, uint64_t val,
     RTCState *s = opaque;
 
     if (addr == 0) {
-        s->index = val & 0x7f;  /* bit 7 is the PC's NMI mask */
+        s->index = val & 0x7f; /* bit 7 is the PC's NMI mask */
     } else {
         rtc_write_data(s, val);
     }
@@ -239,7 +239,7 @@ static const MemoryRegionOps rtc_ops = {
 
 static void rtc_reset_regs(RTCState *s)
 {
-    s->cmos[REG_A] = A_DV_32KHZ | 0x06;     /* 1024 Hz periodic rate */
+    s->cmos[REG_A] = A_DV_32KHZ | 0x06; /* 1024 Hz periodic rate */
     s->cmos[REG_B] = B_24H;
     s->cmos[REG_C] = 0;
     s->cmos[REG_D] = D_VRT;
@@ -272,7 +272,7 @@ static void rtc_reset(DeviceState *dev)
 {
     RTCState *s = rtc_state(dev);
 
-    s->cmos[REG_B] &= ~(0x70);  /* PIE, AIE, UIE off */
+    s->cmos[REG_B] &= ~(0x70); /* PIE, AIE, UIE off */
     s->cmos[REG_C] = 0;
 }
 

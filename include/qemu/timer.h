@@ -33,6 +33,9 @@ int64_t qemu_clock_deadline_virtual(void);
  * that expire on the way (in deadline order). */
 void qemu_clock_set_manual(bool manual);
 void qemu_clock_advance_virtual(int64_t ns);
+/* Outside manual mode: run (true) or freeze (false) virtual time; called
+ * by runstate when the VM starts and stops. */
+void qemu_clock_virtual_enable(bool enable);
 /* Run expired virtual/realtime timers (main loop). */
 void qemu_clock_run_all_timers(void);
 /* Milliseconds until the next realtime/virtual deadline, -1 = none. */

@@ -34,4 +34,12 @@ const AccelOps *accel_find(const char *name);
 void accel_print_help(void);    /* "Accelerators supported in QEMU binary:" */
 extern const AccelOps *current_accel;
 
+/*
+ * Pick the first usable accelerator of @names (-accel order).  With no
+ * names: KVM if available, else an error that suggests -accel qtest.
+ * Does not set current_accel.
+ */
+const AccelOps *accel_choose(const char *const *names, size_t n,
+                             GError **errp);
+
 #endif /* SYSTEM_ACCEL_H */

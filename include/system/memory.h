@@ -12,9 +12,11 @@
  * implement (impl_min..impl_max, each 1, 2, 4 or 8).  A wider access is
  * split into little-endian pieces of impl_max bytes (for a byte-only
  * device, outw 0x0201 becomes write(0, 0x01) then write(1, 0x02)); a
- * narrower one is widened and the bytes extracted.  Pieces that fall
- * outside the region go to whatever is there (another region or
- * unassigned).  Unassigned ports read all-ones and ignore writes;
+ * narrower one is widened and the bytes extracted.  The whole access
+ * belongs to the region holding its first byte, even where it runs past
+ * that region's end, as in QEMU: "inw 0x505" on a 1-byte pvpanic reads
+ * the events byte twice (0x0707) and "outw 0x505 0x0201" reports a panic
+ * and then a crash-load.  Unassigned ports read all-ones and ignore writes;
  * unassigned memory reads 0 and ignores writes (as QEMU does).
  *
  * All functions expect the BQL held (see system/bql.h).

@@ -14,7 +14,8 @@
 /*
  * If @optarg asks for help ("help", "?", "T,help", "T,?"), print it in
  * QEMU's format on stdout and return the exit status main() should use
- * (0; 1 for an unknown driver, with the message on stderr).  Returns -1
+ * (always 0, as QEMU: an unknown driver prints "Device 'X' not found" on
+ * stderr and still counts as answered).  Returns -1
  * when @optarg is not a help request.
  */
 int qdev_device_help(const char *optarg);

@@ -91,6 +91,13 @@ bool runstate_is_running(void);
 bool runstate_needs_reset(void);  /* shutdown or internal-error */
 /* Initial state: prelaunch with -S, else running once vm_start() runs. */
 void runstate_init(void);
+/*
+ * Change the state directly (QEMU's runstate_set).  An illegal
+ * transition (QEMU's table) is logged as an internal error and refused:
+ * returns false and the state is unchanged.  No event is sent.
+ */
+bool runstate_set(RunState new_state);
+bool runstate_transition_allowed(RunState from, RunState to);
 
 /* -action / set-action.  @key is panic|shutdown|reboot|watchdog. */
 bool runstate_set_action(const char *key, const char *value, GError **errp);
@@ -98,6 +105,9 @@ void runstate_print_action_help(void);  /* "-action help" */
 PanicAction runstate_panic_action(void);
 ShutdownAction runstate_shutdown_action(void);
 RebootAction runstate_reboot_action(void);
+WatchdogAction runstate_watchdog_action(void);
+/* Back to the defaults (panic=shutdown, shutdown=poweroff, ...); tests. */
+void runstate_reset_actions(void);
 
 /* Start vCPUs and enter running; emits RESUME unless starting from
  * nothing at boot.  The QMP "cont" semantics (errors in shutdown state)

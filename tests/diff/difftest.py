@@ -24,6 +24,7 @@ import shutil
 import sys
 import time
 
+sys.dont_write_bytecode = True   # keep the source tree clean
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import known  # noqa: E402
@@ -51,7 +52,9 @@ def compare(scn, qlines, vlines):
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__)
+    ap = argparse.ArgumentParser(
+        description='Differential test: Vigil against QEMU 7.2 '
+        '(docs/devel/qemu-7.2-differences.rst)')
     ap.add_argument('--vigil', help='path to vigil-system-x86_64')
     ap.add_argument('--qemu', default=None,
                     help='QEMU 7.2 binary (default: qemu-system-x86_64)')

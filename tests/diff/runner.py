@@ -19,6 +19,7 @@
 # from the start under the qtest accelerator, it does nothing.
 #
 
+import ctypes
 import json
 import os
 import re
@@ -41,6 +42,16 @@ QUIT_LINES = [
     'Q< <eof>',
     'exit 0',
 ]
+
+
+def _die_with_harness():
+    """Child side of fork: get SIGKILL if the harness thread dies, so a
+    killed test run leaves no VM behind (7.2 has no exit-with-parent)."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL)   # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
 
 
 class Scenario:
@@ -128,6 +139,7 @@ class Side:
         self.exit_recorded = False
         self.stopped = False   # QEMU side ended by a known_tail
         self.reply_timeouts = 0
+        self.qmp2 = None
 
     # ---- launching -------------------------------------------------
 
@@ -150,7 +162,8 @@ class Side:
         self.outf = open(os.path.join(self.tmp, 'stdout'), 'wb+')
         self.proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL,
                                      stdout=self.outf, stderr=self.errf,
-                                     env=self.env(), cwd=self.tmp)
+                                     env=self.env(), cwd=self.tmp,
+                                     preexec_fn=_die_with_harness)
 
     def listen(self, name):
         path = os.path.join(self.tmp, name)
@@ -198,6 +211,7 @@ class Side:
         argv = [self.binary, '-qtest', 'unix:' + qt_path,
                 '-qtest-log', '/dev/null']
         qmp_path = os.path.join(self.tmp, 'qmp.sock')
+        self.qmp_path = qmp_path
         if scn.mode == 'qtest':
             qmp_l, qmp_path = self.listen('qmp.sock')
             argv += ['-chardev', 'socket,path=%s,id=char0' % qmp_path,
@@ -397,6 +411,34 @@ class Side:
                                   raw.endswith(b'\r\n') else '<no \\r\\n>'))
             else:
                 self.lines.append('Q< <no reply>')
+        elif op == 'connect2':
+            # A second client of a server-mode monitor.
+            self.qmp_path2 = self.qmp_path
+            conn = self.connect(self.qmp_path)
+            self.qmp2 = LineReader(conn) if conn else None
+            self.lines.append('Q2: connect ' + ('ok' if conn else 'failed'))
+        elif op == 'read2':
+            # One line from the second client, or its absence.
+            if self.qmp2 is None:
+                self.lines.append('Q2< <not connected>')
+            else:
+                r = self.qmp2.readline(st[1])
+                self.lines.append('Q2< ' + ('<nothing>' if r is None else
+                                            '<eof>' if not r else
+                                            esc(r.rstrip(b'\n'))))
+        elif op == 'close':
+            self.lines.append('Q: close')
+            self.qmp.sock.close()
+        elif op == 'swap2':
+            # The second client becomes the one later steps talk to.
+            self.qmp, self.qmp2 = self.qmp2, None
+        elif op == 'reconnect':
+            self.lines.append('Q: reconnect')
+            conn = self.connect(self.qmp_path)
+            if conn is None:
+                self.lines.append('Q< <reconnect failed>')
+            else:
+                self.qmp = LineReader(conn)
         elif op == 'qmp_send':
             self.send_qmp(st[1])
         elif op == 'wait':
@@ -491,7 +533,7 @@ class Side:
         if self.proc is not None and self.proc.poll() is None:
             self.proc.kill()
             self.proc.wait()
-        for r in (self.qt, self.qmp):
+        for r in (self.qt, self.qmp, self.qmp2):
             if r is not None:
                 r.sock.close()
         for f in ('errf', 'outf'):

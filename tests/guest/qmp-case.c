@@ -77,8 +77,9 @@ typedef struct Run {
     size_t len;
     char *events[MAX_EVENTS]; /* event lines received, in order */
     int nevents;
-    int cursor;  /* first event not yet consumed by a step */
-    char *reply; /* last reply line */
+    int cursor;   /* first event not yet consumed by a step */
+    char *reply;  /* last reply line */
+    bool greeted; /* the {"QMP": ...} greeting arrived */
     char fail[512];
 } Run;
 
@@ -154,7 +155,9 @@ static bool pump(Run *r, int wait_ms)
         }
         printf("QMP %s t=%.3f %s\n", r->c->name, elapsed(r), r->buf);
         fflush(stdout);
-        if (strstr(r->buf, "\"event\"") && r->nevents < MAX_EVENTS) {
+        if (!strncmp(r->buf, "{\"QMP\"", 6)) {
+            r->greeted = true;
+        } else if (strstr(r->buf, "\"event\"") && r->nevents < MAX_EVENTS) {
             r->events[r->nevents++] = strdup(r->buf);
         } else if (strstr(r->buf, "\"return\"") ||
                    strstr(r->buf, "\"error\"")) {
@@ -263,6 +266,13 @@ static bool connect_qmp(Run *r)
             r->fd = fd;
             printf("QMP %s t=%.3f <connected>\n", r->c->name, elapsed(r));
             fflush(stdout);
+            /* As QMP clients do, negotiate only after the greeting. */
+            while (!r->greeted) {
+                if (now() > r->deadline || !pump(r, 100)) {
+                    set_fail(r, "no QMP greeting");
+                    return false;
+                }
+            }
             send_line(r, "{\"execute\": \"qmp_capabilities\"}");
             return wait_reply(r);
         }

@@ -23,7 +23,7 @@ fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
 
 # variant  expected pvpanic port (hex bytes lo hi, or "none")
 for v in default:none pvpanic:05_05 pvpanic-ioport-0x540:40_05 \
-         serial+pvpanic:05_05 smp2:none; do
+         serial-pvpanic:05_05 smp2:none; do
     name=${v%%:*}; port=${v#*:}
     sfx=; [ "$name" = default ] || sfx=".$name"
     w="$tmp/$name"; mkdir -p "$w"

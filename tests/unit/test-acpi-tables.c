@@ -32,7 +32,7 @@ static const AcpiCase cases[] = {
     /* -nodefaults -device pvpanic,ioport=0x540 */
     {"pvpanic-ioport-0x540", {.cpus = 1, .rtc = true}, "0x540"},
     /* -nodefaults -serial stdio -device pvpanic */
-    {"serial+pvpanic", {.cpus = 1, .rtc = true, .com1 = true}, "0x505"},
+    {"serial-pvpanic", {.cpus = 1, .rtc = true, .com1 = true}, "0x505"},
     /* -nodefaults -smp 2 */
     {"smp2", {.cpus = 2, .rtc = true}, NULL},
 };

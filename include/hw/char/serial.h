@@ -16,19 +16,19 @@
 #include "chardev/char.h"
 #include "system/memory.h"
 
-#define TYPE_ISA_SERIAL "isa-serial"
+#define TYPE_ISA_SERIAL  "isa-serial"
 #define SERIAL_FIFO_SIZE 16
-#define SERIAL_OUTQ_CAP (64 * 1024)
+#define SERIAL_OUTQ_CAP  (64 * 1024)
 
 typedef struct SerialState {
-    MemoryRegion io;        /* 8 registers */
-    Chardev *chr;           /* NULL: output discarded, no input */
-    unsigned irq;           /* GSI */
+    MemoryRegion io; /* 8 registers */
+    Chardev *chr;    /* NULL: output discarded, no input */
+    unsigned irq;    /* GSI */
     int irq_level;
 
     uint16_t divider;
     uint8_t ier, lcr, mcr, lsr, msr, scr, fcr;
-    bool thr_ipending;      /* THR-empty interrupt not yet acknowledged */
+    bool thr_ipending; /* THR-empty interrupt not yet acknowledged */
 
     uint8_t rx_fifo[SERIAL_FIFO_SIZE];
     unsigned rx_head, rx_count;
@@ -36,14 +36,13 @@ typedef struct SerialState {
     unsigned rx_pending_off;
     bool input_paused;
 
-    uint64_t dropped;       /* output bytes lost to a slow peer */
+    uint64_t dropped; /* output bytes lost to a slow peer */
 } SerialState;
 
 /* Set up the register region (cannot fail). */
 void serial_init(SerialState *s, const char *name);
 /* Connect @chr as the backend (may be NULL) and interrupt line @irq. */
-bool serial_connect(SerialState *s, Chardev *chr, unsigned irq,
-                    GError **errp);
+bool serial_connect(SerialState *s, Chardev *chr, unsigned irq, GError **errp);
 /* Power-on register state; drops FIFO contents. */
 void serial_reset(SerialState *s);
 void serial_finalize(SerialState *s);

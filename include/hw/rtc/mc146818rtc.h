@@ -15,9 +15,9 @@
 #include "hw/core/qdev.h"
 
 #define TYPE_MC146818_RTC "mc146818rtc"
-#define RTC_ISA_BASE 0x70
-#define RTC_ISA_IRQ 8
-#define RTC_CENTURY 0x32
+#define RTC_ISA_BASE      0x70
+#define RTC_ISA_IRQ       8
+#define RTC_CENTURY       0x32
 
 /* Board: preset a CMOS RAM byte (e.g. memory size for firmware). */
 void rtc_set_memory(DeviceState *dev, unsigned addr, uint8_t val);

@@ -7,7 +7,9 @@
  *   2. TINY_LOOPS times: read the pvpanic port (must give a non-zero
  *      capability byte, else print "E") and write 0 to it (no event)
  *   3. write 1 to the pvpanic port: GUEST_PANICKED
- *   4. if the VM keeps running (-action panic=none), print a "."
+ *   4. built with TINY_REBOOT=1/2/3: reboot through the reset control
+ *      register (0xcf9), the i8042 (command 0xfe) or a triple fault
+ *   5. otherwise, if the VM keeps running (-action panic=none), print a "."
  *      on COM1 every 10 ms, forever: a host can watch the guest make
  *      progress (stop/cont) or reboot ("boot").  The pace comes from
  *      PIT channel 2 (mode 0, polled through port 0x61 bit 5), so it
@@ -53,6 +55,20 @@ tiny_main:
 
     mov $1, %al
     out %al, (%dx)          /* GUEST_PANICKED */
+
+#if defined(TINY_REBOOT) && TINY_REBOOT == 1
+    mov $0xcf9, %dx
+    mov $0x06, %al          /* SYS_RST | RST_CPU */
+    out %al, (%dx)
+#elif defined(TINY_REBOOT) && TINY_REBOOT == 2
+    mov $0xfe, %al          /* pulse the reset line */
+    out %al, $0x64
+#elif defined(TINY_REBOOT) && TINY_REBOOT == 3
+    /* The boot IDT (base 0, RAM full of zeros) has no present gate:
+     * #BP -> #NP -> #DF -> triple fault.  (No lidt: kvm_pvm cannot
+     * emulate it.) */
+    int3
+#endif
 
 3:
     call tiny_delay

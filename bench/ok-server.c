@@ -1,0 +1,114 @@
+/*
+ * A do-nothing VMM stand-in: the ceiling of the unix sockets themselves.
+ *
+ *   ok-server [--batch] ... -qtest unix:PATH ... [-chardev socket,path=Q,...]
+ *
+ * Takes the same command line shape as a VMM under libqtest and ignores
+ * everything but "-qtest unix:PATH" and a "-chardev socket,path=..." (the
+ * QMP monitor).  It connects to PATH and answers every line with "OK\n",
+ * one write() per line, as a server that handles a line and then replies
+ * does: that is the reference ceiling.  With --batch it answers all the
+ * lines one read() brought with one write(): the most any server could
+ * get out of the socket.
+ *
+ * With a QMP socket it sends a greeting, answers the first line with
+ * {"return": {}}, and for each qtest "outb 0x505 1" writes a canned
+ * GUEST_PANICKED event there before the "OK": the floor for the panic
+ * latency measure.  Exits on EOF.
+ */
+#include "bench-util.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+static const char greeting[] =
+    "{\"QMP\": {\"version\": {\"qemu\": {\"micro\": 0, \"minor\": 0, "
+    "\"major\": 0}, \"package\": \"ok-server\"}, \"capabilities\": []}}\r\n";
+static const char qmp_return[] = "{\"return\": {}}\r\n";
+static const char panicked[] =
+    "{\"timestamp\": {\"seconds\": 0, \"microseconds\": 0}, "
+    "\"event\": \"GUEST_PANICKED\", \"data\": {\"action\": \"run\"}}\r\n";
+
+static int qmp_connect(const char *spec)
+{
+    char path[512];
+    const char *p = strstr(spec, "path=");
+    size_t len;
+
+    if (!p) {
+        return -1;
+    }
+    p += 5;
+    len = strcspn(p, ",");
+    if (len >= sizeof(path)) {
+        bench_die("ok-server: QMP path too long");
+    }
+    memcpy(path, p, len);
+    path[len] = '\0';
+    return bench_connect(path, 10000);
+}
+
+int main(int argc, char **argv)
+{
+    static char in[1 << 16], out[3 << 16];
+    static BenchReader qmp;
+    const char *path = NULL, *qmp_spec = NULL;
+    bool batch = false;
+    int fd, qfd = -1;
+    size_t match = 0; /* bytes of "outb 0x505 1\n" seen on this line */
+    static const char panic_cmd[] = "outb 0x505 1\n";
+
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "--batch")) {
+            batch = true;
+        } else if (i + 1 < argc && !strcmp(argv[i], "-qtest") &&
+                   !strncmp(argv[i + 1], "unix:", 5)) {
+            path = argv[i + 1] + 5;
+        } else if (i + 1 < argc && !strcmp(argv[i], "-chardev")) {
+            qmp_spec = argv[i + 1];
+        }
+    }
+    if (!path) {
+        bench_die("ok-server: no -qtest unix:PATH");
+    }
+    fd = bench_connect(path, 10000);
+    if (qmp_spec) {
+        qfd = qmp_connect(qmp_spec);
+        if (qfd >= 0) {
+            bench_write_all(qfd, greeting, sizeof(greeting) - 1);
+            bench_reader_init(&qmp, qfd);
+            if (!bench_read_line(&qmp, 10000)) {
+                return 0;
+            }
+            bench_write_all(qfd, qmp_return, sizeof(qmp_return) - 1);
+        }
+    }
+    for (;;) {
+        ssize_t n = read(fd, in, sizeof(in));
+        size_t len = 0;
+
+        if (n <= 0) {
+            return 0;
+        }
+        for (ssize_t k = 0; k < n; k++) {
+            match = (in[k] == panic_cmd[match]) ? match + 1 : 0;
+            if (in[k] != '\n') {
+                continue;
+            }
+            if (qfd >= 0 && match == sizeof(panic_cmd) - 1) {
+                bench_write_all(qfd, panicked, sizeof(panicked) - 1);
+            }
+            match = 0;
+            if (batch) {
+                memcpy(out + len, "OK\n", 3);
+                len += 3;
+            } else {
+                bench_write_all(fd, "OK\n", 3);
+            }
+        }
+        if (len) {
+            bench_write_all(fd, out, len);
+        }
+    }
+}

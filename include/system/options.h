@@ -1,0 +1,97 @@
+/*
+ * The command line (system/options*.c).
+ *
+ * Two steps, both without effects outside the process:
+ *   vigil_options_parse()     argv -> VigilConfig: every option is looked
+ *                             up in one table, simple values (sizes,
+ *                             numbers, actions, -d items) are checked,
+ *                             -version/-help/-action help/-accel help
+ *                             print and ask main() to exit;
+ *   vigil_options_validate()  the options that need other rooms'
+ *                             parsers: -chardev and the compat chardevs
+ *                             (-serial, -qmp, -mon, -qtest), -device
+ *                             (help first), -M help, -d help.
+ * Only then does main() create the machine and open sockets.  Both
+ * report errors themselves as one line ("vigil: -m foo: ...") and return
+ * false with *exit_status set (0 after a help text, 1 after an error).
+ */
+#ifndef SYSTEM_OPTIONS_H
+#define SYSTEM_OPTIONS_H
+
+#include "qemu/common.h"
+#include "chardev/char.h"
+
+typedef enum VigilDeferredKind {
+    VIGIL_OPT_CHARDEV,
+    VIGIL_OPT_DEVICE,
+    VIGIL_OPT_MON,
+    VIGIL_OPT_QMP,
+    VIGIL_OPT_QMP_PRETTY,
+    VIGIL_OPT_SERIAL,
+} VigilDeferredKind;
+
+/* An option handled in the validate step; strings point into argv. */
+typedef struct VigilDeferredOpt {
+    VigilDeferredKind kind;
+    const char *opt;     /* as typed, e.g. "-qmp" */
+    const char *arg;
+} VigilDeferredOpt;
+
+typedef struct VigilMonitorOpt {
+    Chardev *chr;
+    bool pretty;
+} VigilMonitorOpt;
+
+typedef struct VigilConfig {
+    /* -chardev, -device, -mon, -qmp, -serial in command-line order */
+    GArray *deferred;            /* VigilDeferredOpt */
+    GPtrArray *accels;           /* char *: accelerators to try, in order */
+    bool accel_from_machine;     /* -machine accel= was used */
+    bool accel_from_option;      /* -accel / -enable-kvm was used */
+    char *machine_type;          /* NULL: the default machine */
+    bool machine_help;
+    uint64_t ram_size;           /* bytes; 0: the machine's default */
+    unsigned smp_cpus;           /* 0: 1 */
+    const char *cpu_model;       /* NULL: "host" */
+    bool cpu_help;
+    const char *kernel, *initrd, *append;
+    const char *bios;            /* -bios */
+    const char *qtest_spec;      /* -qtest */
+    const char *qtest_log;       /* -qtest-log; NULL = stderr */
+    const char *pidfile;
+    bool daemonize;
+    unsigned log_mask;
+    bool log_help;
+    const char *log_file;        /* -D */
+    bool msg_timestamp;
+    bool exit_with_parent;
+    bool nographic;
+    bool nodefaults;
+    bool no_user_config;
+    int nb_serial;               /* -serial options seen */
+    char *name;                  /* -name guest name */
+
+    /* Filled by vigil_options_validate(): */
+    Chardev *qtest_chr;
+    GArray *monitors;            /* VigilMonitorOpt */
+} VigilConfig;
+
+void vigil_config_init(VigilConfig *cfg);
+void vigil_config_free(VigilConfig *cfg);
+
+bool vigil_options_parse(VigilConfig *cfg, int argc, char **argv,
+                         int *exit_status);
+bool vigil_options_validate(VigilConfig *cfg, int *exit_status);
+
+/*
+ * -m syntax: "[size=]N[suffix]".  A plain number means MiB (QEMU);
+ * suffixes k, M, G, T, P, E (binary); "B" means bytes; a fraction is
+ * allowed with a suffix ("1.5G").  Errors use QEMU's wording.
+ */
+bool vigil_parse_ram_size(const char *str, uint64_t *bytes, GError **errp);
+/* -action "key=value[,key=value...]" through runstate_set_action(). */
+bool vigil_parse_action(const char *str, GError **errp);
+/* -smp "[cpus=]N[,maxcpus=N,...]"; range checked later per machine. */
+bool vigil_parse_smp(const char *str, unsigned *cpus, GError **errp);
+
+#endif /* SYSTEM_OPTIONS_H */
