@@ -32,16 +32,16 @@ void accel_print_help(void)
     }
 }
 
-const AccelOps *accel_choose(const char *const *names, size_t n,
-                             GError **errp)
+const AccelOps *accel_choose(const char *const *names, size_t n, GError **errp)
 {
     g_autoptr(GError) last_err = NULL;
 
     if (n == 0) {
         /* QEMU's default order minus TCG: KVM or nothing. */
         if (!accel_kvm_ops.available(&last_err)) {
-            error_setg(errp, "no accelerator available: %s; "
-                             "use -accel qtest",
+            error_setg(errp,
+                       "no accelerator available: %s; "
+                       "use -accel qtest",
                        last_err ? last_err->message : "kvm is not usable");
             return NULL;
         }

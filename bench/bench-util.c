@@ -159,7 +159,7 @@ pid_t bench_spawn(BenchArgv *a)
     posix_spawn_file_actions_init(&fa);
     posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
     posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
-    rc = posix_spawn(&pid, a->argv[0], &fa, NULL, a->argv, environ);
+    rc = posix_spawnp(&pid, a->argv[0], &fa, NULL, a->argv, environ);
     posix_spawn_file_actions_destroy(&fa);
     if (rc != 0) {
         bench_die("spawn %s: %s", a->argv[0], strerror(rc));

@@ -47,7 +47,8 @@ void bench_argv_add_qtest(BenchArgv *a, const char *path);
 /* Append "-chardev socket,path=PATH,id=ID -mon chardev=ID,mode=control". */
 void bench_argv_add_qmp(BenchArgv *a, const char *path, int index);
 
-/* posix_spawn @a with stdin and stdout on /dev/null, stderr inherited. */
+/* posix_spawnp @a (PATH is searched) with stdin and stdout on /dev/null,
+ * stderr inherited. */
 pid_t bench_spawn(BenchArgv *a);
 /* Wait up to @timeout_ms for @pid to exit; kill it after that.  Returns
  * the exit status, or -1 if it had to be killed or died from a signal. */

@@ -87,8 +87,8 @@ int main(int argc, char **argv)
     if (vcpu < 0 || run_size <= 0) {
         bench_die("KVM_CREATE_VCPU: %s", strerror(errno));
     }
-    run = mmap(NULL, (size_t)run_size, PROT_READ | PROT_WRITE, MAP_SHARED,
-               vcpu, 0);
+    run = mmap(NULL, (size_t)run_size, PROT_READ | PROT_WRITE, MAP_SHARED, vcpu,
+               0);
     if (run == MAP_FAILED) {
         bench_die("mmap kvm_run: %s", strerror(errno));
     }

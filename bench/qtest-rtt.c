@@ -92,8 +92,7 @@ static double run_pipelined(int fd, long count, int window)
             ssize_t n = read(fd, rbuf, sizeof(rbuf));
 
             if (n <= 0) {
-                bench_die("qtest socket: %s",
-                          n < 0 ? strerror(errno) : "EOF");
+                bench_die("qtest socket: %s", n < 0 ? strerror(errno) : "EOF");
             }
             for (ssize_t k = 0; k < n; k++) {
                 if (line_start && rbuf[k] != 'O') {

@@ -26,6 +26,8 @@ void chr_set_nonblock(int fd)
     }
 }
 
+static void chr_update_in_watch(Chardev *chr);
+
 static gboolean chr_idle_cb(gpointer opaque)
 {
     Chardev *chr = opaque;
@@ -40,6 +42,7 @@ static gboolean chr_idle_cb(gpointer opaque)
         if (chr->connected && chr->h && chr->h->event) {
             chr->h->event(chr->opaque, CHR_EVENT_OPENED);
         }
+        chr_update_in_watch(chr);
     }
     return G_SOURCE_REMOVE;
 }
@@ -64,6 +67,14 @@ static gboolean chr_read_cb(int fd, GIOCondition cond, gpointer opaque)
     }
     if (n <= 0) {
         chr->in_src = 0;
+        if (chr->kind == CHARDEV_STDIO) {
+            /*
+             * End of input is not the end of the conversation: replies
+             * to what was read still go out on stdout, as with QEMU.
+             */
+            chr->in_fd = -1;
+            return G_SOURCE_REMOVE;
+        }
         chr_detach(chr, true);
         return G_SOURCE_REMOVE;
     }
@@ -76,8 +87,9 @@ static gboolean chr_read_cb(int fd, GIOCondition cond, gpointer opaque)
 
 static void chr_update_in_watch(Chardev *chr)
 {
+    /* No input before the frontend has seen OPENED: it would drop it. */
     bool want = chr->connected && chr->in_fd >= 0 && chr->accept_input &&
-                !chr->pending_close;
+                !chr->pending_close && !chr->pending_opened;
 
     if (want && !chr->in_src) {
         chr->in_src = g_unix_fd_add(chr->in_fd, G_IO_IN | G_IO_HUP | G_IO_ERR,
@@ -88,17 +100,23 @@ static void chr_update_in_watch(Chardev *chr)
     }
 }
 
+/* Empty the queue; give back a large buffer a burst left behind. */
+static void outq_reset(Chardev *chr)
+{
+    chr->outq_off = 0;
+    if (chr->outq->allocated_len > OUTQ_KEEP) {
+        g_string_free(chr->outq, TRUE);
+        chr->outq = g_string_new(NULL);
+    } else {
+        g_string_truncate(chr->outq, 0);
+    }
+}
+
 static void outq_consume(Chardev *chr, size_t n)
 {
     chr->outq_off += n;
     if (chr->outq_off == chr->outq->len) {
-        chr->outq_off = 0;
-        if (chr->outq->allocated_len > OUTQ_KEEP) {
-            g_string_free(chr->outq, TRUE);
-            chr->outq = g_string_new(NULL);
-        } else {
-            g_string_truncate(chr->outq, 0);
-        }
+        outq_reset(chr);
     } else if (chr->outq_off > OUTQ_KEEP &&
                chr->outq_off * 2 > chr->outq->len) {
         g_string_erase(chr->outq, 0, chr->outq_off);
@@ -205,11 +223,11 @@ void chr_attach_fds(Chardev *chr, int in_fd, int out_fd, bool is_socket)
     if (out_fd >= 0 && out_fd != in_fd) {
         chr_set_nonblock(out_fd);
     }
-    chr_update_in_watch(chr);
     if (chr->h) {
         chr->pending_opened = true;
         chr_schedule_idle(chr);
     }
+    chr_update_in_watch(chr);
 }
 
 void chr_detach(Chardev *chr, bool notify)
@@ -237,8 +255,7 @@ void chr_detach(Chardev *chr, bool notify)
     chr->connected = false;
     chr->pending_close = false;
     chr->pending_opened = false;
-    g_string_truncate(chr->outq, 0);
-    chr->outq_off = 0;
+    outq_reset(chr);
     if (was && notify && chr->h && chr->h->event) {
         chr->h->event(chr->opaque, CHR_EVENT_CLOSED);
     }

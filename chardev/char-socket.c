@@ -63,7 +63,7 @@ static int unix_listen(Chardev *chr, GError **errp)
         unlink(chr->path);
     }
     /* Created 0600: only our user may drive the VM. */
-    old_umask = umask(0077);
+    old_umask = umask(0177); /* socket file mode 0600 */
     ret = bind(fd, (struct sockaddr *)&sun, sizeof(sun));
     umask(old_umask);
     if (ret < 0) {

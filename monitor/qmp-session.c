@@ -7,6 +7,8 @@
 #include "qemu/log.h"
 #include "qobject/json-writer.h"
 
+#define QMP_SESSION_BUF_KEEP (64 * 1024)
+
 void (*qmp_session_defer_hook)(QmpSession *s);
 
 /* Input that arrived while a reply was deferred. */
@@ -126,6 +128,11 @@ void qmp_session_send(QmpSession *s, const json_t *msg)
         return;
     }
     s->output(s->opaque, s->buf->str, s->buf->len);
+    /* Don't keep the memory of one huge reply for the session's life. */
+    if (s->buf->allocated_len > QMP_SESSION_BUF_KEEP) {
+        g_string_free(s->buf, TRUE);
+        s->buf = g_string_sized_new(512);
+    }
 }
 
 void qmp_session_send_error(QmpSession *s, const json_t *id, const GError *err)

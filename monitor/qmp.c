@@ -29,12 +29,18 @@ static void monitor_output(void *opaque, const char *buf, size_t len)
     if (!mon->connected) {
         return;
     }
-    qemu_chr_write(mon->chr, buf, len);
+    /*
+     * Judge the client by what it left unread before this message, so a
+     * single large reply (a huge echoed id) still reaches a client that
+     * reads; the queue is then bounded by the cap plus one message.
+     */
     if (qemu_chr_outq_len(mon->chr) > MONITOR_OUTQ_MAX) {
         qemu_log_mask(LOG_QMP, "qmp: %s: client does not read, dropped\n",
                       qemu_chr_id(mon->chr));
         qemu_chr_disconnect(mon->chr);
+        return;
     }
+    qemu_chr_write(mon->chr, buf, len);
 }
 
 static void monitor_read(void *opaque, const uint8_t *buf, size_t len)

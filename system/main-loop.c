@@ -20,11 +20,12 @@
 
 typedef struct CoreSource {
     GSource source;
-    gpointer tag;    /* the eventfd's poll record */
+    gpointer tag; /* the eventfd's poll record */
 } CoreSource;
 
 static int wake_fd = -1;
 static GSource *core_source;
+static bool exiting;
 
 static void wake_fd_drain(void)
 {
@@ -36,6 +37,10 @@ static void wake_fd_drain(void)
 
 static gboolean core_prepare(GSource *source, gint *timeout)
 {
+    if (exiting) {
+        *timeout = -1;
+        return FALSE;
+    }
     if (runstate_has_pending_requests()) {
         *timeout = 0;
         return TRUE;
@@ -48,6 +53,9 @@ static gboolean core_check(GSource *source)
 {
     CoreSource *cs = (CoreSource *)source;
 
+    if (exiting) {
+        return FALSE;
+    }
     if (g_source_query_unix_fd(source, cs->tag) & G_IO_IN) {
         return TRUE;
     }
@@ -141,12 +149,23 @@ int main_loop_run(void)
         }
         g_main_context_iteration(NULL, TRUE);
     }
+    /*
+     * Work that is already due still runs once, without blocking: a
+     * monitor that deferred a reply until the request was acted on
+     * (system_reset under -no-reboot) sends it now, after SHUTDOWN, as
+     * QEMU does.  Bounded: nothing here may keep the process alive.
+     */
+    exiting = true;
+    for (int i = 0; i < 8 && g_main_context_pending(NULL); i++) {
+        g_main_context_iteration(NULL, FALSE);
+    }
     monitor_flush_event_queue();
     return status;
 }
 
 void main_loop_cleanup(void)
 {
+    exiting = false;
     g_main_context_set_poll_func(NULL, NULL);
     if (core_source) {
         g_source_destroy(core_source);

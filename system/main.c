@@ -99,12 +99,11 @@ static bool start_machine(const VigilConfig *cfg, const AccelOps *accel)
     machine_apply_config(ms, cfg);
     current_accel = accel;
     if (accel->init_machine && !accel->init_machine(ms, &err)) {
-        error_report("failed to initialize %s: %s", accel->name,
-                     err->message);
+        error_report("failed to initialize %s: %s", accel->name, err->message);
         return false;
     }
-    if (!open_chardevs(cfg, &err) ||
-        !qdev_device_realize_all(ms, &err) || !machine_done(ms, &err) ||
+    if (!open_chardevs(cfg, &err) || !qdev_device_realize_all(ms, &err) ||
+        !machine_done(ms, &err) ||
         (accel->setup_vcpus && !accel->setup_vcpus(ms, &err))) {
         error_report("%s", err->message);
         return false;
@@ -189,6 +188,7 @@ int main(int argc, char **argv)
         goto out;
     }
     runstate_set_hooks(&hooks);
+    runstate_set_kill_report(!cfg.qtest_chr);
     if (autostart) {
         vm_start();
     }

@@ -41,8 +41,10 @@ static bool parse_mon(VigilConfig *cfg, const char *arg, GError **errp)
             } else if (!strcmp(v, "readline")) {
                 control = false;
             } else {
-                error_setg(errp, "Parameter 'mode' does not accept value "
-                                 "'%s'", v);
+                error_setg(errp,
+                           "Parameter 'mode' does not accept value "
+                           "'%s'",
+                           v);
                 return false;
             }
         } else if (eq && !strncmp(parts[i], "pretty=", 7)) {
@@ -80,12 +82,13 @@ static bool parse_mon(VigilConfig *cfg, const char *arg, GError **errp)
     return true;
 }
 
-static bool add_compat_monitor(VigilConfig *cfg, const char *spec,
-                               bool pretty, GError **errp)
+static bool add_compat_monitor(VigilConfig *cfg, const char *spec, bool pretty,
+                               GError **errp)
 {
+    /* QEMU numbers only the compat monitors, not -mon ones. */
     g_autofree char *label =
-        g_strdup_printf("compat_monitor%u", cfg->monitors->len);
-    VigilMonitorOpt mon = { .pretty = pretty };
+        g_strdup_printf("compat_monitor%u", cfg->nb_compat_monitors++);
+    VigilMonitorOpt mon = {.pretty = pretty};
 
     mon.chr = qemu_chr_parse_compat(label, spec, errp);
     if (!mon.chr) {
@@ -99,8 +102,7 @@ static bool uses_stdio(const VigilDeferredOpt *d)
 {
     switch (d->kind) {
     case VIGIL_OPT_CHARDEV:
-        return !strncmp(d->arg, "stdio", 5) &&
-               (d->arg[5] == ',' || !d->arg[5]);
+        return !strncmp(d->arg, "stdio", 5) && (d->arg[5] == ',' || !d->arg[5]);
     case VIGIL_OPT_QMP:
     case VIGIL_OPT_QMP_PRETTY:
     case VIGIL_OPT_SERIAL:
@@ -110,7 +112,8 @@ static bool uses_stdio(const VigilDeferredOpt *d)
     }
 }
 
-/* Run @kind's options in order through their parser. */
+/* Run @kind's options (chardev, serial or device) in order through
+ * their parser. */
 static bool validate_kind(VigilConfig *cfg, VigilDeferredKind kind,
                           int *serial_index)
 {
@@ -144,16 +147,11 @@ static bool validate_kind(VigilConfig *cfg, VigilDeferredKind kind,
             }
             break;
         }
-        case VIGIL_OPT_MON:
-            ok = parse_mon(cfg, d->arg, &err);
-            break;
-        case VIGIL_OPT_QMP:
-        case VIGIL_OPT_QMP_PRETTY:
-            ok = add_compat_monitor(cfg, d->arg,
-                                    kind == VIGIL_OPT_QMP_PRETTY, &err);
-            break;
         case VIGIL_OPT_DEVICE:
             ok = qdev_device_parse(d->arg, &err) != NULL;
+            break;
+        default:
+            /* Monitors are handled in their own loop, in order. */
             break;
         }
         if (!ok) {
@@ -274,8 +272,7 @@ bool vigil_options_validate(VigilConfig *cfg, int *exit_status)
             error_report("-qtest stdio: cannot use stdio with -daemonize");
             return false;
         }
-        cfg->qtest_chr = qemu_chr_parse_compat("qtest", cfg->qtest_spec,
-                                               &err);
+        cfg->qtest_chr = qemu_chr_parse_compat("qtest", cfg->qtest_spec, &err);
         if (!cfg->qtest_chr) {
             error_report("-qtest %s: %s", cfg->qtest_spec, err->message);
             return false;

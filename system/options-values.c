@@ -22,9 +22,9 @@ static int size_suffix_shift(char c)
         char c;
         int shift;
     } suffixes[] = {
-        { 'B', 0 },  { 'b', 0 },  { 'k', 10 }, { 'K', 10 }, { 'M', 20 },
-        { 'm', 20 }, { 'G', 30 }, { 'g', 30 }, { 'T', 40 }, { 't', 40 },
-        { 'P', 50 }, { 'p', 50 }, { 'E', 60 }, { 'e', 60 },
+        {'B', 0},  {'b', 0},  {'k', 10}, {'K', 10}, {'M', 20},
+        {'m', 20}, {'G', 30}, {'g', 30}, {'T', 40}, {'t', 40},
+        {'P', 50}, {'p', 50}, {'E', 60}, {'e', 60},
     };
 
     for (size_t i = 0; i < G_N_ELEMENTS(suffixes); i++) {
@@ -120,8 +120,8 @@ bool vigil_parse_ram_size(const char *str, uint64_t *bytes, GError **errp)
             /* Memory hotplug does not exist here; accept and ignore. */
             continue;
         } else {
-            error_setg(errp, "Invalid parameter '%.*s'",
-                       (int)(eq - parts[i]), parts[i]);
+            error_setg(errp, "Invalid parameter '%.*s'", (int)(eq - parts[i]),
+                       parts[i]);
             return false;
         }
     }

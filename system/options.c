@@ -33,7 +33,7 @@ void serial_hd_set(int i, Chardev *chr)
 }
 
 typedef struct VigilOption {
-    const char *name;   /* without the leading dash */
+    const char *name; /* without the leading dash */
     bool has_arg;
     /* Returns false with errp set; or sets *exit_status >= 0 to stop. */
     bool (*handler)(VigilConfig *cfg, const char *arg, int *exit_status,
@@ -63,7 +63,7 @@ static bool is_help(const char *arg)
 static void defer(VigilConfig *cfg, VigilDeferredKind kind, const char *opt,
                   const char *arg)
 {
-    VigilDeferredOpt d = { .kind = kind, .opt = opt, .arg = arg };
+    VigilDeferredOpt d = {.kind = kind, .opt = opt, .arg = arg};
 
     g_array_append_val(cfg->deferred, d);
 }
@@ -138,8 +138,8 @@ static bool opt_accel(VigilConfig *cfg, const char *arg, int *exit_status,
     return add_accel(cfg, name, errp);
 }
 
-static bool opt_enable_kvm(VigilConfig *cfg, const char *arg,
-                           int *exit_status, GError **errp)
+static bool opt_enable_kvm(VigilConfig *cfg, const char *arg, int *exit_status,
+                           GError **errp)
 {
     return opt_accel(cfg, "kvm", exit_status, errp);
 }
@@ -148,8 +148,8 @@ static bool opt_machine(VigilConfig *cfg, const char *arg, int *exit_status,
                         GError **errp)
 {
     static const char *const ignored[] = {
-        "usb", "vmport", "dump-guest-core", "mem-merge", "kernel-irqchip",
-        "hpet", "smm", "graphics", NULL,
+        "usb",  "vmport", "dump-guest-core", "mem-merge", "kernel-irqchip",
+        "hpet", "smm",    "graphics",        NULL,
     };
     g_auto(GStrv) parts = g_strsplit(arg, ",", -1);
 
@@ -236,8 +236,8 @@ static bool opt_qmp(VigilConfig *cfg, const char *arg, int *exit_status,
     return true;
 }
 
-static bool opt_qmp_pretty(VigilConfig *cfg, const char *arg,
-                           int *exit_status, GError **errp)
+static bool opt_qmp_pretty(VigilConfig *cfg, const char *arg, int *exit_status,
+                           GError **errp)
 {
     defer(cfg, VIGIL_OPT_QMP_PRETTY, "-qmp-pretty", arg);
     return true;
@@ -263,8 +263,8 @@ static bool opt_qtest(VigilConfig *cfg, const char *arg, int *exit_status,
     return true;
 }
 
-static bool opt_qtest_log(VigilConfig *cfg, const char *arg,
-                          int *exit_status, GError **errp)
+static bool opt_qtest_log(VigilConfig *cfg, const char *arg, int *exit_status,
+                          GError **errp)
 {
     cfg->qtest_log = arg;
     return true;
@@ -277,14 +277,14 @@ static bool opt_S(VigilConfig *cfg, const char *arg, int *exit_status,
     return true;
 }
 
-static bool opt_no_shutdown(VigilConfig *cfg, const char *arg,
-                            int *exit_status, GError **errp)
+static bool opt_no_shutdown(VigilConfig *cfg, const char *arg, int *exit_status,
+                            GError **errp)
 {
     return runstate_set_action("shutdown", "pause", errp);
 }
 
-static bool opt_no_reboot(VigilConfig *cfg, const char *arg,
-                          int *exit_status, GError **errp)
+static bool opt_no_reboot(VigilConfig *cfg, const char *arg, int *exit_status,
+                          GError **errp)
 {
     return runstate_set_action("reboot", "shutdown", errp);
 }
@@ -341,8 +341,8 @@ static bool opt_pidfile(VigilConfig *cfg, const char *arg, int *exit_status,
     return true;
 }
 
-static bool opt_daemonize(VigilConfig *cfg, const char *arg,
-                          int *exit_status, GError **errp)
+static bool opt_daemonize(VigilConfig *cfg, const char *arg, int *exit_status,
+                          GError **errp)
 {
     cfg->daemonize = true;
     return true;
@@ -390,8 +390,7 @@ static bool opt_msg(VigilConfig *cfg, const char *arg, int *exit_status,
         bool ignored;
 
         if (eq && !strncmp(parts[i], "timestamp=", 10)) {
-            if (!parse_on_off("timestamp", eq + 1, &cfg->msg_timestamp,
-                              errp)) {
+            if (!parse_on_off("timestamp", eq + 1, &cfg->msg_timestamp, errp)) {
                 return false;
             }
         } else if (eq && !strncmp(parts[i], "guest-name=", 11)) {
@@ -454,8 +453,8 @@ static bool opt_run_with(VigilConfig *cfg, const char *arg, int *exit_status,
     return true;
 }
 
-static bool opt_nodefaults(VigilConfig *cfg, const char *arg,
-                           int *exit_status, GError **errp)
+static bool opt_nodefaults(VigilConfig *cfg, const char *arg, int *exit_status,
+                           GError **errp)
 {
     cfg->nodefaults = true;
     return true;
@@ -468,8 +467,8 @@ static bool opt_no_user_config(VigilConfig *cfg, const char *arg,
     return true;
 }
 
-static bool opt_nographic(VigilConfig *cfg, const char *arg,
-                          int *exit_status, GError **errp)
+static bool opt_nographic(VigilConfig *cfg, const char *arg, int *exit_status,
+                          GError **errp)
 {
     cfg->nographic = true;
     return true;
@@ -511,46 +510,46 @@ static bool opt_trace(VigilConfig *cfg, const char *arg, int *exit_status,
 }
 
 static const VigilOption vigil_options[] = {
-    { "accel", true, opt_accel },
-    { "action", true, opt_action },
-    { "append", true, opt_append },
-    { "audio", true, opt_audio },
-    { "bios", true, opt_bios },
-    { "chardev", true, opt_chardev },
-    { "cpu", true, opt_cpu },
-    { "D", true, opt_D },
-    { "d", true, opt_d },
-    { "daemonize", false, opt_daemonize },
-    { "device", true, opt_device },
-    { "display", true, opt_display },
-    { "enable-kvm", false, opt_enable_kvm },
-    { "h", false, opt_help },
-    { "help", false, opt_help },
-    { "initrd", true, opt_initrd },
-    { "kernel", true, opt_kernel },
-    { "M", true, opt_machine },
-    { "m", true, opt_m },
-    { "machine", true, opt_machine },
-    { "mon", true, opt_mon },
-    { "msg", true, opt_msg },
-    { "name", true, opt_name },
-    { "no-reboot", false, opt_no_reboot },
-    { "no-shutdown", false, opt_no_shutdown },
-    { "no-user-config", false, opt_no_user_config },
-    { "nodefaults", false, opt_nodefaults },
-    { "nographic", false, opt_nographic },
-    { "pidfile", true, opt_pidfile },
-    { "qmp", true, opt_qmp },
-    { "qmp-pretty", true, opt_qmp_pretty },
-    { "qtest", true, opt_qtest },
-    { "qtest-log", true, opt_qtest_log },
-    { "run-with", true, opt_run_with },
-    { "S", false, opt_S },
-    { "serial", true, opt_serial },
-    { "smp", true, opt_smp },
-    { "trace", true, opt_trace },
-    { "version", false, opt_version },
-    { "watchdog-action", true, opt_watchdog_action },
+    {"accel", true, opt_accel},
+    {"action", true, opt_action},
+    {"append", true, opt_append},
+    {"audio", true, opt_audio},
+    {"bios", true, opt_bios},
+    {"chardev", true, opt_chardev},
+    {"cpu", true, opt_cpu},
+    {"D", true, opt_D},
+    {"d", true, opt_d},
+    {"daemonize", false, opt_daemonize},
+    {"device", true, opt_device},
+    {"display", true, opt_display},
+    {"enable-kvm", false, opt_enable_kvm},
+    {"h", false, opt_help},
+    {"help", false, opt_help},
+    {"initrd", true, opt_initrd},
+    {"kernel", true, opt_kernel},
+    {"M", true, opt_machine},
+    {"m", true, opt_m},
+    {"machine", true, opt_machine},
+    {"mon", true, opt_mon},
+    {"msg", true, opt_msg},
+    {"name", true, opt_name},
+    {"no-reboot", false, opt_no_reboot},
+    {"no-shutdown", false, opt_no_shutdown},
+    {"no-user-config", false, opt_no_user_config},
+    {"nodefaults", false, opt_nodefaults},
+    {"nographic", false, opt_nographic},
+    {"pidfile", true, opt_pidfile},
+    {"qmp", true, opt_qmp},
+    {"qmp-pretty", true, opt_qmp_pretty},
+    {"qtest", true, opt_qtest},
+    {"qtest-log", true, opt_qtest_log},
+    {"run-with", true, opt_run_with},
+    {"S", false, opt_S},
+    {"serial", true, opt_serial},
+    {"smp", true, opt_smp},
+    {"trace", true, opt_trace},
+    {"version", false, opt_version},
+    {"watchdog-action", true, opt_watchdog_action},
 };
 
 static const VigilOption *option_find(const char *name)
@@ -625,8 +624,8 @@ static bool opt_help(VigilConfig *cfg, const char *arg, int *exit_status,
 {
     printf("QEMU emulator version %d.%d.%d (vigil-%s)\n"
            "usage: %s [options]\n\n%s",
-           VIGIL_QEMU_MAJOR, VIGIL_QEMU_MINOR, VIGIL_QEMU_MICRO,
-           VIGIL_VERSION, error_get_progname(), usage_text);
+           VIGIL_QEMU_MAJOR, VIGIL_QEMU_MINOR, VIGIL_QEMU_MICRO, VIGIL_VERSION,
+           error_get_progname(), usage_text);
     *exit_status = 0;
     return true;
 }
@@ -664,7 +663,8 @@ bool vigil_options_parse(VigilConfig *cfg, int argc, char **argv,
 
         if (name[0] != '-') {
             error_report("%s: disk images are not supported "
-                         "(Vigil has no block devices)", word);
+                         "(Vigil has no block devices)",
+                         word);
             *exit_status = 1;
             return false;
         }

@@ -27,7 +27,7 @@ static void termsig_handler(int sig, siginfo_t *info, void *ctx)
 
 void os_setup_signal_handling(void)
 {
-    static const int term_signals[] = { SIGTERM, SIGINT, SIGHUP };
+    static const int term_signals[] = {SIGTERM, SIGINT, SIGHUP};
     struct sigaction act;
 
     memset(&act, 0, sizeof(act));

@@ -291,6 +291,7 @@ static DeviceState *device_create(const char *driver, const char *id,
     }
     dev = qdev_new(dc);
     dev->id = g_strdup(id);
+    dev->user_created = true;
     return dev;
 }
 

@@ -17,27 +17,27 @@ static int shutdown_action = SHUTDOWN_ACTION_POWEROFF;
 static int panic_action = PANIC_ACTION_SHUTDOWN;
 static int watchdog_action = WATCHDOG_ACTION_RESET;
 
-static const char *const reboot_values[] = { "reset", "shutdown", NULL };
-static const char *const shutdown_values[] = { "poweroff", "pause", NULL };
-static const char *const panic_values[] = { "pause", "shutdown",
-                                            "exit-failure", "none", NULL };
+static const char *const reboot_values[] = {"reset", "shutdown", NULL};
+static const char *const shutdown_values[] = {"poweroff", "pause", NULL};
+static const char *const panic_values[] = {"pause", "shutdown", "exit-failure",
+                                           "none", NULL};
 static const char *const watchdog_values[] = {
-    "reset", "shutdown", "poweroff", "pause", "debug", "none", "inject-nmi",
-    NULL,
+    "reset", "shutdown", "poweroff",   "pause",
+    "debug", "none",     "inject-nmi", NULL,
 };
 
 typedef struct ActionKey {
     const char *key;
-    const char *const *values;  /* index = enum value */
+    const char *const *values; /* index = enum value */
     int *var;
 } ActionKey;
 
 /* Sorted by key: "-action help" lists them in this order. */
 static const ActionKey action_keys[] = {
-    { "panic", panic_values, &panic_action },
-    { "reboot", reboot_values, &reboot_action },
-    { "shutdown", shutdown_values, &shutdown_action },
-    { "watchdog", watchdog_values, &watchdog_action },
+    {"panic", panic_values, &panic_action},
+    {"reboot", reboot_values, &reboot_action},
+    {"shutdown", shutdown_values, &shutdown_action},
+    {"watchdog", watchdog_values, &watchdog_action},
 };
 
 bool runstate_set_action(const char *key, const char *value, GError **errp)

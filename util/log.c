@@ -19,12 +19,12 @@ typedef struct LogItem {
 } LogItem;
 
 static const LogItem log_items[] = {
-    { LOG_GUEST_ERROR, "guest_errors",
-      "log when the guest does something invalid (unknown register\n"
-      "bits, unexpected accesses)" },
-    { LOG_UNIMP, "unimp", "log unimplemented functionality" },
-    { LOG_IOPORT, "ioport", "log accesses to unassigned I/O ports" },
-    { LOG_QMP, "qmp", "log every QMP line received and sent" },
+    {LOG_GUEST_ERROR, "guest_errors",
+     "log when the guest does something invalid (unknown register\n"
+     "bits, unexpected accesses)"},
+    {LOG_UNIMP, "unimp", "log unimplemented functionality"},
+    {LOG_IOPORT, "ioport", "log accesses to unassigned I/O ports"},
+    {LOG_QMP, "qmp", "log every QMP line received and sent"},
 };
 
 void qemu_log(const char *fmt, ...)
@@ -98,7 +98,8 @@ bool qemu_log_set_file(const char *path, GError **errp)
         qemu_log_close();
         return true;
     }
-    f = fopen(path, "a");
+    /* A new run starts a new log, as QEMU's -D does. */
+    f = fopen(path, "w");
     if (!f) {
         error_setg(errp, "Error opening logfile %s: %s", path,
                    g_strerror(errno));

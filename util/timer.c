@@ -18,7 +18,7 @@ struct QEMUTimer {
 };
 
 typedef struct QEMUClock {
-    QEMUTimer *head;      /* pending timers, earliest first */
+    QEMUTimer *head; /* pending timers, earliest first */
 } QEMUClock;
 
 static QEMUClock clocks[2];

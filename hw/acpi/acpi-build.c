@@ -16,7 +16,10 @@ static uint64_t place(AcpiBuildResult *r, GByteArray *t, const char *sig,
 
     g_assert(r->n_tables <= ACPI_MAX_TABLES);
     g_byte_array_set_size(r->blob, off);
-    memset(r->blob->data + old, 0, off - old); /* padding */
+    /* The first table finds the blob empty, with data still NULL. */
+    if (off > old) {
+        memset(r->blob->data + old, 0, off - old); /* padding */
+    }
     g_byte_array_append(r->blob, t->data, t->len);
     g_strlcpy(info->sig, sig, sizeof(info->sig));
     info->offset = off;

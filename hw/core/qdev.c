@@ -18,6 +18,7 @@ static bool hotplug_phase;
 
 #define PERIPHERAL_PREFIX "/machine/peripheral/"
 #define ANON_PREFIX       "/machine/peripheral-anon/device["
+#define UNATTACHED_PREFIX "/machine/unattached/device["
 
 DeviceState *qdev_new(const DeviceClass *dc)
 {
@@ -87,10 +88,10 @@ static bool path_in_use(const char *path)
 }
 
 /* QEMU gives anonymous devices the lowest free "device[N]" slot. */
-static char *anon_path(void)
+static char *anon_path(const char *prefix)
 {
     for (unsigned n = 0;; n++) {
-        char *path = g_strdup_printf(ANON_PREFIX "%u]", n);
+        char *path = g_strdup_printf("%s%u]", prefix, n);
 
         if (!path_in_use(path)) {
             return path;
@@ -145,7 +146,8 @@ bool qdev_realize(DeviceState *dev, BusState *bus, GError **errp)
     }
     dev->hotplugged = hotplug_phase;
     dev->canonical_path =
-        dev->id ? g_strconcat(PERIPHERAL_PREFIX, dev->id, NULL) : anon_path();
+        dev->id ? g_strconcat(PERIPHERAL_PREFIX, dev->id, NULL)
+        : anon_path(dev->user_created ? ANON_PREFIX : UNATTACHED_PREFIX);
     dev->parent_bus = bus;
     if (bus) {
         g_ptr_array_add(bus->children, dev);

@@ -55,14 +55,11 @@ static const MemoryRegionOps bios_ops = {
 
 X86Bios *x86_bios_prepare(MachineState *ms, const char *filename, GError **errp)
 {
-    g_autoptr(GError) err = NULL;
     X86Bios *bios;
     gchar *data;
     gsize len;
 
-    if (!g_file_get_contents(filename, &data, &len, &err)) {
-        error_setg(errp, "could not load bios '%s': %s", filename,
-                   err->message);
+    if (!x86_load_file("bios", filename, &data, &len, errp)) {
         return NULL;
     }
     if (len == 0 || len % BIOS_ALIGN || len > BIOS_MAX_SIZE) {

@@ -103,14 +103,11 @@ static bool is_bzimage(const uint8_t *d, size_t n)
 bool x86_linux_prepare(X86LinuxBoot *lb, const char *kernel, const char *initrd,
                        const char *cmdline, GError **errp)
 {
-    g_autoptr(GError) err = NULL;
     gchar *data = NULL;
     gsize len = 0;
 
     memset(lb, 0, sizeof(*lb));
-    if (!g_file_get_contents(kernel, &data, &len, &err)) {
-        error_setg(errp, "could not load kernel '%s': %s", kernel,
-                   err->message);
+    if (!x86_load_file("kernel", kernel, &data, &len, errp)) {
         return false;
     }
     lb->kernel = g_bytes_new_take(data, len);
@@ -147,9 +144,7 @@ bool x86_linux_prepare(X86LinuxBoot *lb, const char *kernel, const char *initrd,
         goto fail;
     }
     if (initrd) {
-        if (!g_file_get_contents(initrd, &data, &len, &err)) {
-            error_setg(errp, "could not load initrd '%s': %s", initrd,
-                       err->message);
+        if (!x86_load_file("initrd", initrd, &data, &len, errp)) {
             goto fail;
         }
         lb->initrd = g_bytes_new_take(data, len);

@@ -33,7 +33,7 @@ typedef enum VigilDeferredKind {
 /* An option handled in the validate step; strings point into argv. */
 typedef struct VigilDeferredOpt {
     VigilDeferredKind kind;
-    const char *opt;     /* as typed, e.g. "-qmp" */
+    const char *opt; /* as typed, e.g. "-qmp" */
     const char *arg;
 } VigilDeferredOpt;
 
@@ -44,36 +44,37 @@ typedef struct VigilMonitorOpt {
 
 typedef struct VigilConfig {
     /* -chardev, -device, -mon, -qmp, -serial in command-line order */
-    GArray *deferred;            /* VigilDeferredOpt */
-    GPtrArray *accels;           /* char *: accelerators to try, in order */
-    bool accel_from_machine;     /* -machine accel= was used */
-    bool accel_from_option;      /* -accel / -enable-kvm was used */
-    char *machine_type;          /* NULL: the default machine */
+    GArray *deferred;        /* VigilDeferredOpt */
+    GPtrArray *accels;       /* char *: accelerators to try, in order */
+    bool accel_from_machine; /* -machine accel= was used */
+    bool accel_from_option;  /* -accel / -enable-kvm was used */
+    char *machine_type;      /* NULL: the default machine */
     bool machine_help;
-    uint64_t ram_size;           /* bytes; 0: the machine's default */
-    unsigned smp_cpus;           /* 0: 1 */
-    const char *cpu_model;       /* NULL: "host" */
+    uint64_t ram_size;     /* bytes; 0: the machine's default */
+    unsigned smp_cpus;     /* 0: 1 */
+    const char *cpu_model; /* NULL: "host" */
     bool cpu_help;
     const char *kernel, *initrd, *append;
-    const char *bios;            /* -bios */
-    const char *qtest_spec;      /* -qtest */
-    const char *qtest_log;       /* -qtest-log; NULL = stderr */
+    const char *bios;       /* -bios */
+    const char *qtest_spec; /* -qtest */
+    const char *qtest_log;  /* -qtest-log; NULL = stderr */
     const char *pidfile;
     bool daemonize;
     unsigned log_mask;
     bool log_help;
-    const char *log_file;        /* -D */
+    const char *log_file; /* -D */
     bool msg_timestamp;
     bool exit_with_parent;
     bool nographic;
     bool nodefaults;
     bool no_user_config;
-    int nb_serial;               /* -serial options seen */
-    char *name;                  /* -name guest name */
+    int nb_serial; /* -serial options seen */
+    char *name;    /* -name guest name */
 
     /* Filled by vigil_options_validate(): */
     Chardev *qtest_chr;
     GArray *monitors;            /* VigilMonitorOpt */
+    unsigned nb_compat_monitors; /* -qmp/-qmp-pretty seen so far */
 } VigilConfig;
 
 void vigil_config_init(VigilConfig *cfg);

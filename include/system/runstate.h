@@ -134,6 +134,12 @@ void qemu_system_powerdown_request(void);
 void qemu_system_quit_now(void);
 /* Signal (SIGTERM/SIGINT/SIGHUP): async-signal-safe request. */
 void qemu_system_killed(int signal, pid_t pid);
+/*
+ * Whether the main loop prints "terminating on signal N from pid P
+ * (cmd)" when it acts on a signal (default on).  main() turns it off
+ * when a -qtest driver exists, as QEMU stays quiet under a qtest driver.
+ */
+void runstate_set_kill_report(bool on);
 
 /*
  * Main-loop hook: act on pending requests (emit SHUTDOWN/RESET/POWERDOWN,

@@ -71,6 +71,17 @@ TABLE = [
               (r'^O: name "pvpanic", bus ISA$',
                'O: name "pvpanic", bus ISA, alias "isa-pvpanic"'),
           ]),
+    Known('second-pvpanic', 'vigil',
+          'a second ISA pvpanic: QEMU dies on its fw_cfg file name clash '
+          '("duplicate fw_cfg file name: etc/pvpanic-port"); Vigil has no '
+          'fw_cfg and says what is wrong instead',
+          'Vigil, issue 2 "A second pvpanic ... is a clear error"',
+          subs=[
+              (r'^(E: PROG: -device (.*): )duplicate fw_cfg file name: '
+               r'etc/pvpanic-port$',
+               r"\g<1>Only one 'pvpanic' device is supported per machine; "
+               r"'/machine/peripheral-anon/device[0]' already exists"),
+          ]),
 ]
 
 BY_ID = {k.id: k for k in TABLE}

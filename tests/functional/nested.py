@@ -263,6 +263,7 @@ class CaseResult:
         self.exit = None
         self.runner = None    # (PASS|FAIL, reason)
         self.time = None
+        self.kvmstat = {}     # L1 KVM counters over the case (nested only)
 
     def vl2(self, key):
         """Values of the guest's "VL2 KEY value" console lines."""
@@ -322,6 +323,9 @@ def parse(lines):
                 r.started = True
             elif word == 'EXIT':
                 r.exit = arg
+            elif word == 'KVMSTAT':
+                r.kvmstat = {k: int(v) for k, _, v in
+                             (w.partition('=') for w in arg.split())}
             elif word == 'TIME':
                 r.time = float(arg)
             elif word == 'RESULT':

@@ -238,8 +238,11 @@ class Kit:
         if self._stale(out, key):
             cc = os.environ.get('CC', 'cc')
             log('compiling qmp-case')
-            subprocess.run([cc, '-static', '-O2', '-std=gnu11', '-Wall',
-                            '-o', out + '.tmp', src], check=True)
+            r = subprocess.run([cc, '-static', '-O2', '-std=gnu11', '-Wall',
+                                '-o', out + '.tmp', src])
+            if r.returncode != 0:
+                raise KitError('cannot build qmp-case statically (needs gcc '
+                               'and libc6-dev)')
             os.replace(out + '.tmp', out)
             self._stamp(out, key)
 

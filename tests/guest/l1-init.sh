@@ -8,6 +8,7 @@ mount -t proc proc /proc
 mount -t sysfs sys /sys
 mount -t devtmpfs dev /dev
 mount -t tmpfs tmp /tmp
+mount -t debugfs debugfs /sys/kernel/debug # KVM exit counters
 
 echo "L1 BOOT uptime=$(cut -d' ' -f1 /proc/uptime)"
 for m in irqbypass kvm kvm-amd; do

@@ -31,15 +31,19 @@
  *   STEP name t=T <step> ok|FAIL
  *   CASE name EXIT <status>|signal <n>|killed
  *   SERIAL name| <console line>       STDERR name| <VMM stdout/stderr line>
+ *   CASE name KVMSTAT key=n ...       KVM debugfs counters over the case
  *   CASE name RESULT PASS|FAIL <reason>
  * Exit status: 0 when every case passed, 1 otherwise.
  */
+#include <dirent.h>
 #include <errno.h>
+#include <inttypes.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -199,12 +203,13 @@ static int find_event(Run *r, const char *name, const char *text)
 
 static void send_line(Run *r, const char *json)
 {
-    size_t len = strlen(json);
+    char line[MAX_LINE + 2];
+    int len = snprintf(line, sizeof(line), "%s\n", json);
 
     printf("QMP> %s t=%.3f %s\n", r->c->name, elapsed(r), json);
     fflush(stdout);
-    if (r->fd >= 0 && (write(r->fd, json, len) != (ssize_t)len ||
-                       write(r->fd, "\n", 1) != 1)) {
+    /* One write: the VMM may close the socket as soon as it has the line. */
+    if (r->fd >= 0 && write(r->fd, line, len) != len) {
         set_fail(r, "write to QMP socket: %s", strerror(errno));
     }
 }
@@ -401,6 +406,99 @@ static bool run_step(Run *r, char *step)
     return false;
 }
 
+/*
+ * KVM's statistics in debugfs (mounted by the L1 /init): the top-level files
+ * are sums over all VMs.  Counters are printed as the difference over the
+ * case; they show how many exits of each kind the VMM's guest took, which
+ * is what costs time under nested virtualisation.
+ */
+#define KVM_STATS_DIR "/sys/kernel/debug/kvm"
+#define MAX_STATS     96
+
+typedef struct KvmStats {
+    int n;
+    char name[MAX_STATS][40];
+    uint64_t val[MAX_STATS];
+} KvmStats;
+
+static void kvm_stats_read(KvmStats *st)
+{
+    DIR *d = opendir(KVM_STATS_DIR);
+    struct dirent *e;
+
+    st->n = 0;
+    while (d && (e = readdir(d)) && st->n < MAX_STATS) {
+        char path[300], buf[32];
+        ssize_t len;
+        int fd;
+
+        if (e->d_type != DT_REG) {
+            continue;
+        }
+        snprintf(path, sizeof(path), "%s/%s", KVM_STATS_DIR, e->d_name);
+        fd = open(path, O_RDONLY);
+        if (fd < 0) {
+            continue;
+        }
+        len = read(fd, buf, sizeof(buf) - 1);
+        close(fd);
+        if (len <= 0) {
+            continue;
+        }
+        buf[len] = 0;
+        snprintf(st->name[st->n], sizeof(st->name[0]), "%.39s", e->d_name);
+        st->val[st->n++] = strtoull(buf, NULL, 10);
+    }
+    if (d) {
+        closedir(d);
+    }
+}
+
+/*
+ * The per-VM counters vanish with the VM, and most cases end with the VMM
+ * exiting: sample after every step and keep the largest value of each.
+ */
+static void kvm_stats_sample(KvmStats *max)
+{
+    static KvmStats now_st;
+
+    kvm_stats_read(&now_st);
+    if (!max->n) {
+        *max = now_st;
+        return;
+    }
+    for (int i = 0; i < max->n && i < now_st.n; i++) {
+        if (!strcmp(max->name[i], now_st.name[i]) &&
+            now_st.val[i] > max->val[i]) {
+            max->val[i] = now_st.val[i];
+        }
+    }
+}
+
+static void kvm_stats_print(const char *name, const KvmStats *before,
+                            const KvmStats *after)
+{
+    if (!after->n) {
+        return;
+    }
+    printf("CASE %s KVMSTAT", name);
+    for (int i = 0; i < after->n; i++) {
+        uint64_t v = after->val[i];
+
+        for (int j = 0; j < before->n; j++) {
+            if (!strcmp(before->name[j], after->name[i]) &&
+                before->val[j] <= v) {
+                v -= before->val[j];
+                break;
+            }
+        }
+        if (v) {
+            printf(" %s=%" PRIu64, after->name[i], v);
+        }
+    }
+    printf("\n");
+}
+
 static void dump_file(const char *path, const char *tag, const char *name)
 {
     FILE *f = fopen(path, "r");
@@ -462,6 +560,7 @@ static void stop_vmm(Run *r)
 
 static bool run_case(const Case *c)
 {
+    static KvmStats stats[2];
     Run r = {.c = c, .fd = -1, .pid = -1};
     char out_path[300];
     bool ok = true;
@@ -471,6 +570,8 @@ static bool run_case(const Case *c)
     unlink(c->serial_path);
     printf("CASE %s START\n", c->name);
     fflush(stdout);
+    kvm_stats_read(&stats[0]);
+    stats[1].n = 0;
     r.t0 = now();
     r.deadline = r.t0 + c->timeout;
     r.pid = spawn(c, out_path);
@@ -482,6 +583,7 @@ static bool run_case(const Case *c)
 
             snprintf(step, sizeof(step), "%s", c->steps[i]);
             ok = run_step(&r, step);
+            kvm_stats_sample(&stats[1]);
             printf("STEP %s t=%.3f %s %s\n", c->name, elapsed(&r), c->steps[i],
                    ok ? "ok" : "FAIL");
             fflush(stdout);
@@ -490,6 +592,7 @@ static bool run_case(const Case *c)
             }
         }
     }
+    kvm_stats_sample(&stats[1]);
     stop_vmm(&r);
     if (r.status == -1) {
         printf("CASE %s EXIT killed\n", c->name);
@@ -503,6 +606,7 @@ static bool run_case(const Case *c)
     }
     dump_file(c->serial_path, "SERIAL", c->name);
     dump_file(out_path, "STDERR", c->name);
+    kvm_stats_print(c->name, &stats[0], &stats[1]);
     printf("CASE %s TIME %.3f\n", c->name, elapsed(&r));
     if (r.fail[0]) {
         printf("CASE %s RESULT FAIL %s\n", c->name, r.fail);

@@ -196,6 +196,43 @@ static void write_all(int fd, const void *buf, size_t len)
 
 /* ---- process ---- */
 
+/*
+ * Processes still running, killed if the test aborts on a failed
+ * assertion (a binary without exit-with-parent would linger otherwise).
+ */
+#define QTEST_MAX_LIVE 16
+static volatile pid_t live_pids[QTEST_MAX_LIVE];
+
+static void abort_handler(int sig)
+{
+    unsigned i;
+
+    for (i = 0; i < QTEST_MAX_LIVE; i++) {
+        if (live_pids[i] > 0) {
+            kill(live_pids[i], SIGKILL);
+        }
+    }
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
+static void live_track(pid_t pid, bool add)
+{
+    static bool installed;
+    unsigned i;
+
+    if (!installed) {
+        signal(SIGABRT, abort_handler);
+        installed = true;
+    }
+    for (i = 0; i < QTEST_MAX_LIVE; i++) {
+        if (add ? live_pids[i] == 0 : live_pids[i] == pid) {
+            live_pids[i] = add ? pid : 0;
+            return;
+        }
+    }
+}
+
 static QTestState *qtest_spawn(const char *extra_args, bool qmp_handshake)
 {
     QTestState *s = g_new0(QTestState, 1);
@@ -222,6 +259,7 @@ static QTestState *qtest_spawn(const char *extra_args, bool qmp_handshake)
         execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
         _exit(127);
     }
+    live_track(s->pid, true);
     s->qt.fd = accept_child(s, lq, "qtest");
     s->qmp.fd = accept_child(s, lm, "QMP");
     s->qt.buf = g_string_new(NULL);
@@ -273,6 +311,7 @@ static int qtest_reap(QTestState *s)
         }
         g_usleep(1000);
     }
+    live_track(s->pid, false);
     status = s->status;
     close(s->qt.fd);
     close(s->qmp.fd);

@@ -146,6 +146,8 @@ static void test_realize_and_paths(void)
     DeviceState *a = qdev_new(dc), *b = qdev_new(dc);
     GError *err = NULL;
 
+    a->user_created = true; /* as -device does */
+
     g_assert_false(qdev_set_prop_text(a, "bogus", "1", &err));
     g_assert_cmpstr(err->message, ==, "Property 'pvpanic.bogus' not found");
     g_clear_error(&err);

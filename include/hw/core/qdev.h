@@ -75,11 +75,16 @@ struct DeviceClass {
 struct DeviceState {
     const DeviceClass *klass;
     char *id;                  /* -device ...,id=X or NULL */
-    char *canonical_path;      /* "/machine/peripheral/X" or
-                                  "/machine/peripheral-anon/device[N]" */
+    char *canonical_path;      /* "/machine/peripheral/X",
+                                  "/machine/peripheral-anon/device[N]" or,
+                                  for board devices,
+                                  "/machine/unattached/device[N]" */
     BusState *parent_bus;
     bool realized;
     bool hotplugged;
+    /* Created from -device / device_add (a "peripheral"), not by the
+     * board; decides the QOM path of a device without an id. */
+    bool user_created;
 };
 
 struct BusState {

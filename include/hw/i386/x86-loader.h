@@ -24,6 +24,13 @@
 #define X86_CMDLINE_ADDR        0x20000
 #define X86_KERNEL_LOAD_ADDR    0x100000
 
+/*
+ * Read a whole guest image file.  Errors read like QEMU's:
+ * "could not load WHAT 'PATH': No such file or directory".
+ */
+bool x86_load_file(const char *what, const char *path, gchar **data,
+                   gsize *len, GError **errp);
+
 typedef enum X86KernelFormat {
     X86_KERNEL_BZIMAGE, /* Linux boot protocol >= 2.06 */
     X86_KERNEL_PVH_ELF, /* ELF with XEN_ELFNOTE_PHYS32_ENTRY */

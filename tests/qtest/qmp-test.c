@@ -1,0 +1,363 @@
+/*
+ * QMP conformance on the raw socket: exact bytes, key order, "\r\n",
+ * framing of split and batched input, errors, sessions, shutdown paths.
+ */
+#include "libqtest.h"
+
+#include <signal.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static void assert_exit_status(int status, int code)
+{
+    g_assert_true(WIFEXITED(status));
+    g_assert_cmpint(WEXITSTATUS(status), ==, code);
+}
+
+static void send_str(QTestState *s, const char *str)
+{
+    qtest_qmp_send_raw(s, str, strlen(str));
+}
+
+static void expect_line(QTestState *s, const char *want)
+{
+    g_autofree char *line = qtest_qmp_recv_raw(s);
+
+    g_assert_cmpstr(line, ==, want);
+}
+
+/* Send @cmd plus "\n" and expect exactly @want plus "\r\n". */
+static void expect_reply(QTestState *s, const char *cmd, const char *want)
+{
+    g_autofree char *w = g_strconcat(want, "\r\n", NULL);
+
+    send_str(s, cmd);
+    send_str(s, "\n");
+    expect_line(s, w);
+}
+
+static bool line_matches(const char *pattern, const char *line)
+{
+    return g_regex_match_simple(pattern, line, 0, 0);
+}
+
+#define VERSION_RE                                                             \
+    "\\{\"qemu\": \\{\"micro\": [0-9]+, \"minor\": [0-9]+, "                   \
+    "\"major\": [0-9]+\\}, \"package\": \"[^\"]*\"\\}"
+
+static void test_greeting(void)
+{
+    QTestState *s = qtest_init_without_qmp_handshake(NULL);
+    g_autofree char *line = qtest_qmp_recv_raw(s);
+
+    g_assert_nonnull(line);
+    g_assert_true(g_str_has_suffix(line, "}\r\n"));
+    g_assert_true(line_matches("^\\{\"QMP\": \\{\"version\": " VERSION_RE
+                               ", \"capabilities\": \\[\"oob\"\\]\\}\\}\r\n$",
+                               line));
+    assert_exit_status(qtest_quit(s), 0);
+}
+
+static void test_negotiation(void)
+{
+    QTestState *s = qtest_init_without_qmp_handshake(NULL);
+
+    g_free(qtest_qmp_recv_raw(s));
+    expect_reply(s, "{\"execute\": \"query-status\", \"id\": 1}",
+                 "{\"id\": 1, \"error\": {\"class\": \"CommandNotFound\", "
+                 "\"desc\": \"Expecting capabilities negotiation with "
+                 "'qmp_capabilities'\"}}");
+    expect_reply(s, "{\"execute\": \"qmp_capabilities\", \"id\": \"a\"}",
+                 "{\"return\": {}, \"id\": \"a\"}");
+    expect_reply(s, "{\"execute\": \"qmp_capabilities\", \"id\": \"b\"}",
+                 "{\"id\": \"b\", \"error\": {\"class\": \"CommandNotFound\", "
+                 "\"desc\": \"Capabilities negotiation is already complete, "
+                 "command ignored\"}}");
+    assert_exit_status(qtest_quit(s), 0);
+}
+
+static void test_parse_errors(void)
+{
+    QTestState *s = qtest_init(NULL);
+
+    expect_reply(s, "{\"execute\": }",
+                 "{\"error\": {\"class\": \"GenericError\", "
+                 "\"desc\": \"JSON parse error, expecting value\"}}");
+    /* the parser recovered */
+    expect_reply(s, "{\"execute\": \"query-name\", \"id\": 2}",
+                 "{\"return\": {}, \"id\": 2}");
+    expect_reply(s, "[1]",
+                 "{\"error\": {\"class\": \"GenericError\", "
+                 "\"desc\": \"QMP input must be a JSON object\"}}");
+    expect_reply(s, "{\"execute\": \"x\", \"foo\": 1, \"id\": 3}",
+                 "{\"id\": 3, \"error\": {\"class\": \"GenericError\", "
+                 "\"desc\": \"QMP input member 'foo' is unexpected\"}}");
+    expect_reply(s, "{\"execute\": 1, \"id\": 4}",
+                 "{\"id\": 4, \"error\": {\"class\": \"GenericError\", "
+                 "\"desc\": \"QMP input member 'execute' must be a string\"}}");
+    expect_reply(s, "{\"arguments\": {}, \"id\": 5}",
+                 "{\"id\": 5, \"error\": {\"class\": \"GenericError\", "
+                 "\"desc\": \"QMP input lacks member 'execute'\"}}");
+    expect_reply(s,
+                 "{\"execute\": \"query-name\", \"arguments\": [], \"id\": 6}",
+                 "{\"id\": 6, \"error\": {\"class\": \"GenericError\", "
+                 "\"desc\": \"QMP input member 'arguments' must be an "
+                 "object\"}}");
+    assert_exit_status(qtest_quit(s), 0);
+}
+
+static void test_single_quotes(void)
+{
+    QTestState *s = qtest_init("-name foo");
+
+    expect_reply(s, "{'execute': 'query-name', 'id': 'sq'}",
+                 "{\"return\": {\"name\": \"foo\"}, \"id\": \"sq\"}");
+    assert_exit_status(qtest_quit(s), 0);
+}
+
+static void test_split_input(void)
+{
+    QTestState *s = qtest_init(NULL);
+    const char *cmd = "{\"execute\": \"query-name\", \"id\": {\"a\": [1, 2]}}\n";
+    size_t i;
+
+    for (i = 0; cmd[i]; i++) {
+        qtest_qmp_send_raw(s, &cmd[i], 1);
+        g_usleep(200);
+    }
+    expect_line(s, "{\"return\": {}, \"id\": {\"a\": [1, 2]}}\r\n");
+    /* an object spread over several lines */
+    send_str(s, "{\"execute\":\n\"query-name\",\n\"id\": 7}\n");
+    expect_line(s, "{\"return\": {}, \"id\": 7}\r\n");
+    assert_exit_status(qtest_quit(s), 0);
+}
+
+static void test_batched_input(void)
+{
+    QTestState *s = qtest_init(NULL);
+
+    send_str(s, "{\"execute\": \"query-name\", \"id\": 1}"
+                "{\"execute\": \"nope\", \"id\": 2}\n"
+                "{\"execute\": \"query-name\", \"id\": 3}\n");
+    expect_line(s, "{\"return\": {}, \"id\": 1}\r\n");
+    expect_line(s, "{\"id\": 2, \"error\": {\"class\": \"CommandNotFound\", "
+                   "\"desc\": \"The command nope has not been found\"}}\r\n");
+    expect_line(s, "{\"return\": {}, \"id\": 3}\r\n");
+    assert_exit_status(qtest_quit(s), 0);
+}
+
+static void test_argument_errors(void)
+{
+    QTestState *s = qtest_init(NULL);
+
+    expect_reply(s,
+                 "{\"execute\": \"set-action\", "
+                 "\"arguments\": {\"panic\": \"bogus\"}, \"id\": 7}",
+                 "{\"id\": 7, \"error\": {\"class\": \"GenericError\", "
+                 "\"desc\": \"Parameter 'panic' does not accept value "
+                 "'bogus'\"}}");
+    expect_reply(s,
+                 "{\"execute\": \"set-action\", \"arguments\": {\"foo\": 1}, "
+                 "\"id\": 8}",
+                 "{\"id\": 8, \"error\": {\"class\": \"GenericError\", "
+                 "\"desc\": \"Parameter 'foo' is unexpected\"}}");
+    expect_reply(s,
+                 "{\"execute\": \"set-action\", \"arguments\": {\"panic\": 1}, "
+                 "\"id\": 9}",
+                 "{\"id\": 9, \"error\": {\"class\": \"GenericError\", "
+                 "\"desc\": \"Invalid parameter type for 'panic', expected: "
+                 "string\"}}");
+    expect_reply(s,
+                 "{\"execute\": \"qom-get\", \"arguments\": {\"path\": "
+                 "\"/machine\"}, \"id\": {\"a\": [1, 2]}}",
+                 "{\"id\": {\"a\": [1, 2]}, \"error\": {\"class\": "
+                 "\"GenericError\", \"desc\": \"Parameter 'property' is "
+                 "missing\"}}");
+    expect_reply(s, "{\"execute\": \"nope\", \"id\": 10}",
+                 "{\"id\": 10, \"error\": {\"class\": \"CommandNotFound\", "
+                 "\"desc\": \"The command nope has not been found\"}}");
+    assert_exit_status(qtest_quit(s), 0);
+}
+
+static void test_query_shapes(void)
+{
+    QTestState *s = qtest_init("-name vm1");
+    g_autofree char *line = NULL;
+
+    if (!qtest_is_qemu72()) {
+        /* upstream dropped "singlestep" in 9.0; 7.2 still sends it */
+        expect_reply(s, "{\"execute\": \"query-status\"}",
+                     "{\"return\": {\"status\": \"running\", "
+                     "\"running\": true}}");
+    }
+    expect_reply(s, "{\"execute\": \"query-name\"}",
+                 "{\"return\": {\"name\": \"vm1\"}}");
+    expect_reply(s, "{\"execute\": \"query-target\"}",
+                 "{\"return\": {\"arch\": \"x86_64\"}}");
+    send_str(s, "{\"execute\": \"query-kvm\"}\n");
+    line = qtest_qmp_recv_raw(s);
+    g_assert_true(line_matches("^\\{\"return\": \\{\"enabled\": false, "
+                               "\"present\": (true|false)\\}\\}\r\n$",
+                               line));
+    g_free(line);
+    send_str(s, "{\"execute\": \"query-version\"}\n");
+    line = qtest_qmp_recv_raw(s);
+    g_assert_true(line_matches("^\\{\"return\": " VERSION_RE "\\}\r\n$", line));
+    assert_exit_status(qtest_quit(s), 0);
+}
+
+static void test_quit(void)
+{
+    QTestState *s = qtest_init(NULL);
+    g_autofree char *ev = NULL;
+
+    send_str(s, "{\"execute\": \"quit\", \"id\": 1}\n");
+    ev = qtest_qmp_recv_raw(s);
+    g_assert_true(line_matches(
+        "^\\{\"timestamp\": \\{\"seconds\": [0-9]+, \"microseconds\": "
+        "[0-9]+\\}, \"event\": \"SHUTDOWN\", \"data\": \\{\"guest\": false, "
+        "\"reason\": \"host-qmp-quit\"\\}\\}\r\n$",
+        ev));
+    expect_line(s, "{\"return\": {}, \"id\": 1}\r\n");
+    assert_exit_status(qtest_wait_exit(s), 0);
+}
+
+static void test_sigterm(void)
+{
+    QTestState *s = qtest_init("-no-shutdown");
+    json_t *ev, *data;
+
+    kill(qtest_pid(s), SIGTERM);
+    ev = qtest_qmp_eventwait(s, "SHUTDOWN");
+    g_assert_nonnull(ev);
+    data = json_object_get(ev, "data");
+    g_assert_true(json_is_false(json_object_get(data, "guest")));
+    g_assert_cmpstr(json_string_value(json_object_get(data, "reason")), ==,
+                    "host-signal");
+    json_decref(ev);
+    assert_exit_status(qtest_wait_exit(s), 0);
+}
+
+static char *extra_socket_path(const char *tag)
+{
+    return g_strdup_printf("%s/qmp-test-%d-%s.sock", g_get_tmp_dir(), getpid(),
+                           tag);
+}
+
+static void client_send(int fd, const char *str)
+{
+    g_assert_cmpint(write(fd, str, strlen(str)), ==, (ssize_t)strlen(str));
+}
+
+static void client_expect(int fd, const char *want)
+{
+    g_autofree char *line = qtest_fd_recv_line(fd, QTEST_TIMEOUT_MS);
+
+    g_assert_cmpstr(line, ==, want);
+}
+
+/* Connect, check the greeting, negotiate. */
+static int client_open(const char *path)
+{
+    int fd = qtest_socket_connect(path, QTEST_TIMEOUT_MS);
+    g_autofree char *greeting = NULL;
+
+    g_assert_cmpint(fd, >=, 0);
+    greeting = qtest_fd_recv_line(fd, QTEST_TIMEOUT_MS);
+    g_assert_nonnull(greeting);
+    g_assert_true(g_str_has_prefix(greeting, "{\"QMP\": "));
+    return fd;
+}
+
+static void test_disconnect(void)
+{
+    g_autofree char *path = extra_socket_path("dc");
+    g_autofree char *args =
+        g_strdup_printf("-qmp unix:%s,server=on,wait=off", path);
+    QTestState *s = qtest_init(args);
+    int fd;
+
+    /* mid-line: half a command, then gone */
+    fd = client_open(path);
+    client_send(fd, "{\"execute\": \"qmp_capabilities\"}\n{\"execute\": \"que");
+    client_expect(fd, "{\"return\": {}}\r\n");
+    close(fd);
+
+    /* mid-command: the reply has nobody to go to */
+    fd = client_open(path);
+    client_send(fd, "{\"execute\": \"qmp_capabilities\"}\n"
+                    "{\"execute\": \"query-status\"}\n");
+    close(fd);
+
+    /* a new client gets a fresh session, negotiation included */
+    fd = client_open(path);
+    client_send(fd, "{\"execute\": \"query-name\", \"id\": 1}\n");
+    client_expect(fd, "{\"id\": 1, \"error\": {\"class\": \"CommandNotFound\", "
+                      "\"desc\": \"Expecting capabilities negotiation with "
+                      "'qmp_capabilities'\"}}\r\n");
+    client_send(fd, "{\"execute\": \"qmp_capabilities\"}\n"
+                    "{\"execute\": \"query-name\", \"id\": 2}\n");
+    client_expect(fd, "{\"return\": {}}\r\n");
+    client_expect(fd, "{\"return\": {}, \"id\": 2}\r\n");
+    close(fd);
+
+    /* the libqtest monitor and qtest were not disturbed */
+    g_assert_cmpuint(qtest_inb(s, 0x80), ==, 0xff);
+    g_free(qtest_query_status(s, NULL));
+    assert_exit_status(qtest_quit(s), 0);
+    /* Vigil removes the socket it created */
+    if (!qtest_is_qemu72()) {
+        g_assert_false(g_file_test(path, G_FILE_TEST_EXISTS));
+    }
+    unlink(path);
+}
+
+static void test_socket_mode(void)
+{
+    g_autofree char *path = extra_socket_path("mode");
+    g_autofree char *args =
+        g_strdup_printf("-qmp unix:%s,server=on,wait=off", path);
+    QTestState *s = qtest_init(args);
+    struct stat st;
+
+    g_assert_cmpint(stat(path, &st), ==, 0);
+    g_assert_true(S_ISSOCK(st.st_mode));
+    if (!qtest_is_qemu72()) {
+        g_assert_cmpint(st.st_mode & 0777, ==, 0600);
+    }
+    assert_exit_status(qtest_quit(s), 0);
+    unlink(path);
+}
+
+int main(int argc, char **argv)
+{
+    static const struct {
+        const char *name;
+        void (*fn)(void);
+    } cases[] = {
+        { "greeting", test_greeting },
+        { "negotiation", test_negotiation },
+        { "parse-errors", test_parse_errors },
+        { "single-quotes", test_single_quotes },
+        { "split-input", test_split_input },
+        { "batched-input", test_batched_input },
+        { "argument-errors", test_argument_errors },
+        { "query-shapes", test_query_shapes },
+        { "quit", test_quit },
+        { "sigterm", test_sigterm },
+        { "disconnect", test_disconnect },
+        { "socket-mode", test_socket_mode },
+    };
+    size_t i;
+
+    g_test_init(&argc, &argv, NULL);
+    for (i = 0; i < G_N_ELEMENTS(cases); i++) {
+        g_autofree char *path =
+            g_strdup_printf("/%s/qmp/%s", qtest_get_arch(), cases[i].name);
+
+        g_test_add_func(path, cases[i].fn);
+    }
+    return g_test_run();
+}
