@@ -9,7 +9,8 @@
 # L1 on a real /dev/kvm (docs/system/nested.rst).  Everything is cached in
 # the build directory; a second run only boots.
 #
-#   scripts/panic-demo.sh            (BUILD_DIR=build by default)
+#   scripts/panic-demo.sh    BUILD_DIR=DIR (default build) picks the build
+#                            directory; SKIP_DEPS=1 skips install-deps.sh
 set -e
 cd "$(dirname "$0")/.."
 build=${BUILD_DIR:-build}

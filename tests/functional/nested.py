@@ -482,7 +482,7 @@ def main():
                     default='auto')
     ap.add_argument('--inner-accel', default='kvm',
                     help=argparse.SUPPRESS)  # tcg: debug the harness only
-    ap.add_argument('--timeout', type=float, default=900,
+    ap.add_argument('--timeout', type=float, default=840,
                     help='limit for one run (seconds)')
     ap.add_argument('--timeout-scale', type=int, default=1)
     ap.add_argument('--log', help='write the full console log here')

@@ -33,7 +33,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 
 # What the scripts need; scripts/install-deps.sh installs these.
 DEBIAN_PACKAGES = ['linux-image-cloud-amd64', 'busybox-static',
-                   'qemu-system-x86', 'cpio', 'gcc', 'libc6-dev']
+                   'qemu-system-x86', 'gcc', 'libc6-dev']
 KERNEL_META = 'linux-image-cloud-amd64'
 L1_MODULES = ['virt/lib/irqbypass.ko', 'arch/x86/kvm/kvm.ko',
               'arch/x86/kvm/kvm-amd.ko']

@@ -20,7 +20,7 @@ else
     echo "L1 KVM missing"
 fi
 echo "L1 CASES uptime=$(cut -d' ' -f1 /proc/uptime)"
-cd /tmp
+cd /tmp || exit
 /bin/qmp-case /cases.txt
 echo "L1 DONE rc=$? uptime=$(cut -d' ' -f1 /proc/uptime)"
 poweroff -f

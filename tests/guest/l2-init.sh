@@ -64,8 +64,8 @@ powerbutton)
     insmod /lib/modules/evdev.ko
     n=0
     for d in /sys/class/input/event*; do
-        [ "$(cat $d/device/name 2>/dev/null)" = "Power Button" ] || continue
-        (dd if=/dev/input/${d##*/} of=/dev/null bs=24 count=1 2>/dev/null &&
+        [ "$(cat "$d/device/name" 2>/dev/null)" = "Power Button" ] || continue
+        (dd if="/dev/input/${d##*/}" of=/dev/null bs=24 count=1 2>/dev/null &&
             echo "VL2 POWER-BUTTON" && poweroff -f) &
         n=$((n + 1))
     done

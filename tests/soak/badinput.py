@@ -93,7 +93,7 @@ CLI = [
     ("device-second-pvpanic",
      ["-accel", "qtest", "-device", "pvpanic", "-device", "pvpanic"], 1,
      "-device pvpanic: Only one 'pvpanic' device is supported per machine; "
-     "'/machine/peripheral-anon/device[2]' already exists"),
+     "'/machine/peripheral-anon/device[0]' already exists"),
     ("device-port-collision",
      ["-accel", "qtest", "-device", "pvpanic,ioport=0x70"], 1,
      "-device pvpanic,ioport=0x70: I/O port range 0x70-0x70 of 'pvpanic' "
