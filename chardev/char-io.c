@@ -17,6 +17,24 @@
 
 static void chr_update_in_watch(Chardev *chr);
 
+/*
+ * An fd watch on the default context.  can_recurse spares GLib from
+ * blocking and unblocking the source around every dispatch, which costs
+ * an eventfd write and read per qtest round trip.
+ */
+static guint chr_fd_watch(int fd, GIOCondition cond, GUnixFDSourceFunc fn,
+                          Chardev *chr)
+{
+    GSource *src = g_unix_fd_source_new(fd, cond);
+    guint id;
+
+    g_source_set_can_recurse(src, TRUE);
+    g_source_set_callback(src, (GSourceFunc)(void (*)(void))fn, chr, NULL);
+    id = g_source_attach(src, NULL);
+    g_source_unref(src);
+    return id;
+}
+
 void chr_set_nonblock(int fd)
 {
     int fl = fcntl(fd, F_GETFL);
@@ -92,8 +110,8 @@ static void chr_update_in_watch(Chardev *chr)
                 !chr->pending_close && !chr->pending_opened;
 
     if (want && !chr->in_src) {
-        chr->in_src = g_unix_fd_add(chr->in_fd, G_IO_IN | G_IO_HUP | G_IO_ERR,
-                                    chr_read_cb, chr);
+        chr->in_src = chr_fd_watch(chr->in_fd, G_IO_IN | G_IO_HUP | G_IO_ERR,
+                                   chr_read_cb, chr);
     } else if (!want && chr->in_src) {
         g_source_remove(chr->in_src);
         chr->in_src = 0;
@@ -173,6 +191,9 @@ static gboolean chr_write_cb(int fd, GIOCondition cond, gpointer opaque)
     }
     if (qemu_chr_outq_len(chr) == 0) {
         chr->out_src = 0;
+        if (chr->h && chr->h->drained) {
+            chr->h->drained(chr->opaque);
+        }
         return G_SOURCE_REMOVE;
     }
     return G_SOURCE_CONTINUE;
@@ -197,7 +218,7 @@ void qemu_chr_write(Chardev *chr, const void *buf, size_t len)
     }
     g_string_append_len(chr->outq, (const char *)buf + done, len - done);
     if (!chr->out_src) {
-        chr->out_src = g_unix_fd_add(chr->out_fd, G_IO_OUT, chr_write_cb, chr);
+        chr->out_src = chr_fd_watch(chr->out_fd, G_IO_OUT, chr_write_cb, chr);
     }
 }
 

@@ -26,6 +26,7 @@ typedef struct QTestServer {
     Chardev *chr;
     GString *inbuf;  /* the start of a line split across reads */
     GString *out;    /* replies to the commands of one read() */
+    GString *held;   /* whole lines not yet read while the client lags */
     FILE *log;       /* NULL: no log */
     bool log_owned;  /* fclose() it at cleanup (not stderr) */
     GTimer *timer;   /* log time base, restarted at each OPENED */
@@ -37,6 +38,8 @@ static bool qtest_accel_active;
 
 /* Reply buffers above this size are released after use. */
 #define QTEST_OUT_KEEP (256u * 1024)
+/* Unread replies above which we stop reading commands. */
+#define QTEST_OUTQ_MAX (1u * 1024 * 1024)
 
 bool qtest_enabled(void)
 {
@@ -110,10 +113,37 @@ static void keep_partial(const char *p, size_t len)
     g_string_append_len(server.inbuf, p, len);
 }
 
-static void qtest_chr_read(void *opaque, const uint8_t *buf, size_t len)
+/* Hand the replies gathered so far to the chardev (one write). */
+static void flush_replies(void)
 {
-    const char *p = (const char *)buf;
-    const char *end = p + len;
+    if (server.out->len) {
+        qemu_chr_write(server.chr, server.out->str, server.out->len);
+        if (server.out->allocated_len > QTEST_OUT_KEEP) {
+            g_string_free(server.out, TRUE);
+            server.out = g_string_sized_new(4096);
+        } else {
+            g_string_truncate(server.out, 0);
+        }
+    }
+}
+
+/*
+ * True when the client has left too much unread.  A client that sends
+ * without reading would otherwise make us queue replies without bound
+ * (QEMU blocks in a synchronous write instead): we stop reading, keep
+ * the unprocessed input, and go on once the chardev reports the queue
+ * drained.
+ */
+static bool client_behind(void)
+{
+    if (server.out->len > QTEST_OUTQ_MAX) {
+        flush_replies();
+    }
+    return qemu_chr_outq_len(server.chr) > QTEST_OUTQ_MAX;
+}
+
+static void qtest_input(const char *p, const char *end)
+{
     const char *nl;
 
     /* Finish a line begun in an earlier read(). */
@@ -135,6 +165,12 @@ static void qtest_chr_read(void *opaque, const uint8_t *buf, size_t len)
     }
 
     while (p < end) {
+        if (client_behind()) {
+            /* Whole lines only from here on: inbuf is empty. */
+            g_string_append_len(server.held, p, end - p);
+            qemu_chr_fe_accept_input(server.chr, false);
+            return;
+        }
         nl = memchr(p, '\n', end - p);
         if (!nl) {
             keep_partial(p, end - p);
@@ -147,27 +183,37 @@ static void qtest_chr_read(void *opaque, const uint8_t *buf, size_t len)
         }
         p = nl + 1;
     }
+}
 
-    if (server.out->len) {
-        qemu_chr_write(server.chr, server.out->str, server.out->len);
-        if (server.out->allocated_len > QTEST_OUT_KEEP) {
-            g_string_free(server.out, TRUE);
-            server.out = g_string_sized_new(4096);
-        } else {
-            g_string_truncate(server.out, 0);
-        }
-    }
+static void qtest_chr_read(void *opaque, const uint8_t *buf, size_t len)
+{
+    qtest_input((const char *)buf, (const char *)buf + len);
+    flush_replies();
     if (server.log) {
         fflush(server.log);
     }
+}
+
+static void qtest_chr_drained(void *opaque)
+{
+    g_autoptr(GString) held = NULL;
+
+    if (!server.held->len) {
+        qemu_chr_fe_accept_input(server.chr, true);
+        return;
+    }
+    /* Take the held input out first: processing it may hold some again. */
+    held = server.held;
+    server.held = g_string_new(NULL);
+    qemu_chr_fe_accept_input(server.chr, true);
+    qtest_chr_read(NULL, (const uint8_t *)held->str, held->len);
 }
 
 static void qtest_chr_event(void *opaque, ChardevEvent event)
 {
     switch (event) {
     case CHR_EVENT_OPENED:
-        g_string_truncate(server.inbuf, 0);
-        server.discarding = false;
+        /* Line state was reset at CLOSED; nothing may be dropped here. */
         g_timer_start(server.timer);
         if (server.log) {
             fprintf(server.log, "[I %f] OPENED\n", log_time());
@@ -180,7 +226,10 @@ static void qtest_chr_event(void *opaque, ChardevEvent event)
          * it with SIGTERM or -run-with exit-with-parent=on), so do we.
          */
         g_string_truncate(server.inbuf, 0);
+        g_string_truncate(server.held, 0);
         server.discarding = false;
+        /* The next client starts unthrottled. */
+        qemu_chr_fe_accept_input(server.chr, true);
         if (server.log) {
             fprintf(server.log, "[I +%f] CLOSED\n", log_time());
             fflush(server.log);
@@ -192,6 +241,7 @@ static void qtest_chr_event(void *opaque, ChardevEvent event)
 static const ChardevHandlers qtest_chr_handlers = {
     .read = qtest_chr_read,
     .event = qtest_chr_event,
+    .drained = qtest_chr_drained,
 };
 
 static bool qtest_log_open(const char *log, GError **errp)
@@ -224,6 +274,7 @@ bool qtest_server_init(Chardev *chr, const char *log, GError **errp)
         return false;
     }
     server.inbuf = g_string_sized_new(256);
+    server.held = g_string_new(NULL);
     server.out = g_string_sized_new(4096);
     server.timer = g_timer_new();
     server.chr = chr;
@@ -248,6 +299,10 @@ void qtest_cleanup(void)
     }
     if (server.out) {
         g_string_free(server.out, TRUE);
+    }
+    if (server.held) {
+        g_string_free(server.held, TRUE);
+        server.held = NULL;
     }
     g_clear_pointer(&server.timer, g_timer_destroy);
     server.inbuf = NULL;

@@ -32,6 +32,12 @@ typedef struct ChardevHandlers {
     /* Data from the peer.  @buf is valid only during the call. */
     void (*read)(void *opaque, const uint8_t *buf, size_t len);
     void (*event)(void *opaque, ChardevEvent event);
+    /*
+     * Optional: the output queue has just emptied.  A frontend that
+     * paused its input because the peer was not reading (see
+     * qemu_chr_fe_accept_input) resumes here.
+     */
+    void (*drained)(void *opaque);
 } ChardevHandlers;
 
 /*

@@ -35,8 +35,8 @@ static void test_invalid_option(void)
 {
     g_autofree char *prog = g_path_get_basename(qtest_binary());
     g_autofree char *want = g_strdup_printf("%s: -foo: invalid option\n", prog);
-    g_autofree char *sock = g_strdup_printf("%s/cli-test-%d.sock",
-                                            g_get_tmp_dir(), getpid());
+    g_autofree char *sock =
+        g_strdup_printf("%s/cli-test-%d.sock", g_get_tmp_dir(), getpid());
     g_autofree char *args =
         g_strdup_printf("-qmp unix:%s,server=on,wait=off -foo", sock);
     Run r;
@@ -64,12 +64,12 @@ static void test_device_help(void)
 
 static void test_device_pvpanic_help(void)
 {
-    g_autofree char *want = g_strdup_printf(
-        "pvpanic options:\n"
-        "  events=<uint8>         -  (default: %d)\n"
-        "  ioport=<uint16>        -  (default: 1285)\n"
-        "  pvpanic[0]=<child<memory-region>>\n",
-        qtest_is_qemu72() ? 3 : 7);
+    g_autofree char *want =
+        g_strdup_printf("pvpanic options:\n"
+                        "  events=<uint8>         -  (default: %d)\n"
+                        "  ioport=<uint16>        -  (default: 1285)\n"
+                        "  pvpanic[0]=<child<memory-region>>\n",
+                        qtest_is_qemu72() ? 3 : 7);
     Run r;
 
     run(&r, "-device pvpanic,help");
@@ -86,8 +86,7 @@ static void test_machine_help(void)
     assert_exit(&r, 0);
     g_assert_true(g_str_has_prefix(r.out, "Supported machines are:\n"));
     g_assert_true(g_regex_match_simple("^pc +", r.out, G_REGEX_MULTILINE, 0));
-    g_assert_true(
-        g_regex_match_simple("^none +", r.out, G_REGEX_MULTILINE, 0));
+    g_assert_true(g_regex_match_simple("^none +", r.out, G_REGEX_MULTILINE, 0));
     run_free(&r);
 }
 
@@ -128,8 +127,8 @@ static void test_version(void)
 
     run(&r, "-version");
     assert_exit(&r, 0);
-    g_assert_true(g_regex_match_simple("version [0-9]+\\.[0-9]+\\.[0-9]+",
-                                       r.out, 0, 0));
+    g_assert_true(
+        g_regex_match_simple("version [0-9]+\\.[0-9]+\\.[0-9]+", r.out, 0, 0));
     run_free(&r);
 }
 
@@ -139,13 +138,13 @@ int main(int argc, char **argv)
         const char *name;
         void (*fn)(void);
     } cases[] = {
-        { "invalid-option", test_invalid_option },
-        { "device-help", test_device_help },
-        { "device-pvpanic-help", test_device_pvpanic_help },
-        { "machine-help", test_machine_help },
-        { "accel-help", test_accel_help },
-        { "action-help", test_action_help },
-        { "version", test_version },
+        {"invalid-option", test_invalid_option},
+        {"device-help", test_device_help},
+        {"device-pvpanic-help", test_device_pvpanic_help},
+        {"machine-help", test_machine_help},
+        {"accel-help", test_accel_help},
+        {"action-help", test_action_help},
+        {"version", test_version},
     };
     size_t i;
 

@@ -20,7 +20,7 @@
 
 typedef struct QTestConn {
     int fd;
-    GString *buf;   /* bytes received but not yet returned */
+    GString *buf; /* bytes received but not yet returned */
 } QTestConn;
 
 struct QTestState {
@@ -29,7 +29,7 @@ struct QTestState {
     int status;
     QTestConn qt;
     QTestConn qmp;
-    GQueue stash;   /* json_t * events read while waiting for a reply */
+    GQueue stash; /* json_t * events read while waiting for a reply */
 };
 
 const char *qtest_binary(void)
@@ -60,7 +60,7 @@ pid_t qtest_pid(QTestState *s)
 
 static int unix_listen(const char *path)
 {
-    struct sockaddr_un addr = { .sun_family = AF_UNIX };
+    struct sockaddr_un addr = {.sun_family = AF_UNIX};
     int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 
     g_assert(fd >= 0);
@@ -76,7 +76,7 @@ static int unix_listen(const char *path)
 
 int qtest_socket_connect(const char *path, int timeout_ms)
 {
-    struct sockaddr_un addr = { .sun_family = AF_UNIX };
+    struct sockaddr_un addr = {.sun_family = AF_UNIX};
     gint64 deadline = g_get_monotonic_time() + timeout_ms * 1000ll;
 
     g_assert(strlen(path) < sizeof(addr.sun_path));
@@ -108,7 +108,7 @@ static bool child_exited(QTestState *s)
 static int accept_child(QTestState *s, int lfd, const char *what)
 {
     gint64 deadline = g_get_monotonic_time() + QTEST_TIMEOUT_MS * 1000ll;
-    struct pollfd pfd = { .fd = lfd, .events = POLLIN };
+    struct pollfd pfd = {.fd = lfd, .events = POLLIN};
 
     while (poll(&pfd, 1, 50) <= 0) {
         if (child_exited(s)) {
@@ -131,7 +131,7 @@ static char *conn_read_line(QTestConn *c, int timeout_ms)
 
     for (;;) {
         char *nl = memchr(c->buf->str, '\n', c->buf->len);
-        struct pollfd pfd = { .fd = c->fd, .events = POLLIN };
+        struct pollfd pfd = {.fd = c->fd, .events = POLLIN};
         gint64 left;
         ssize_t n;
 
@@ -161,7 +161,7 @@ char *qtest_fd_recv_line(int fd, int timeout_ms)
 
     /* Byte by byte, so nothing after the line is consumed. */
     for (;;) {
-        struct pollfd pfd = { .fd = fd, .events = POLLIN };
+        struct pollfd pfd = {.fd = fd, .events = POLLIN};
         gint64 left = (deadline - g_get_monotonic_time()) / 1000;
         char ch;
 

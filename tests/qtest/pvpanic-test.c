@@ -39,8 +39,8 @@ static void assert_event_action(QTestState *s, const char *event,
     json_decref(ev);
 }
 
-static void assert_shutdown_event(QTestState *s, const char *event,
-                                  bool guest, const char *reason)
+static void assert_shutdown_event(QTestState *s, const char *event, bool guest,
+                                  const char *reason)
 {
     json_t *ev;
     json_t *data = wait_event(s, event, &ev);
@@ -361,7 +361,8 @@ static void test_bad_events(void)
 
 static void test_bad_property(void)
 {
-    check_startup_error("pvpanic,bogus=1", "Property 'pvpanic.bogus' not found");
+    check_startup_error("pvpanic,bogus=1",
+                        "Property 'pvpanic.bogus' not found");
 }
 
 static void test_bad_json_type(void)
@@ -377,9 +378,9 @@ static void test_no_isa_bus(void)
     g_autofree char *want = g_strdup_printf(
         "%s: -device pvpanic: No 'ISA' bus found for device 'pvpanic'\n", prog);
     g_autofree char *err = NULL;
-    g_autofree char *args = g_strdup_printf(
-        "-display none -accel %s -M none -device pvpanic",
-        qtest_is_qemu72() ? "tcg" : "qtest");
+    g_autofree char *args =
+        g_strdup_printf("-display none -accel %s -M none -device pvpanic",
+                        qtest_is_qemu72() ? "tcg" : "qtest");
 
     assert_exit_status(qtest_run_direct(args, NULL, &err), 1);
     g_assert_cmpstr(err, ==, want);
@@ -462,40 +463,40 @@ int main(int argc, char **argv)
         const char *name;
         void (*fn)(void);
     } cases[] = {
-        { "read-value", test_read_value },
-        { "panic", test_panic_pause },
-        { "panic-nopause", test_panic_none },
-        { "panic-default", test_panic_default },
-        { "panic-exit-failure", test_panic_exit_failure },
-        { "panic-no-shutdown", test_panic_no_shutdown },
-        { "panic-prelaunch", test_panic_prelaunch },
-        { "crashloaded", test_crashloaded },
-        { "pvshutdown", test_pvshutdown },
-        { "pvshutdown-no-shutdown", test_pvshutdown_no_shutdown },
-        { "cont-after-panic", test_cont_after_panic },
-        { "reset-after-panic", test_reset_after_panic },
-        { "ioport", test_ioport },
-        { "events-1", test_events_1 },
-        { "events-0", test_events_0 },
-        { "wide-access", test_wide_access },
-        { "unknown-bits", test_unknown_bits },
-        { "priority", test_priority },
-        { "bad-ioport", test_bad_ioport },
-        { "bad-events", test_bad_events },
-        { "bad-property", test_bad_property },
-        { "bad-json-type", test_bad_json_type },
-        { "no-isa-bus", test_no_isa_bus },
-        { "second-pvpanic", test_second_pvpanic },
-        { "isa-alias", test_isa_alias },
-        { "set-action", test_set_action },
-        { "events-before-negotiation", test_events_before_negotiation },
+        {"read-value", test_read_value},
+        {"panic", test_panic_pause},
+        {"panic-nopause", test_panic_none},
+        {"panic-default", test_panic_default},
+        {"panic-exit-failure", test_panic_exit_failure},
+        {"panic-no-shutdown", test_panic_no_shutdown},
+        {"panic-prelaunch", test_panic_prelaunch},
+        {"crashloaded", test_crashloaded},
+        {"pvshutdown", test_pvshutdown},
+        {"pvshutdown-no-shutdown", test_pvshutdown_no_shutdown},
+        {"cont-after-panic", test_cont_after_panic},
+        {"reset-after-panic", test_reset_after_panic},
+        {"ioport", test_ioport},
+        {"events-1", test_events_1},
+        {"events-0", test_events_0},
+        {"wide-access", test_wide_access},
+        {"unknown-bits", test_unknown_bits},
+        {"priority", test_priority},
+        {"bad-ioport", test_bad_ioport},
+        {"bad-events", test_bad_events},
+        {"bad-property", test_bad_property},
+        {"bad-json-type", test_bad_json_type},
+        {"no-isa-bus", test_no_isa_bus},
+        {"second-pvpanic", test_second_pvpanic},
+        {"isa-alias", test_isa_alias},
+        {"set-action", test_set_action},
+        {"events-before-negotiation", test_events_before_negotiation},
     };
     size_t i;
 
     g_test_init(&argc, &argv, NULL);
     for (i = 0; i < G_N_ELEMENTS(cases); i++) {
-        g_autofree char *path = g_strdup_printf("/%s/pvpanic/%s",
-                                                qtest_get_arch(), cases[i].name);
+        g_autofree char *path =
+            g_strdup_printf("/%s/pvpanic/%s", qtest_get_arch(), cases[i].name);
 
         g_test_add_func(path, cases[i].fn);
     }

@@ -120,7 +120,8 @@ static void test_single_quotes(void)
 static void test_split_input(void)
 {
     QTestState *s = qtest_init(NULL);
-    const char *cmd = "{\"execute\": \"query-name\", \"id\": {\"a\": [1, 2]}}\n";
+    const char *cmd =
+        "{\"execute\": \"query-name\", \"id\": {\"a\": [1, 2]}}\n";
     size_t i;
 
     for (i = 0; cmd[i]; i++) {
@@ -337,18 +338,18 @@ int main(int argc, char **argv)
         const char *name;
         void (*fn)(void);
     } cases[] = {
-        { "greeting", test_greeting },
-        { "negotiation", test_negotiation },
-        { "parse-errors", test_parse_errors },
-        { "single-quotes", test_single_quotes },
-        { "split-input", test_split_input },
-        { "batched-input", test_batched_input },
-        { "argument-errors", test_argument_errors },
-        { "query-shapes", test_query_shapes },
-        { "quit", test_quit },
-        { "sigterm", test_sigterm },
-        { "disconnect", test_disconnect },
-        { "socket-mode", test_socket_mode },
+        {"greeting", test_greeting},
+        {"negotiation", test_negotiation},
+        {"parse-errors", test_parse_errors},
+        {"single-quotes", test_single_quotes},
+        {"split-input", test_split_input},
+        {"batched-input", test_batched_input},
+        {"argument-errors", test_argument_errors},
+        {"query-shapes", test_query_shapes},
+        {"quit", test_quit},
+        {"sigterm", test_sigterm},
+        {"disconnect", test_disconnect},
+        {"socket-mode", test_socket_mode},
     };
     size_t i;
 

@@ -69,8 +69,9 @@ bool qdev_prop_parse(void *obj, const Property *prop, const char *text,
  * Set from an already-typed value (JSON -device form, qom-set).  An
  * integer property needs an integer (an out-of-range one gives the same
  * message as above); a bool needs a bool; a string property needs a
- * string.  @type_ok=false means the JSON value had the wrong type:
- * "Invalid parameter type for 'ioport', expected: integer".
+ * string.  A value of the wrong type gives QEMU's input-visitor texts:
+ * "Parameter 'ioport' expects uint64" for an integer property,
+ * "Invalid parameter type for 'x', expected: boolean|string" otherwise.
  */
 bool qdev_prop_set_uint(void *obj, const Property *prop, uint64_t val,
                         GError **errp);
