@@ -241,11 +241,13 @@ static QTestState *qtest_spawn(const char *extra_args, bool qmp_handshake)
     g_autofree char *qmp =
         g_strdup_printf("%s/qtest-%d.qmp", g_get_tmp_dir(), getpid());
     bool q72 = qtest_is_qemu72();
+    /* QTEST_WRAPPER runs the VMM under a tool, e.g. valgrind. */
+    const char *wrapper = g_getenv("QTEST_WRAPPER");
     g_autofree char *cmd = g_strdup_printf(
-        "exec %s -qtest unix:%s -qtest-log %s "
+        "exec %s %s -qtest unix:%s -qtest-log %s "
         "-chardev socket,path=%s,id=char0 -mon chardev=char0,mode=control "
         "-display none %s %s -accel %s",
-        qtest_binary(), sock, g_getenv("QTEST_LOG") ? "/dev/fd/2" : "/dev/null",
+        wrapper ? wrapper : "", qtest_binary(), sock, g_getenv("QTEST_LOG") ? "/dev/fd/2" : "/dev/null",
         qmp, q72 ? "" : "-audio none -run-with exit-with-parent=on",
         extra_args ? extra_args : "", q72 ? "tcg" : "qtest");
     int lq = unix_listen(sock);
