@@ -23,7 +23,7 @@ while [ $# -gt 0 ]; do
     esac
     shift
 done
-[ ${#suites[@]} -eq 0 ] && suites=(--suite unit --suite qtest --suite diff \
+[ ${#suites[@]} -eq 0 ] && suites=(--suite unit --suite qtest --suite diff --suite soak --suite fuzz --suite lint \
     --suite functional --suite nested)
 
 logs=()
@@ -56,12 +56,13 @@ cp build/meson-logs/testlog.json build/meson-logs/testlog-main.json 2>/dev/null
 logs+=(build/meson-logs/testlog-main.json)
 
 if [ $quick -eq 0 ]; then
-    step "ASan+UBSan build (build-asan/): unit and qtest tiers"
+    step "ASan+UBSan build (build-asan/): unit, qtest, fuzz replay, soak, functional"
     if build build-asan --enable-werror --enable-sanitizers; then
         ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
         UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
         meson test -C build-asan --no-rebuild --print-errorlogs \
-            --num-processes 2 --suite unit --suite qtest || status=1
+            --num-processes 2 --suite unit --suite qtest --suite fuzz \
+            --suite soak --suite functional || status=1
         logs+=(build-asan/meson-logs/testlog.json)
     else
         echo "sanitizer build failed"; status=1

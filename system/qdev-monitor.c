@@ -48,6 +48,18 @@ static void opt_item_clear(gpointer p)
  * Split QEMU-style: items separated by ',', ",," is a literal comma (in
  * keys and values alike).  The first item may be the bare driver name.
  */
+/* Append "key=value" or a bare "key"; the array owns the copies. */
+static void opt_items_add(GArray *items, const char *text)
+{
+    const char *eq = strchr(text, '=');
+    OptItem it = {
+        .key = eq ? g_strndup(text, eq - text) : g_strdup(text),
+        .value = eq ? g_strdup(eq + 1) : NULL,
+    };
+
+    g_array_append_val(items, it);
+}
+
 static GArray *opts_split(const char *str)
 {
     GArray *items = g_array_new(false, true, sizeof(OptItem));
@@ -62,16 +74,7 @@ static GArray *opts_split(const char *str)
             continue;
         }
         if (*p == ',' || *p == '\0') {
-            OptItem it = {0};
-            char *eq = strchr(cur->str, '=');
-
-            if (eq) {
-                it.key = g_strndup(cur->str, eq - cur->str);
-                it.value = g_strdup(eq + 1);
-            } else {
-                it.key = g_strdup(cur->str);
-            }
-            g_array_append_val(items, it);
+            opt_items_add(items, cur->str);
             g_string_truncate(cur, 0);
             if (*p == '\0') {
                 break;

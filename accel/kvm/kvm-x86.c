@@ -205,17 +205,18 @@ static bool kvm_set_cpuid(KVMState *s, KVMVCpu *cpu, GError **errp)
 {
     struct kvm_cpuid2 *sup = s->supported_cpuid;
     size_t room = sup->nent + 8; /* topology and signature leaves */
-    g_autofree struct kvm_cpuid2 *c =
-        g_malloc0(sizeof(*c) + room * sizeof(c->entries[0]));
+    struct kvm_cpuid2 *c = g_malloc0(sizeof(*c) + room * sizeof(c->entries[0]));
+    bool ok;
 
     c->nent = sup->nent;
     memcpy(c->entries, sup->entries, sup->nent * sizeof(c->entries[0]));
     cpuid_fixup(s, c, cpu->index);
-    if (ioctl(cpu->fd, KVM_SET_CPUID2, c) < 0) {
+    ok = ioctl(cpu->fd, KVM_SET_CPUID2, c) == 0;
+    if (!ok) {
         error_setg(errp, "KVM_SET_CPUID2 failed: %s", g_strerror(errno));
-        return false;
     }
-    return true;
+    g_free(c);
+    return ok;
 }
 
 /* Remember the value of every MSR of our list that this host has. */

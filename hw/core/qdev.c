@@ -146,8 +146,9 @@ bool qdev_realize(DeviceState *dev, BusState *bus, GError **errp)
     }
     dev->hotplugged = hotplug_phase;
     dev->canonical_path =
-        dev->id ? g_strconcat(PERIPHERAL_PREFIX, dev->id, NULL)
-        : anon_path(dev->user_created ? ANON_PREFIX : UNATTACHED_PREFIX);
+        dev->id
+            ? g_strconcat(PERIPHERAL_PREFIX, dev->id, NULL)
+            : anon_path(dev->user_created ? ANON_PREFIX : UNATTACHED_PREFIX);
     dev->parent_bus = bus;
     if (bus) {
         g_ptr_array_add(bus->children, dev);

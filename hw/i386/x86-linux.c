@@ -121,7 +121,7 @@ bool x86_linux_prepare(X86LinuxBoot *lb, const char *kernel, const char *initrd,
             error_setg(errp,
                        "kernel '%s': Linux boot protocol %u.%02u is not "
                        "supported (2.06 or later needed)",
-                       kernel, ver >> 8, ver & 0xff);
+                       kernel, (unsigned)(ver >> 8), (unsigned)(ver & 0xff));
             goto fail;
         }
         if (!(d[HDR_LOADFLAGS] & LOADFLAG_LOADED_HIGH)) {

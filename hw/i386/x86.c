@@ -24,8 +24,8 @@ const X86BootInfo *x86_get_boot_info(void)
     return &boot_info;
 }
 
-bool x86_load_file(const char *what, const char *path, gchar **data,
-                   gsize *len, GError **errp)
+bool x86_load_file(const char *what, const char *path, gchar **data, gsize *len,
+                   GError **errp)
 {
     /*
      * Plain POSIX I/O rather than g_file_get_contents(): GLib's message

@@ -278,8 +278,11 @@ static void rtc_reset(DeviceState *dev)
 
 void rtc_set_memory(DeviceState *dev, unsigned addr, uint8_t val)
 {
-    if (addr < sizeof(rtc_state(dev)->cmos) && addr > REG_D) {
-        rtc_state(dev)->cmos[addr] = val;
+    RTCState *s = rtc_state(dev);
+
+    /* The clock registers (0..REG_D) are not plain memory. */
+    if (addr > REG_D && addr < G_N_ELEMENTS(s->cmos)) {
+        s->cmos[addr] = val;
     }
 }
 

@@ -24,8 +24,8 @@
 typedef struct Chardev Chardev;
 
 typedef enum ChardevEvent {
-    CHR_EVENT_OPENED,   /* a peer is connected (or the backend is ready) */
-    CHR_EVENT_CLOSED,   /* the peer went away; pending output dropped */
+    CHR_EVENT_OPENED, /* a peer is connected (or the backend is ready) */
+    CHR_EVENT_CLOSED, /* the peer went away; pending output dropped */
 } ChardevEvent;
 
 typedef struct ChardevHandlers {

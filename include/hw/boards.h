@@ -18,9 +18,9 @@
 typedef struct MachineState MachineState;
 
 typedef struct MachineClass {
-    const char *name;       /* "pc" */
-    const char *alias;      /* e.g. "pc-i440fx-9.1" style alias, or NULL */
-    const char *desc;       /* for -M help */
+    const char *name;  /* "pc" */
+    const char *alias; /* e.g. "pc-i440fx-9.1" style alias, or NULL */
+    const char *desc;  /* for -M help */
     bool is_default;
     uint64_t default_ram_size;
     unsigned max_cpus;
@@ -41,8 +41,8 @@ typedef struct MachineClass {
 
 struct MachineState {
     const MachineClass *mc;
-    uint64_t ram_size;      /* -m, bytes */
-    uint8_t *ram;           /* host mapping of guest RAM (mmap'ed) */
+    uint64_t ram_size; /* -m, bytes */
+    uint8_t *ram;      /* host mapping of guest RAM (mmap'ed) */
     /*
      * Guest-physical layout of RAM (i440FX rule): [0, below_4g) maps
      * ram[0..below_4g); [4 GiB, 4 GiB + above_4g) maps the rest.
@@ -50,12 +50,12 @@ struct MachineState {
      */
     uint64_t below_4g_mem_size;
     uint64_t above_4g_mem_size;
-    unsigned smp_cpus;      /* -smp */
-    char *cpu_model;        /* -cpu, NULL = default */
-    char *kernel_filename;  /* -kernel */
-    char *initrd_filename;  /* -initrd */
-    char *kernel_cmdline;   /* -append */
-    char *firmware;         /* -bios FILE, NULL = none (direct boot) */
+    unsigned smp_cpus;     /* -smp */
+    char *cpu_model;       /* -cpu, NULL = default */
+    char *kernel_filename; /* -kernel */
+    char *initrd_filename; /* -initrd */
+    char *kernel_cmdline;  /* -append */
+    char *firmware;        /* -bios FILE, NULL = none (direct boot) */
     /*
      * Read-only memory the board maps outside RAM (-bios: the firmware
      * image at 4 GiB - rom_size), set by machine done().  Accelerators
@@ -66,17 +66,17 @@ struct MachineState {
     const uint8_t *rom;
     uint64_t rom_base;
     uint64_t rom_size;
-    AddressSpace *io;       /* port space, 64 KiB */
-    AddressSpace *memory;   /* guest-physical MMIO (RAM is separate) */
-    BusState *isa_bus;      /* NULL on machines without ISA */
-    BusState *sysbus;       /* board devices without a bus type */
-    void *opaque;           /* machine-specific state */
+    AddressSpace *io;     /* port space, 64 KiB */
+    AddressSpace *memory; /* guest-physical MMIO (RAM is separate) */
+    BusState *isa_bus;    /* NULL on machines without ISA */
+    BusState *sysbus;     /* board devices without a bus type */
+    void *opaque;         /* machine-specific state */
 };
 
 extern MachineState *current_machine;
 
 const MachineClass *const *machine_all_types(size_t *count);
-const MachineClass *machine_find_type(const char *name);  /* name or alias */
+const MachineClass *machine_find_type(const char *name); /* name or alias */
 const MachineClass *machine_default_type(void);
 /* -M help, QEMU format ("Supported machines are:" ...). */
 void machine_print_help(void);

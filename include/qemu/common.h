@@ -17,7 +17,7 @@
 
 #ifndef container_of
 #define container_of(ptr, type, member)                                        \
-    ((type *)((char *)(ptr) - offsetof(type, member)))
+    ((type *)((char *)(ptr)-offsetof(type, member)))
 #endif
 
 #define VIGIL_ERROR (vigil_error_quark())
@@ -28,11 +28,11 @@ GQuark vigil_error_quark(void);
  * everything that is not one of the specific classes is GENERIC.
  */
 typedef enum VigilErrorCode {
-    VIGIL_ERROR_GENERIC = 0,           /* "GenericError" */
-    VIGIL_ERROR_COMMAND_NOT_FOUND,     /* "CommandNotFound" */
-    VIGIL_ERROR_DEVICE_NOT_ACTIVE,     /* "DeviceNotActive" */
-    VIGIL_ERROR_DEVICE_NOT_FOUND,      /* "DeviceNotFound" */
-    VIGIL_ERROR_KVM_MISSING_CAP,       /* "KVMMissingCap" */
+    VIGIL_ERROR_GENERIC = 0,       /* "GenericError" */
+    VIGIL_ERROR_COMMAND_NOT_FOUND, /* "CommandNotFound" */
+    VIGIL_ERROR_DEVICE_NOT_ACTIVE, /* "DeviceNotActive" */
+    VIGIL_ERROR_DEVICE_NOT_FOUND,  /* "DeviceNotFound" */
+    VIGIL_ERROR_KVM_MISSING_CAP,   /* "KVMMissingCap" */
 } VigilErrorCode;
 
 /* Name of the QMP error class for @code ("GenericError", ...). */
@@ -59,7 +59,7 @@ const char *error_get_progname(void);
 void error_set_timestamps(bool on);
 
 /* Vigil's own version and the QEMU level it is wire-compatible with. */
-#define VIGIL_VERSION "0.1.0"
+#define VIGIL_VERSION    "0.1.0"
 #define VIGIL_QEMU_MAJOR 9
 #define VIGIL_QEMU_MINOR 1
 #define VIGIL_QEMU_MICRO 0

@@ -10,10 +10,10 @@
 
 #include "qemu/common.h"
 
-#define LOG_GUEST_ERROR (1u << 0)  /* -d guest_errors */
-#define LOG_UNIMP       (1u << 1)  /* -d unimp */
-#define LOG_IOPORT      (1u << 2)  /* -d ioport: unassigned port accesses */
-#define LOG_QMP         (1u << 3)  /* -d qmp: every QMP line in and out */
+#define LOG_GUEST_ERROR (1u << 0) /* -d guest_errors */
+#define LOG_UNIMP       (1u << 1) /* -d unimp */
+#define LOG_IOPORT      (1u << 2) /* -d ioport: unassigned port accesses */
+#define LOG_QMP         (1u << 3) /* -d qmp: every QMP line in and out */
 
 extern unsigned qemu_loglevel;
 

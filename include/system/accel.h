@@ -21,9 +21,9 @@ typedef struct AccelOps {
     bool (*init_machine)(MachineState *ms, GError **errp);
     /* After machine_done(): create vCPUs (stopped). */
     bool (*setup_vcpus)(MachineState *ms, GError **errp);
-    void (*pause_vcpus)(void);    /* returns when every vCPU is stopped */
+    void (*pause_vcpus)(void); /* returns when every vCPU is stopped */
     void (*resume_vcpus)(void);
-    void (*reset_vcpus)(void);    /* architectural reset state */
+    void (*reset_vcpus)(void); /* architectural reset state */
     void (*teardown)(void);
 } AccelOps;
 
@@ -31,7 +31,7 @@ extern const AccelOps accel_qtest_ops;
 extern const AccelOps accel_kvm_ops;
 
 const AccelOps *accel_find(const char *name);
-void accel_print_help(void);    /* "Accelerators supported in QEMU binary:" */
+void accel_print_help(void); /* "Accelerators supported in QEMU binary:" */
 extern const AccelOps *current_accel;
 
 /*
@@ -39,7 +39,6 @@ extern const AccelOps *current_accel;
  * names: KVM if available, else an error that suggests -accel qtest.
  * Does not set current_accel.
  */
-const AccelOps *accel_choose(const char *const *names, size_t n,
-                             GError **errp);
+const AccelOps *accel_choose(const char *const *names, size_t n, GError **errp);
 
 #endif /* SYSTEM_ACCEL_H */

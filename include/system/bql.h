@@ -14,7 +14,7 @@
 
 void bql_lock(void);
 void bql_unlock(void);
-bool bql_locked(void);   /* by the calling thread */
+bool bql_locked(void); /* by the calling thread */
 
 /* True on the thread that runs the main loop. */
 bool qemu_in_main_thread(void);

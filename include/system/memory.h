@@ -30,19 +30,19 @@ typedef struct MemoryRegionOps {
     /* @addr is the offset from the start of the region. */
     uint64_t (*read)(void *opaque, uint64_t addr, unsigned size);
     void (*write)(void *opaque, uint64_t addr, uint64_t val, unsigned size);
-    unsigned impl_min;   /* smallest size the callbacks handle (1) */
-    unsigned impl_max;   /* largest size the callbacks handle (1..8) */
+    unsigned impl_min; /* smallest size the callbacks handle (1) */
+    unsigned impl_max; /* largest size the callbacks handle (1..8) */
 } MemoryRegionOps;
 
 /* A claimed range.  Embedded in the device state; owned by the device. */
 typedef struct MemoryRegion {
     const MemoryRegionOps *ops;
     void *opaque;
-    const char *name;     /* for qom-list, e.g. "pvpanic" */
-    const char *owner;    /* device id or type, for error messages */
+    const char *name;  /* for qom-list, e.g. "pvpanic" */
+    const char *owner; /* device id or type, for error messages */
     uint64_t size;
     /* Private to the address space: */
-    uint64_t addr;        /* base, valid while mapped */
+    uint64_t addr; /* base, valid while mapped */
     bool mapped;
 } MemoryRegion;
 

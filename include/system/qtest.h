@@ -14,7 +14,7 @@
 
 /* @log: NULL = stderr, "none" = no log, else a file path. */
 bool qtest_server_init(Chardev *chr, const char *log, GError **errp);
-bool qtest_enabled(void);   /* the qtest accelerator is in use */
+bool qtest_enabled(void); /* the qtest accelerator is in use */
 void qtest_cleanup(void);
 
 #endif /* SYSTEM_QTEST_H */

@@ -62,8 +62,14 @@ typedef enum GuestPanicAction {
     GUEST_PANIC_ACTION_RUN,
 } GuestPanicAction;
 
-typedef enum RebootAction { REBOOT_ACTION_RESET, REBOOT_ACTION_SHUTDOWN } RebootAction;
-typedef enum ShutdownAction { SHUTDOWN_ACTION_POWEROFF, SHUTDOWN_ACTION_PAUSE } ShutdownAction;
+typedef enum RebootAction {
+    REBOOT_ACTION_RESET,
+    REBOOT_ACTION_SHUTDOWN
+} RebootAction;
+typedef enum ShutdownAction {
+    SHUTDOWN_ACTION_POWEROFF,
+    SHUTDOWN_ACTION_PAUSE
+} ShutdownAction;
 typedef enum PanicAction {
     PANIC_ACTION_PAUSE,
     PANIC_ACTION_SHUTDOWN,
@@ -80,7 +86,7 @@ typedef enum WatchdogAction {
     WATCHDOG_ACTION_INJECT_NMI,
 } WatchdogAction;
 
-const char *runstate_name(RunState s);          /* "guest-panicked" */
+const char *runstate_name(RunState s);            /* "guest-panicked" */
 const char *shutdown_cause_name(ShutdownCause c); /* "host-qmp-quit" */
 bool shutdown_cause_is_guest(ShutdownCause c);
 const char *guest_panic_action_name(GuestPanicAction a);
@@ -88,7 +94,7 @@ const char *guest_panic_action_name(GuestPanicAction a);
 RunState runstate_get(void);
 bool runstate_check(RunState s);
 bool runstate_is_running(void);
-bool runstate_needs_reset(void);  /* shutdown or internal-error */
+bool runstate_needs_reset(void); /* shutdown or internal-error */
 /* Initial state: prelaunch with -S, else running once vm_start() runs. */
 void runstate_init(void);
 /*
@@ -101,7 +107,7 @@ bool runstate_transition_allowed(RunState from, RunState to);
 
 /* -action / set-action.  @key is panic|shutdown|reboot|watchdog. */
 bool runstate_set_action(const char *key, const char *value, GError **errp);
-void runstate_print_action_help(void);  /* "-action help" */
+void runstate_print_action_help(void); /* "-action help" */
 PanicAction runstate_panic_action(void);
 ShutdownAction runstate_shutdown_action(void);
 RebootAction runstate_reboot_action(void);
@@ -154,10 +160,10 @@ bool runstate_has_pending_requests(void);
 /* Hooks set by main(): how to reset the machine, and the accelerator's
  * vCPU control (NULL-safe). */
 typedef struct RunstateHooks {
-    void (*reset_machine)(void);     /* devices + board + vCPUs */
-    void (*pause_vcpus)(void);       /* returns when all are stopped */
+    void (*reset_machine)(void); /* devices + board + vCPUs */
+    void (*pause_vcpus)(void);   /* returns when all are stopped */
     void (*resume_vcpus)(void);
-    void (*powerdown)(void);         /* deliver ACPI power button, or NULL */
+    void (*powerdown)(void); /* deliver ACPI power button, or NULL */
 } RunstateHooks;
 void runstate_set_hooks(const RunstateHooks *hooks);
 

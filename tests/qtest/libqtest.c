@@ -247,8 +247,9 @@ static QTestState *qtest_spawn(const char *extra_args, bool qmp_handshake)
         "exec %s %s -qtest unix:%s -qtest-log %s "
         "-chardev socket,path=%s,id=char0 -mon chardev=char0,mode=control "
         "-display none %s %s -accel %s",
-        wrapper ? wrapper : "", qtest_binary(), sock, g_getenv("QTEST_LOG") ? "/dev/fd/2" : "/dev/null",
-        qmp, q72 ? "" : "-audio none -run-with exit-with-parent=on",
+        wrapper ? wrapper : "", qtest_binary(), sock,
+        g_getenv("QTEST_LOG") ? "/dev/fd/2" : "/dev/null", qmp,
+        q72 ? "" : "-audio none -run-with exit-with-parent=on",
         extra_args ? extra_args : "", q72 ? "tcg" : "qtest");
     int lq = unix_listen(sock);
     int lm = unix_listen(qmp);

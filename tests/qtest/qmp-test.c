@@ -4,7 +4,10 @@
  */
 #include "libqtest.h"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <signal.h>
+#include <sys/socket.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -332,6 +335,100 @@ static void test_socket_mode(void)
     unlink(path);
 }
 
+/* A client may send before it has read the greeting (QEMU queues it). */
+static void test_input_before_greeting(void)
+{
+    g_autofree char *path = extra_socket_path("early");
+    g_autofree char *args =
+        g_strdup_printf("-qmp unix:%s,server=on,wait=off", path);
+    QTestState *s = qtest_init(args);
+    g_autofree char *greeting = NULL;
+    int fd = qtest_socket_connect(path, QTEST_TIMEOUT_MS);
+
+    g_assert_cmpint(fd, >=, 0);
+    client_send(fd, "{\"execute\": \"qmp_capabilities\"}\n"
+                    "{\"execute\": \"query-name\", \"id\": 1}\n");
+    greeting = qtest_fd_recv_line(fd, QTEST_TIMEOUT_MS);
+    g_assert_nonnull(greeting);
+    g_assert_true(g_str_has_prefix(greeting, "{\"QMP\": "));
+    client_expect(fd, "{\"return\": {}}\r\n");
+    client_expect(fd, "{\"return\": {}, \"id\": 1}\r\n");
+    close(fd);
+    assert_exit_status(qtest_quit(s), 0);
+    unlink(path);
+}
+
+/* A port on the loopback that nobody listens on right now. */
+static int free_tcp_port(void)
+{
+    struct sockaddr_in a = {.sin_family = AF_INET,
+                            .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    socklen_t len = sizeof(a);
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+
+    g_assert_cmpint(fd, >=, 0);
+    g_assert_cmpint(bind(fd, (struct sockaddr *)&a, sizeof(a)), ==, 0);
+    g_assert_cmpint(getsockname(fd, (struct sockaddr *)&a, &len), ==, 0);
+    close(fd);
+    return ntohs(a.sin_port);
+}
+
+static void test_tcp(void)
+{
+    int port = free_tcp_port();
+    g_autofree char *args =
+        g_strdup_printf("-qmp tcp:127.0.0.1:%d,server=on,wait=off", port);
+    QTestState *s = qtest_init(args);
+    struct sockaddr_in a = {.sin_family = AF_INET,
+                            .sin_port = htons(port),
+                            .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    g_autofree char *greeting = NULL;
+
+    g_assert_cmpint(connect(fd, (struct sockaddr *)&a, sizeof(a)), ==, 0);
+    greeting = qtest_fd_recv_line(fd, QTEST_TIMEOUT_MS);
+    g_assert_nonnull(greeting);
+    g_assert_true(g_str_has_prefix(greeting, "{\"QMP\": "));
+    g_assert_true(g_str_has_suffix(greeting, "}\r\n"));
+    client_send(fd, "{\"execute\": \"qmp_capabilities\"}\n");
+    client_expect(fd, "{\"return\": {}}\r\n");
+    client_send(fd, "{\"execute\": \"query-target\"}\n");
+    client_expect(fd, "{\"return\": {\"arch\": \"x86_64\"}}\r\n");
+    close(fd);
+    assert_exit_status(qtest_quit(s), 0);
+}
+
+/* -qmp stdio: every line of piped input is answered, even after EOF. */
+static void test_stdio(void)
+{
+    g_autofree char *out = NULL;
+    int status;
+
+    if (qtest_is_qemu72()) {
+        g_test_skip("needs -accel qtest");
+        return;
+    }
+    {
+        g_autofree char *cmd = g_strdup_printf(
+            "printf '%%s\\n' '{\"execute\": \"qmp_capabilities\"}' "
+            "'{\"execute\": \"query-status\"}' '{\"execute\": \"quit\"}' "
+            "| %s -accel qtest -M none -display none -qmp stdio",
+            qtest_binary());
+        const char *argv[] = {"/bin/sh", "-c", cmd, NULL};
+
+        g_assert_true(g_spawn_sync(NULL, (char **)argv, NULL, 0, NULL, NULL,
+                                   &out, NULL, &status, NULL));
+    }
+    assert_exit_status(status, 0);
+    g_assert_true(g_regex_match_simple(
+        "^\\{\"QMP\": .*\r\n"
+        "\\{\"return\": \\{\\}\\}\r\n"
+        "\\{\"return\": \\{\"status\": \"running\", \"running\": true\\}\\}\r\n"
+        "\\{\"timestamp\": .*\"event\": \"SHUTDOWN\", .*\r\n"
+        "\\{\"return\": \\{\\}\\}\r\n$",
+        out, G_REGEX_DOTALL, 0));
+}
+
 int main(int argc, char **argv)
 {
     static const struct {
@@ -350,6 +447,9 @@ int main(int argc, char **argv)
         {"sigterm", test_sigterm},
         {"disconnect", test_disconnect},
         {"socket-mode", test_socket_mode},
+        {"input-before-greeting", test_input_before_greeting},
+        {"tcp", test_tcp},
+        {"stdio", test_stdio},
     };
     size_t i;
 

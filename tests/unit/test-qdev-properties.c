@@ -163,12 +163,10 @@ static void test_typed_setters(void)
     g_assert_cmphex(s.u64, ==, UINT64_MAX);
 
     g_assert_false(qdev_prop_set_str(&s, prop("ioport"), "0x505", &err));
-    g_assert_cmpstr(err->message, ==,
-                    "Parameter 'ioport' expects uint64");
+    g_assert_cmpstr(err->message, ==, "Parameter 'ioport' expects uint64");
     g_clear_error(&err);
     g_assert_false(qdev_prop_set_bool(&s, prop("ioport"), true, &err));
-    g_assert_cmpstr(err->message, ==,
-                    "Parameter 'ioport' expects uint64");
+    g_assert_cmpstr(err->message, ==, "Parameter 'ioport' expects uint64");
     g_clear_error(&err);
     g_assert_false(qdev_prop_set_int(&s, prop("wakeup"), 1, &err));
     g_assert_cmpstr(err->message, ==,

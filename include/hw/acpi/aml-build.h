@@ -46,7 +46,7 @@ typedef enum AmlIODecode { AML_DEC10 = 0, AML_DEC16 = 1 } AmlIODecode;
 Aml *aml_scope(const char *name_fmt, ...) G_GNUC_PRINTF(1, 2);
 Aml *aml_device(const char *name_fmt, ...) G_GNUC_PRINTF(1, 2);
 Aml *aml_method(const char *name, int arg_count, AmlSerializeFlag sflag);
-Aml *aml_resource_template(void);   /* Buffer; EndTag added on close */
+Aml *aml_resource_template(void); /* Buffer; EndTag added on close */
 Aml *aml_field(const char *region, AmlAccessType type, AmlLockRule lock,
                AmlUpdateRule rule);
 Aml *aml_if(Aml *predicate);
@@ -54,25 +54,25 @@ Aml *aml_else(void);
 Aml *aml_package(uint8_t num_elements);
 
 /* Terms */
-Aml *aml_name_decl(const char *name, Aml *val);  /* Name(NAME, val) */
+Aml *aml_name_decl(const char *name, Aml *val); /* Name(NAME, val) */
 Aml *aml_name(const char *name_fmt, ...) G_GNUC_PRINTF(1, 2);
 Aml *aml_int(uint64_t val);
 Aml *aml_string(const char *fmt, ...) G_GNUC_PRINTF(1, 2);
-Aml *aml_eisaid(const char *id);   /* "PNP0501" -> DWordConst */
+Aml *aml_eisaid(const char *id); /* "PNP0501" -> DWordConst */
 Aml *aml_operation_region(const char *name, AmlRegionSpace rs, Aml *offset,
                           uint32_t len);
 Aml *aml_named_field(const char *name, unsigned length_bits);
 Aml *aml_reserved_field(unsigned length_bits);
-Aml *aml_local(int num);           /* Local0..7 */
-Aml *aml_arg(int pos);             /* Arg0..6 */
+Aml *aml_local(int num); /* Local0..7 */
+Aml *aml_arg(int pos);   /* Arg0..6 */
 Aml *aml_store(Aml *val, Aml *target);
 Aml *aml_return(Aml *val);
 Aml *aml_equal(Aml *a, Aml *b);
-Aml *aml_and(Aml *a, Aml *b, Aml *target);   /* target may be NULL */
+Aml *aml_and(Aml *a, Aml *b, Aml *target); /* target may be NULL */
 Aml *aml_notify(Aml *obj, Aml *event);
 /* Resource descriptors (inside aml_resource_template) */
-Aml *aml_io(AmlIODecode dec, uint16_t min_base, uint16_t max_base,
-            uint8_t aln, uint8_t len);
+Aml *aml_io(AmlIODecode dec, uint16_t min_base, uint16_t max_base, uint8_t aln,
+            uint8_t len);
 Aml *aml_irq_no_flags(uint8_t irq);
 
 void aml_append(Aml *parent, Aml *child);

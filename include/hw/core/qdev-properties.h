@@ -17,15 +17,15 @@ typedef enum PropertyKind {
     PROP_KIND_UINT32,
     PROP_KIND_UINT64,
     PROP_KIND_BOOL,
-    PROP_KIND_STRING,   /* field is char *, owned by the device */
+    PROP_KIND_STRING, /* field is char *, owned by the device */
 } PropertyKind;
 
 typedef struct Property {
     const char *name;
     PropertyKind kind;
     size_t offset;
-    uint64_t defval_u;      /* integers and bool */
-    const char *defval_s;   /* strings (may be NULL) */
+    uint64_t defval_u;    /* integers and bool */
+    const char *defval_s; /* strings (may be NULL) */
     const char *description;
 } Property;
 
@@ -34,16 +34,24 @@ typedef struct Property {
         .name = (_name), .kind = (_kind), .offset = offsetof(_state, _field),  \
         .defval_u = (_def)                                                     \
     }
-#define DEFINE_PROP_UINT8(n, s, f, d)  DEFINE_PROP_UNSIGNED_(n, PROP_KIND_UINT8, s, f, d)
-#define DEFINE_PROP_UINT16(n, s, f, d) DEFINE_PROP_UNSIGNED_(n, PROP_KIND_UINT16, s, f, d)
-#define DEFINE_PROP_UINT32(n, s, f, d) DEFINE_PROP_UNSIGNED_(n, PROP_KIND_UINT32, s, f, d)
-#define DEFINE_PROP_UINT64(n, s, f, d) DEFINE_PROP_UNSIGNED_(n, PROP_KIND_UINT64, s, f, d)
-#define DEFINE_PROP_BOOL(n, s, f, d)   DEFINE_PROP_UNSIGNED_(n, PROP_KIND_BOOL, s, f, d)
+#define DEFINE_PROP_UINT8(n, s, f, d)                                          \
+    DEFINE_PROP_UNSIGNED_(n, PROP_KIND_UINT8, s, f, d)
+#define DEFINE_PROP_UINT16(n, s, f, d)                                         \
+    DEFINE_PROP_UNSIGNED_(n, PROP_KIND_UINT16, s, f, d)
+#define DEFINE_PROP_UINT32(n, s, f, d)                                         \
+    DEFINE_PROP_UNSIGNED_(n, PROP_KIND_UINT32, s, f, d)
+#define DEFINE_PROP_UINT64(n, s, f, d)                                         \
+    DEFINE_PROP_UNSIGNED_(n, PROP_KIND_UINT64, s, f, d)
+#define DEFINE_PROP_BOOL(n, s, f, d)                                           \
+    DEFINE_PROP_UNSIGNED_(n, PROP_KIND_BOOL, s, f, d)
 #define DEFINE_PROP_STRING(n, s, f)                                            \
     {                                                                          \
         .name = (n), .kind = PROP_KIND_STRING, .offset = offsetof(s, f)        \
     }
-#define DEFINE_PROP_END_OF_LIST() { .name = NULL }
+#define DEFINE_PROP_END_OF_LIST()                                              \
+    {                                                                          \
+        .name = NULL                                                           \
+    }
 
 /* QAPI-ish type name: "uint8", "uint16", "uint32", "uint64", "bool", "str" */
 const char *qdev_prop_type_name(const Property *prop);

@@ -44,27 +44,27 @@ typedef enum DeviceCategory {
 } DeviceCategory;
 
 struct DeviceClass {
-    const char *name;          /* QOM type name, e.g. "pvpanic" */
-    const char *parent;        /* e.g. "isa-device" (qom-list-types) */
-    const char *alias;         /* accepted as a synonym, or NULL */
-    const char *bus_type;      /* "ISA", or NULL for none */
-    const char *desc;          /* one line for -device help, or NULL */
+    const char *name;     /* QOM type name, e.g. "pvpanic" */
+    const char *parent;   /* e.g. "isa-device" (qom-list-types) */
+    const char *alias;    /* accepted as a synonym, or NULL */
+    const char *bus_type; /* "ISA", or NULL for none */
+    const char *desc;     /* one line for -device help, or NULL */
     DeviceCategory category;
-    bool user_creatable;       /* may be named on -device */
+    bool user_creatable; /* may be named on -device */
     bool hotpluggable;
-    size_t instance_size;      /* sizeof the state struct */
-    const Property *props;     /* END_OF_LIST-terminated, may be NULL */
+    size_t instance_size;  /* sizeof the state struct */
+    const Property *props; /* END_OF_LIST-terminated, may be NULL */
     /*
      * Extra read-only children shown by qom-list and -device T,help, e.g.
      * {"pvpanic[0]", "child<memory-region>"}; NULL-terminated pairs.
      */
     const char *const *children;
 
-    void (*instance_init)(DeviceState *dev);          /* cannot fail */
+    void (*instance_init)(DeviceState *dev); /* cannot fail */
     bool (*realize)(DeviceState *dev, GError **errp);
     void (*unrealize)(DeviceState *dev);
-    void (*reset)(DeviceState *dev);                  /* system_reset */
-    void (*finalize)(DeviceState *dev);               /* free resources */
+    void (*reset)(DeviceState *dev);    /* system_reset */
+    void (*finalize)(DeviceState *dev); /* free resources */
     /*
      * ACPI: append this device's AML (e.g. Device(PEVT)) to @scope.  Only
      * called for realized devices.  May be NULL.
@@ -74,11 +74,11 @@ struct DeviceClass {
 
 struct DeviceState {
     const DeviceClass *klass;
-    char *id;                  /* -device ...,id=X or NULL */
-    char *canonical_path;      /* "/machine/peripheral/X",
-                                  "/machine/peripheral-anon/device[N]" or,
-                                  for board devices,
-                                  "/machine/unattached/device[N]" */
+    char *id;             /* -device ...,id=X or NULL */
+    char *canonical_path; /* "/machine/peripheral/X",
+                             "/machine/peripheral-anon/device[N]" or,
+                             for board devices,
+                             "/machine/unattached/device[N]" */
     BusState *parent_bus;
     bool realized;
     bool hotplugged;
@@ -88,12 +88,12 @@ struct DeviceState {
 };
 
 struct BusState {
-    const char *type;          /* "ISA" */
-    char *name;                /* "isa.0" */
-    DeviceState *parent;       /* the bridge, or NULL */
+    const char *type;    /* "ISA" */
+    char *name;          /* "isa.0" */
+    DeviceState *parent; /* the bridge, or NULL */
     bool hotplug_allowed;
-    GPtrArray *children;       /* DeviceState *, in realize order */
-    void *opaque;              /* bus-specific state (e.g. ISABus) */
+    GPtrArray *children; /* DeviceState *, in realize order */
+    void *opaque;        /* bus-specific state (e.g. ISABus) */
 };
 
 /* All device types, sorted by name (static table in hw/core). */

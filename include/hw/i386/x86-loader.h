@@ -28,8 +28,8 @@
  * Read a whole guest image file.  Errors read like QEMU's:
  * "could not load WHAT 'PATH': No such file or directory".
  */
-bool x86_load_file(const char *what, const char *path, gchar **data,
-                   gsize *len, GError **errp);
+bool x86_load_file(const char *what, const char *path, gchar **data, gsize *len,
+                   GError **errp);
 
 typedef enum X86KernelFormat {
     X86_KERNEL_BZIMAGE, /* Linux boot protocol >= 2.06 */

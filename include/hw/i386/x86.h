@@ -23,20 +23,20 @@
 #include "qemu/common.h"
 
 typedef enum X86EntryMode {
-    X86_ENTRY_RESET,    /* architectural reset: real mode, CS:IP =
-                           F000:FFF0 with CS base 0xffff0000 (-bios) */
-    X86_ENTRY_PROT32,   /* flat 32-bit protected mode, paging off
-                           (Linux 32-bit boot protocol, PVH) */
-    X86_ENTRY_LONG64,   /* 64-bit mode, identity paging of 4 GiB
-                           (Linux 64-bit boot protocol) */
+    X86_ENTRY_RESET,  /* architectural reset: real mode, CS:IP =
+                         F000:FFF0 with CS base 0xffff0000 (-bios) */
+    X86_ENTRY_PROT32, /* flat 32-bit protected mode, paging off
+                         (Linux 32-bit boot protocol, PVH) */
+    X86_ENTRY_LONG64, /* 64-bit mode, identity paging of 4 GiB
+                         (Linux 64-bit boot protocol) */
 } X86EntryMode;
 
 typedef struct X86BootInfo {
     X86EntryMode mode;
-    uint64_t entry;     /* RIP (ignored for RESET) */
-    uint64_t rsi;       /* Linux: boot_params address */
-    uint64_t rbx;       /* PVH: start_info address */
-    uint64_t rsp;       /* 0 = leave 0 */
+    uint64_t entry; /* RIP (ignored for RESET) */
+    uint64_t rsi;   /* Linux: boot_params address */
+    uint64_t rbx;   /* PVH: start_info address */
+    uint64_t rsp;   /* 0 = leave 0 */
 } X86BootInfo;
 
 void x86_set_boot_info(const X86BootInfo *bi);

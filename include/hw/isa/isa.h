@@ -11,7 +11,7 @@
 #include "hw/core/qdev.h"
 #include "system/memory.h"
 
-#define TYPE_ISA_BUS "ISA"
+#define TYPE_ISA_BUS    "ISA"
 #define TYPE_ISA_DEVICE "isa-device"
 
 typedef struct ISADevice {

@@ -18,13 +18,14 @@
 #include "system/memory.h"
 
 #define TYPE_PVPANIC_ISA_DEVICE "pvpanic"
-#define PVPANIC_IOPORT_PROP "ioport"
+#define PVPANIC_IOPORT_PROP     "ioport"
 
 /* Event bits (Linux include/uapi/misc/pvpanic.h) */
 #define PVPANIC_PANICKED     (1u << 0)
 #define PVPANIC_CRASH_LOADED (1u << 1)
 #define PVPANIC_SHUTDOWN     (1u << 2)
-#define PVPANIC_EVENTS (PVPANIC_PANICKED | PVPANIC_CRASH_LOADED | PVPANIC_SHUTDOWN)
+#define PVPANIC_EVENTS                                                         \
+    (PVPANIC_PANICKED | PVPANIC_CRASH_LOADED | PVPANIC_SHUTDOWN)
 
 #define PVPANIC_DEFAULT_IOPORT 0x505
 
