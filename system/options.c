@@ -38,6 +38,11 @@ typedef struct VigilOption {
     /* Returns false with errp set; or sets *exit_status >= 0 to stop. */
     bool (*handler)(VigilConfig *cfg, const char *arg, int *exit_status,
                     GError **errp);
+    /*
+     * Options with no handler are only recorded, in order, for the
+     * validate step (they need the device and chardev layers).
+     */
+    VigilDeferredKind deferred;
 } VigilOption;
 
 /* "on"/"off" (QEMU's wording for anything else). */
@@ -205,41 +210,6 @@ static bool opt_cpu(VigilConfig *cfg, const char *arg, int *exit_status,
 {
     cfg->cpu_model = arg;
     cfg->cpu_help = is_help(arg);
-    return true;
-}
-
-static bool opt_device(VigilConfig *cfg, const char *arg, int *exit_status,
-                       GError **errp)
-{
-    defer(cfg, VIGIL_OPT_DEVICE, "-device", arg);
-    return true;
-}
-
-static bool opt_chardev(VigilConfig *cfg, const char *arg, int *exit_status,
-                        GError **errp)
-{
-    defer(cfg, VIGIL_OPT_CHARDEV, "-chardev", arg);
-    return true;
-}
-
-static bool opt_mon(VigilConfig *cfg, const char *arg, int *exit_status,
-                    GError **errp)
-{
-    defer(cfg, VIGIL_OPT_MON, "-mon", arg);
-    return true;
-}
-
-static bool opt_qmp(VigilConfig *cfg, const char *arg, int *exit_status,
-                    GError **errp)
-{
-    defer(cfg, VIGIL_OPT_QMP, "-qmp", arg);
-    return true;
-}
-
-static bool opt_qmp_pretty(VigilConfig *cfg, const char *arg, int *exit_status,
-                           GError **errp)
-{
-    defer(cfg, VIGIL_OPT_QMP_PRETTY, "-qmp-pretty", arg);
     return true;
 }
 
@@ -515,12 +485,12 @@ static const VigilOption vigil_options[] = {
     {"append", true, opt_append},
     {"audio", true, opt_audio},
     {"bios", true, opt_bios},
-    {"chardev", true, opt_chardev},
+    {"chardev", true, NULL, VIGIL_OPT_CHARDEV},
     {"cpu", true, opt_cpu},
     {"D", true, opt_D},
     {"d", true, opt_d},
     {"daemonize", false, opt_daemonize},
-    {"device", true, opt_device},
+    {"device", true, NULL, VIGIL_OPT_DEVICE},
     {"display", true, opt_display},
     {"enable-kvm", false, opt_enable_kvm},
     {"h", false, opt_help},
@@ -530,7 +500,7 @@ static const VigilOption vigil_options[] = {
     {"M", true, opt_machine},
     {"m", true, opt_m},
     {"machine", true, opt_machine},
-    {"mon", true, opt_mon},
+    {"mon", true, NULL, VIGIL_OPT_MON},
     {"msg", true, opt_msg},
     {"name", true, opt_name},
     {"no-reboot", false, opt_no_reboot},
@@ -539,8 +509,8 @@ static const VigilOption vigil_options[] = {
     {"nodefaults", false, opt_nodefaults},
     {"nographic", false, opt_nographic},
     {"pidfile", true, opt_pidfile},
-    {"qmp", true, opt_qmp},
-    {"qmp-pretty", true, opt_qmp_pretty},
+    {"qmp", true, NULL, VIGIL_OPT_QMP},
+    {"qmp-pretty", true, NULL, VIGIL_OPT_QMP_PRETTY},
     {"qtest", true, opt_qtest},
     {"qtest-log", true, opt_qtest_log},
     {"run-with", true, opt_run_with},
@@ -685,6 +655,10 @@ bool vigil_options_parse(VigilConfig *cfg, int argc, char **argv,
                 return false;
             }
             arg = argv[++i];
+        }
+        if (!o->handler) {
+            defer(cfg, o->deferred, word, arg);
+            continue;
         }
         if (!o->handler(cfg, arg, &status, &err)) {
             if (arg) {
