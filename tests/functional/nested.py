@@ -166,6 +166,16 @@ def check_events_sysfs(r):
     return p
 
 
+def check_pvh_panic(r):
+    p = []
+    check_driver(p, r, '3')
+    expect(p, ev(r, 'GUEST_PANICKED') == [{'action': 'pause'}] * 2,
+           'GUEST_PANICKED %s' % ev(r, 'GUEST_PANICKED'))
+    expect(p, len(r.vl2('BOOT')) == 2, 'guest booted %d times, expected 2'
+           % len(r.vl2('BOOT')))
+    return p
+
+
 def check_panicked(r):
     p = []
     expect(p, len(ev(r, 'GUEST_PANICKED')) == 1,
@@ -225,6 +235,15 @@ CASES = {
         steps=['serial 1 VL2 ACTION panic', 'no-event GUEST_PANICKED 3']
         + QUIT,
         check=check_events_sysfs),
+    # Debian's kernel as an uncompressed ELF vmlinux, entered through its
+    # PVH note (no decompressor, no KASLR) instead of the bzImage.
+    'pvh-vmlinux-panic': dict(
+        args=['-device', 'pvpanic', '-action', 'panic=pause'],
+        kernel='vmlinux', guest='vigil.test=panic',
+        steps=['event GUEST_PANICKED', 'event STOP', STATUS,
+               'send {"execute": "system_reset"}', 'event RESET',
+               'event GUEST_PANICKED'] + QUIT,
+        check=check_pvh_panic, timeout=150),
     'bench': dict(
         args=['-device', 'pvpanic', '-action', 'panic=pause'],
         guest='vigil.test=panic',
@@ -239,7 +258,8 @@ CASES = {
 
 GROUPS = {
     'panic': ['panic-pause-cont-reset', 'panic-shutdown-events1',
-              'panic-exit-failure-ioport', 'panic-none-smp2'],
+              'panic-exit-failure-ioport', 'panic-none-smp2',
+              'pvh-vmlinux-panic'],
     'power': ['nodevice-poweroff', 'guest-reboot', 'guest-reboot-no-reboot',
               'system-powerdown', 'events-sysfs-mask'],
     'smoke': ['demo'],
@@ -360,12 +380,14 @@ class Env:
         if self.nested:
             self.kernel = guestkit.L1_L2_KERNEL
             self.initrd = guestkit.L1_L2_INITRD
+            self.vmlinux = guestkit.L1_L2_VMLINUX
             self.work = '/tmp'
             self.vigil = guestkit.L1_VIGIL
             self.qemu = [guestkit.L1_QEMU, '-L', guestkit.L1_FW]
         else:
             self.kernel = kit.l2_kernel()
             self.initrd = kit.l2_initrd()
+            self.vmlinux = None  # unpacked only when a case needs it
             self.work = tmp
             self.vigil = args.vigil and os.path.abspath(args.vigil)
             self.qemu = [shutil.which('qemu-system-x86_64') or
@@ -385,8 +407,11 @@ class Env:
         label = label or name
         serial = '%s/%s.serial' % (self.work, label)
         sock = '%s/%s.qmp' % (self.work, label)
+        kernel = self.kernel
+        if case.get('kernel') == 'vmlinux':
+            kernel = self.vmlinux or self.kit.l2_vmlinux()
         argv = self.vmm(which) + [
-            '-kernel', self.kernel, '-initrd', self.initrd,
+            '-kernel', kernel, '-initrd', self.initrd,
             '-append', '%s %s' % (L2_APPEND, case['guest']),
             '-serial', 'file:' + serial,
             '-qmp', 'unix:%s,server=on,wait=off' % sock] + case['args']
@@ -397,14 +422,14 @@ class Env:
         lines += ['step ' + s for s in case['steps']] + ['end', '']
         return '\n'.join(lines)
 
-    def run(self, cases_text, uses_qemu, uses_vigil, log):
+    def run(self, cases_text, uses_qemu, uses_vigil, log, vmlinux=False):
         """Run a case list; returns (lines, seconds)."""
         t0 = time.monotonic()
         if self.nested:
             image = self.kit.l1_image(
                 os.path.join(self.tmp, 'l1.cpio'), cases_text,
                 vigil=self.args.vigil if uses_vigil else None,
-                qemu=uses_qemu)
+                qemu=uses_qemu, vmlinux=vmlinux)
             cmd = [shutil.which('qemu-system-x86_64'), '-accel', 'tcg',
                    '-cpu', L1_CPU, '-m', '2048', '-nodefaults',
                    '-display', 'none', '-serial', 'stdio', '-no-reboot',
@@ -463,7 +488,9 @@ def choose_mode(args):
 def run_cases(env, names, which, log, labels=None):
     text = ''.join(env.case_text(n, CASES[n], w, lbl) for n, w, lbl in
                    zip(names, which, labels or names))
-    lines, secs = env.run(text, 'qemu' in which, 'vigil' in which, log)
+    vmlinux = any(CASES[n].get('kernel') == 'vmlinux' for n in names)
+    lines, secs = env.run(text, 'qemu' in which, 'vigil' in which, log,
+                          vmlinux)
     return parse(lines), secs
 
 

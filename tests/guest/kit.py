@@ -16,7 +16,8 @@ file changes.  Nothing needs root.  Debian packages: DEBIAN_PACKAGES.
 If the kernel is not installed, the .deb is fetched with `apt-get download`
 and unpacked with `dpkg-deb -x` into the cache.
 
-Command line: kit.py BUILD-DIR [--vigil PATH] [--qemu] prints the paths.
+Command line: kit.py BUILD-DIR [--vigil PATH] [--qemu] [--vmlinux] prints
+the paths.
 """
 
 import argparse
@@ -33,7 +34,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 
 # What the scripts need; scripts/install-deps.sh installs these.
 DEBIAN_PACKAGES = ['linux-image-cloud-amd64', 'busybox-static',
-                   'qemu-system-x86', 'gcc', 'libc6-dev']
+                   'qemu-system-x86', 'gcc', 'libc6-dev', 'lz4']
 KERNEL_META = 'linux-image-cloud-amd64'
 L1_MODULES = ['virt/lib/irqbypass.ko', 'arch/x86/kvm/kvm.ko',
               'arch/x86/kvm/kvm-amd.ko']
@@ -50,6 +51,14 @@ L1_QEMU = '/usr/bin/qemu-system-x86_64'
 L1_FW = '/fw'
 L1_L2_KERNEL = '/l2/vmlinuz'
 L1_L2_INITRD = '/l2/initrd.cpio'
+L1_L2_VMLINUX = '/l2/vmlinux'
+
+# bzImage setup header: setup_sects, payload_offset/length (from the start
+# of the protected-mode kernel); the LZ4 "legacy" frame magic the kernel's
+# CONFIG_KERNEL_LZ4 payload starts with.
+HDR_SETUP_SECTS = 0x1f1
+HDR_PAYLOAD = 0x248
+LZ4_LEGACY_MAGIC = b'\x02\x21\x4c\x18'
 
 
 class KitError(Exception):
@@ -298,6 +307,46 @@ class Kit:
     def l2_kernel(self):
         return self.kernel()[0]
 
+    def l2_vmlinux(self):
+        """The cloud kernel's uncompressed ELF vmlinux (PVH boot).
+
+        Cut the payload out of the bzImage and decompress it with the lz4
+        CLI.  The kernel's build appends the uncompressed size (4 bytes,
+        little-endian) after the LZ4 legacy stream; the CLI does not
+        expect it, so it is cut off and used as a check.
+        """
+        src = self.l2_kernel()
+        out = self.path('l2-vmlinux')
+        key = stat_key(src)
+        with self.locked():
+            if self._stale(out, key):
+                log('unpacking vmlinux from ' + os.path.basename(src))
+                self._unpack_vmlinux(src, out)
+                self._stamp(out, key)
+        return out
+
+    @staticmethod
+    def _unpack_vmlinux(src, out):
+        with open(src, 'rb') as f:
+            d = f.read()
+        setup = ((d[HDR_SETUP_SECTS] or 4) + 1) * 512
+        off = setup + int.from_bytes(d[HDR_PAYLOAD:HDR_PAYLOAD + 4], 'little')
+        n = int.from_bytes(d[HDR_PAYLOAD + 4:HDR_PAYLOAD + 8], 'little')
+        payload = d[off:off + n]
+        if len(payload) != n or payload[:4] != LZ4_LEGACY_MAGIC:
+            raise KitError('%s: payload is not LZ4 (legacy frame)' % src)
+        if not shutil.which('lz4'):
+            raise KitError('no lz4 command: install lz4')
+        size = int.from_bytes(payload[-4:], 'little')
+        with open(out + '.tmp', 'wb') as f:
+            r = subprocess.run(['lz4', '-dc'], input=payload[:-4], stdout=f)
+        if r.returncode != 0 or os.path.getsize(out + '.tmp') != size:
+            raise KitError('%s: lz4 could not unpack the payload' % src)
+        with open(out + '.tmp', 'rb') as f:
+            if f.read(4) != b'\x7fELF':
+                raise KitError('%s: the payload is not an ELF vmlinux' % src)
+        os.replace(out + '.tmp', out)
+
     def l1_base(self):
         init = os.path.join(HERE, 'l1-init.sh')
         mods = [self.module(m) for m in L1_MODULES]
@@ -353,9 +402,20 @@ class Kit:
                     break
         return self._binary_layer('l1-qemu.cpio', qemu, L1_QEMU, fw)
 
-    def l1_image(self, out, cases_text, vigil=None, qemu=False):
+    def l1_vmlinux(self):
+        """Layer with the unpacked vmlinux (53 MB: only when a case uses it)."""
+        vml = self.l2_vmlinux()
+
+        def fill(c):
+            c.file(L1_L2_VMLINUX, vml, 0o644)
+        return self._layer('l1-vmlinux.cpio', stat_key(vml), fill)
+
+    def l1_image(self, out, cases_text, vigil=None, qemu=False,
+                 vmlinux=False):
         """Write the L1 initramfs to @out: base + VMMs + /cases.txt."""
         layers = [self.l1_base()]
+        if vmlinux:
+            layers.append(self.l1_vmlinux())
         if vigil:
             layers.append(self.l1_vigil(vigil))
         if qemu:
@@ -376,6 +436,8 @@ def main():
     ap.add_argument('--vigil', help='also build the L1 layer for this binary')
     ap.add_argument('--qemu', action='store_true',
                     help='also build the L1 layer with Debian QEMU')
+    ap.add_argument('--vmlinux', action='store_true',
+                    help='also unpack the ELF vmlinux (PVH boot)')
     ap.add_argument('--packages', action='store_true',
                     help='print the Debian packages needed and exit')
     a = ap.parse_args()
@@ -386,6 +448,8 @@ def main():
     print('kernel', kit.l2_kernel())
     print('l2-initrd', kit.l2_initrd())
     print('l1-base', kit.l1_base())
+    if a.vmlinux:
+        print('l2-vmlinux', kit.l2_vmlinux())
     if a.vigil:
         print('l1-vigil', kit.l1_vigil(a.vigil))
     if a.qemu:
