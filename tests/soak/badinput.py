@@ -180,14 +180,31 @@ def cli_action_help():
 
 
 def cli_kernel_missing():
-    # The tail of the message comes from GLib and may be localised.
     p = subprocess.run([opts.vigil, "-accel", "qtest", "-kernel",
                         "/nonexistent/bzImage"], capture_output=True,
-                       timeout=10)
+                       timeout=10, env=dict(os.environ, LC_ALL="C"))
     err = p.stderr.decode(errors="replace")
     V.check(p.returncode == 1, "exit status %d" % p.returncode)
-    V.check(err.startswith("%s: could not load kernel '/nonexistent/bzImage': "
-                           % os.path.basename(opts.vigil)), "stderr %r" % err)
+    V.check(err == "%s: could not load kernel '/nonexistent/bzImage': "
+            "No such file or directory\n" % os.path.basename(opts.vigil),
+            "stderr %r" % err)
+
+
+def cli_logfile_truncated():
+    with tempfile.NamedTemporaryFile("w", delete=False) as f:
+        f.write("stale line from an earlier run\n")
+    try:
+        p = subprocess.run([opts.vigil, "-accel", "qtest", "-M", "none",
+                            "-D", f.name, "-d", "guest_errors",
+                            "-qmp", "stdio"],
+                           input=b'{"execute": "qmp_capabilities"}\n'
+                                 b'{"execute": "quit"}\n',
+                           capture_output=True, timeout=10)
+        V.check(p.returncode == 0, "exit status %d" % p.returncode)
+        with open(f.name) as log:
+            V.check("stale" not in log.read(), "-D appended to the old log")
+    finally:
+        os.unlink(f.name)
 
 
 # ---- QMP: exact reply lines; a marker request ends each case ----
@@ -356,6 +373,18 @@ def qmp_tests():
              b'"}\n',
              [b'{"return": {"status": "running", "running": true}, "id": "' +
               b"x" * 100000 + b'"}\r\n'])
+        # One reply bigger than the per-client output cap still reaches a
+        # client that reads (the cap judges what was left unread before).
+        def reply_larger_than_cap():
+            big = 6 << 20
+            v.qmp.send(b'{"execute": "query-status", "id": "' + b"y" * big +
+                       b'"}\n')
+            r = v.qmp.readline(30)
+            V.check(r == b'{"return": {"status": "running", "running": '
+                    b'true}, "id": "' + b"y" * big + b'"}\r\n',
+                    "got %r" % (r[:60] if r else r))
+            V.check(v.qmp.cmd("query-status")["return"]["running"], "after")
+        case("qmp/reply-larger-than-cap", reply_larger_than_cap)
         # A client that goes away mid-message or mid-command.
         case("qmp/disconnect-mid-object", qmp_disconnect, v,
              b'{"execute": "query-st')
@@ -477,6 +506,24 @@ def qtest_tests():
             V.check(v.qt.readline() == b"OK\n", "split 1")
             V.check(v.qt.readline() == b"OK 0x0007\n", "split 2")
         case("qtest/split-across-reads", split_line)
+
+        def unread_replies_bounded():
+            # A client that sends without reading: Vigil stops reading its
+            # commands instead of queueing replies without limit, and
+            # answers all of them, in order, once the client reads.
+            rss0 = v.mem()["VmRSS"]
+            v.qt.send("read 0 0x1000000\n" * 8)
+            time.sleep(1.0)
+            grown = v.mem()["VmRSS"] - rss0
+            V.check(grown < 96 * 1024, "VmRSS grew by %d KiB with 8 unread "
+                    "32 MiB replies queued" % grown)
+            for i in range(8):
+                r = v.qt.readline(60)
+                V.check(r is not None and r.startswith(b"OK 0x") and
+                        len(r) == 5 + 2 * (16 << 20) + 1,
+                        "reply %d: %r" % (i, r[:40] if r else r))
+            V.check(v.qtest("inb 0x505") == "OK 0x0007", "after")
+        case("qtest/unread-replies-bounded", unread_replies_bounded)
 
         def nul_byte():
             r = v.qtest("irq_intercept_in /ma\x00chine")
@@ -615,6 +662,7 @@ def main():
             case("cli/" + name, run_cli, args, rc, text)
         case("cli/action-help", cli_action_help)
         case("cli/kernel-missing", cli_kernel_missing)
+        case("cli/logfile-truncated", cli_logfile_truncated)
     if not opts.only or any(o.split("/")[0] == "qmp" for o in opts.only):
         qmp_tests()
     if not opts.only or any(o.split("/")[0] == "qtest" for o in opts.only):
