@@ -41,9 +41,12 @@ typedef struct KVMVCpu {
     struct kvm_sregs reset_sregs;
     struct kvm_regs reset_regs;
     struct kvm_lapic_state reset_lapic;
-    struct {
+    /* A kvm_msrs with room for its flexible entries[] (ISO C: a
+     * struct with a flexible array may not be followed by more). */
+    union {
         struct kvm_msrs hdr;
-        struct kvm_msr_entry entries[KVM_MAX_RESET_MSRS];
+        uint8_t room[sizeof(struct kvm_msrs) +
+                     KVM_MAX_RESET_MSRS * sizeof(struct kvm_msr_entry)];
     } reset_msrs;
 } KVMVCpu;
 

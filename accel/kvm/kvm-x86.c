@@ -222,17 +222,21 @@ static bool kvm_set_cpuid(KVMState *s, KVMVCpu *cpu, GError **errp)
 /* Remember the value of every MSR of our list that this host has. */
 static void kvm_capture_reset_msrs(KVMVCpu *cpu)
 {
-    struct kvm_msr_entry *out = cpu->reset_msrs.entries;
+    struct kvm_msr_entry *out = cpu->reset_msrs.hdr.entries;
     unsigned n = 0;
 
     for (size_t i = 0; i < G_N_ELEMENTS(kvm_reset_msr_list); i++) {
-        struct {
+        union {
             struct kvm_msrs hdr;
-            struct kvm_msr_entry e;
-        } one = {.hdr.nmsrs = 1, .e.index = kvm_reset_msr_list[i]};
+            uint8_t
+                room[sizeof(struct kvm_msrs) + sizeof(struct kvm_msr_entry)];
+        } one;
 
+        memset(&one, 0, sizeof(one));
+        one.hdr.nmsrs = 1;
+        one.hdr.entries[0].index = kvm_reset_msr_list[i];
         if (ioctl(cpu->fd, KVM_GET_MSRS, &one) == 1) {
-            out[n++] = one.e;
+            out[n++] = one.hdr.entries[0];
         }
     }
     cpu->reset_msrs.hdr.nmsrs = n;
