@@ -1,10 +1,12 @@
 /*
  * A minimal i8042 keyboard controller: type "i8042".
  *
- * Enough for Linux to probe it and conclude there is a keyboard port and
- * no mouse, without timeouts (every command that expects an answer gets
- * one), and for the classic reboot paths: command 0xfe (pulse the reset
- * line) and an output-port write with bit 0 clear.  No key ever arrives.
+ * Enough for Linux to probe it without timeouts (every command that
+ * expects an answer gets one, and an AUX loopback byte raises IRQ 12 as
+ * on real controllers: Linux waits 250 ms for that interrupt before it
+ * gives up on the AUX port), and for the classic reboot paths: command
+ * 0xfe (pulse the reset line) and an output-port write with bit 0 clear.
+ * No key or mouse byte ever arrives.
  * It lives with the character devices because input devices have no
  * room of their own yet.
  */
@@ -20,6 +22,7 @@
 #define STAT_AUX_OBF 0x20
 
 #define CTR_KBD_INT 0x01
+#define CTR_AUX_INT 0x02
 #define CTR_SYS     0x04
 #define CTR_KBD_DIS 0x10
 #define CTR_AUX_DIS 0x20
@@ -27,6 +30,7 @@
 
 #define OUTQ_SIZE 8
 #define KBD_IRQ   1
+#define AUX_IRQ   12
 
 typedef struct I8042State {
     ISADevice parent_obj;
@@ -39,18 +43,20 @@ typedef struct I8042State {
     uint8_t outq[OUTQ_SIZE];
     bool outq_aux[OUTQ_SIZE];
     unsigned out_head, out_count;
-    int irq_level;
+    int irq_level;     /* IRQ 1 */
+    int aux_irq_level; /* IRQ 12 */
 } I8042State;
 
 static void i8042_update(I8042State *s)
 {
-    int level = 0;
+    int level = 0, aux_level = 0;
 
     s->status &= ~(STAT_OBF | STAT_AUX_OBF);
     if (s->out_count) {
         s->status |= STAT_OBF;
         if (s->outq_aux[s->out_head]) {
             s->status |= STAT_AUX_OBF;
+            aux_level = !!(s->ctr & CTR_AUX_INT);
         } else {
             level = !!(s->ctr & CTR_KBD_INT);
         }
@@ -58,6 +64,10 @@ static void i8042_update(I8042State *s)
     if (level != s->irq_level) {
         s->irq_level = level;
         qemu_set_irq(KBD_IRQ, level);
+    }
+    if (aux_level != s->aux_irq_level) {
+        s->aux_irq_level = aux_level;
+        qemu_set_irq(AUX_IRQ, aux_level);
     }
 }
 

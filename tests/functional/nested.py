@@ -240,7 +240,8 @@ CASES = {
     'pvh-vmlinux-panic': dict(
         args=['-device', 'pvpanic', '-action', 'panic=pause'],
         kernel='vmlinux', guest='vigil.test=panic',
-        steps=['event GUEST_PANICKED', 'event STOP', STATUS,
+        steps=['event GUEST_PANICKED', 'event STOP',
+               'send {"execute": "cont"}', 'event RESUME',
                'send {"execute": "system_reset"}', 'event RESET',
                'event GUEST_PANICKED'] + QUIT,
         check=check_pvh_panic, timeout=150),

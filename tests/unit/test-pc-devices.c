@@ -199,6 +199,18 @@ static void test_i8042(void)
     g_assert_cmpint(inb(0x60), ==, 0xfa);
     g_assert_cmpint(inb(0x60), ==, 0xab);
     g_assert_cmpint(inb(0x60), ==, 0x83);
+    outb(0x64, 0xd3); /* AUX loopback: the byte comes back as AUX data */
+    outb(0x60, 0x5a);
+    g_assert_cmpint(inb(0x64) & 0x21, ==, 0x21);
+    g_assert_cmpint(inb(0x60), ==, 0x5a);
+    outb(0x64, 0x60); /* AUX interrupt on: loopback raises IRQ 12 */
+    outb(0x60, 0x47);
+    outb(0x64, 0xd3);
+    outb(0x60, 0xa5);
+    g_assert_cmpint(qemu_irq_level(12), ==, 1);
+    g_assert_cmpint(qemu_irq_level(1), ==, 0);
+    g_assert_cmpint(inb(0x60), ==, 0xa5);
+    g_assert_cmpint(qemu_irq_level(12), ==, 0);
     qdev_unrealize(dev);
     qdev_unref(dev);
     qbus_free(bus);
