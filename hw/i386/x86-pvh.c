@@ -31,39 +31,37 @@ typedef struct ElfSeg {
     uint64_t offset, paddr, filesz, memsz;
 } ElfSeg;
 
+/*
+ * Read program header @i of class EhdrT/PhdrT (the 32- and 64-bit layouts
+ * differ only in field widths), bounds-checked against @len.
+ */
+#define ELF_READ_PHDR(EhdrT, PhdrT, d, len, i, s)                              \
+    ({                                                                         \
+        EhdrT eh_;                                                             \
+        PhdrT ph_;                                                             \
+        uint64_t off_;                                                         \
+        bool ok_;                                                              \
+                                                                               \
+        memcpy(&eh_, (d), sizeof(eh_));                                        \
+        off_ = eh_.e_phoff + (uint64_t)(i)*eh_.e_phentsize;                    \
+        ok_ = eh_.e_phoff <= (len) && eh_.e_phentsize >= sizeof(ph_) &&        \
+              off_ <= (len) && (len)-off_ >= sizeof(ph_);                      \
+        if (ok_) {                                                             \
+            memcpy(&ph_, (d) + off_, sizeof(ph_));                             \
+            *(s) = (ElfSeg){ph_.p_type, ph_.p_offset, ph_.p_paddr,             \
+                            ph_.p_filesz, ph_.p_memsz};                        \
+        }                                                                      \
+        ok_;                                                                   \
+    })
+
 /* Program header @i of the ELF image @d (32- or 64-bit), bounds-checked. */
 static bool elf_phdr(const uint8_t *d, size_t len, unsigned i, ElfSeg *s)
 {
-    if (d[EI_CLASS] == ELFCLASS64) {
-        Elf64_Ehdr eh;
-        Elf64_Phdr ph;
-        uint64_t off;
+    bool ok = d[EI_CLASS] == ELFCLASS64
+                  ? ELF_READ_PHDR(Elf64_Ehdr, Elf64_Phdr, d, len, i, s)
+                  : ELF_READ_PHDR(Elf32_Ehdr, Elf32_Phdr, d, len, i, s);
 
-        memcpy(&eh, d, sizeof(eh));
-        off = eh.e_phoff + (uint64_t)i * eh.e_phentsize;
-        if (eh.e_phoff > len || eh.e_phentsize < sizeof(ph) || off > len ||
-            len - off < sizeof(ph)) {
-            return false;
-        }
-        memcpy(&ph, d + off, sizeof(ph));
-        *s = (ElfSeg){ph.p_type, ph.p_offset, ph.p_paddr, ph.p_filesz,
-                      ph.p_memsz};
-    } else {
-        Elf32_Ehdr eh;
-        Elf32_Phdr ph;
-        uint64_t off;
-
-        memcpy(&eh, d, sizeof(eh));
-        off = eh.e_phoff + (uint64_t)i * eh.e_phentsize;
-        if (eh.e_phoff > len || eh.e_phentsize < sizeof(ph) || off > len ||
-            len - off < sizeof(ph)) {
-            return false;
-        }
-        memcpy(&ph, d + off, sizeof(ph));
-        *s = (ElfSeg){ph.p_type, ph.p_offset, ph.p_paddr, ph.p_filesz,
-                      ph.p_memsz};
-    }
-    return s->offset <= len && s->filesz <= len - s->offset &&
+    return ok && s->offset <= len && s->filesz <= len - s->offset &&
            (s->type != PT_LOAD || s->filesz <= s->memsz);
 }
 
