@@ -70,12 +70,6 @@ void acpi_patch_u32(GByteArray *b, size_t off, uint32_t v)
     }
 }
 
-void acpi_patch_u64(GByteArray *b, size_t off, uint64_t v)
-{
-    acpi_patch_u32(b, off, v);
-    acpi_patch_u32(b, off + 4, v >> 32);
-}
-
 void acpi_table_begin(GByteArray *b, const char *sig, uint8_t revision)
 {
     g_assert(b->len == 0);

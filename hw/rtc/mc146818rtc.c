@@ -276,16 +276,6 @@ static void rtc_reset(DeviceState *dev)
     s->cmos[REG_C] = 0;
 }
 
-void rtc_set_memory(DeviceState *dev, unsigned addr, uint8_t val)
-{
-    RTCState *s = rtc_state(dev);
-
-    /* The clock registers (0..REG_D) are not plain memory. */
-    if (addr > REG_D && addr < G_N_ELEMENTS(s->cmos)) {
-        s->cmos[addr] = val;
-    }
-}
-
 static const Property rtc_props[] = {
     DEFINE_PROP_UINT16("iobase", RTCState, iobase, RTC_ISA_BASE),
     DEFINE_PROP_UINT32("irq", RTCState, irq, RTC_ISA_IRQ),

@@ -39,7 +39,6 @@ void acpi_append_gas(GByteArray *b, uint8_t space_id, uint8_t bit_width,
 
 /* Overwrite a little-endian value at @off (already appended). */
 void acpi_patch_u32(GByteArray *b, size_t off, uint32_t v);
-void acpi_patch_u64(GByteArray *b, size_t off, uint64_t v);
 
 /*
  * Start a table at the end of @b: appends the standard header with

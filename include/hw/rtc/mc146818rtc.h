@@ -19,7 +19,4 @@
 #define RTC_ISA_IRQ       8
 #define RTC_CENTURY       0x32
 
-/* Board: preset a CMOS RAM byte (e.g. memory size for firmware). */
-void rtc_set_memory(DeviceState *dev, unsigned addr, uint8_t val);
-
 #endif /* HW_RTC_MC146818RTC_H */
