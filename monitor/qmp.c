@@ -34,9 +34,13 @@ static void monitor_output(void *opaque, const char *buf, size_t len)
      * single large reply (a huge echoed id) still reaches a client that
      * reads; the queue is then bounded by the cap plus one message.
      */
-    if (qemu_chr_outq_len(mon->chr) > MONITOR_OUTQ_MAX) {
-        qemu_log_mask(LOG_QMP, "qmp: %s: client does not read, dropped\n",
-                      qemu_chr_id(mon->chr));
+    size_t unread = qemu_chr_outq_len(mon->chr);
+
+    if (unread > MONITOR_OUTQ_MAX) {
+        qemu_log_mask(LOG_QMP,
+                      "qmp: %s: client does not read (%zu bytes queued), "
+                      "dropped\n",
+                      qemu_chr_id(mon->chr), unread);
         qemu_chr_disconnect(mon->chr);
         return;
     }

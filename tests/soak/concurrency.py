@@ -28,6 +28,7 @@ stuckcmd  The same with a client that sends commands (query-qmp-schema,
 
 import argparse
 import re
+import select
 import selectors
 import socket
 import sys
@@ -252,25 +253,35 @@ def stuck_common(what, flood):
             produced = 0
             worst = 0.0
             peak = 0
+            # The drop is a close(): the kernel marks the stuck end hung
+            # up at once, so polling it (without reading) tells exactly
+            # which flood step crossed the cap, whatever the scheduling
+            # of the accept that greets the waiter.
+            hup = select.poll()
+            hup.register(stuck.sock, select.POLLRDHUP)
+            prev = 0
             for _ in range(4 * OUTQ_MAX // 20000):
+                prev = produced
                 n = flood(v, stuck)
-                if n is None:
-                    events += 200
-                else:
-                    produced += n
                 t0 = time.monotonic()
                 r = v.qtest("inb 0x505")
                 worst = max(worst, time.monotonic() - t0)
                 V.check(r == "OK 0x0007", "inb: %r" % r)
                 peak = max(peak, v.mem()["VmRSS"])
-                healthy.take()
-                if waiter.fill(0):
+                if n is None:
+                    # Every event of the step has reached the healthy
+                    # client, so the flush that sent them (to the stuck
+                    # client first) is over: its drop decision is made.
+                    events += 200
+                    produced = healthy_bytes(healthy, events) - base_bytes
+                else:
+                    produced += n
+                    healthy.take()
+                if hup.poll(0):
                     break
             else:
                 raise V.TestFailure("stuck client still connected after "
                                     "%d bytes of output" % produced)
-            if produced == 0:
-                produced = (healthy_bytes(healthy, events) - base_bytes)
             # What the stuck client can still read, then EOF.
             readable, end = 0, "EOF"
             stuck.sock.settimeout(V.TIMEOUT)
@@ -285,13 +296,23 @@ def stuck_common(what, flood):
                 readable += len(chunk)
             stuck.close()
             queued = produced - readable
-            V.check(produced > OUTQ_MAX, "dropped after only %d bytes"
-                    % produced)
-            # Counted whole: the flood step that crossed the cap (at
-            # most ~64 KiB, part of it never produced) and one message.
-            V.check(queued <= OUTQ_MAX + 128 * 1024,
-                    "dropped only after %d bytes were queued (cap %d)"
-                    % (queued, OUTQ_MAX))
+            where = ("(%d bytes produced before the step that dropped it, "
+                     "%d after; %d readable from the socket)"
+                     % (prev, produced, readable))
+            V.check(queued > OUTQ_MAX, "dropped with only %d bytes queued %s"
+                    % (queued, where))
+            if n is None:
+                # Exact for events: before the last step nothing was
+                # dropped, so at most the cap plus one event was queued.
+                V.check(prev - readable <= OUTQ_MAX + len(CRASH) + 64,
+                        "not dropped although %d bytes were queued %s"
+                        % (prev - readable, where))
+            else:
+                # Replies are counted when sent, not when Vigil ran the
+                # command: allow the ~64 KiB step and one reply.
+                V.check(queued <= OUTQ_MAX + 128 * 1024,
+                        "dropped only after %d bytes were queued (cap %d) %s"
+                        % (queued, OUTQ_MAX, where))
             V.check(worst < 1.0, "qtest stalled %.3f s" % worst)
             # The waiting client takes over, from the greeting.
             waiter.greeting()
