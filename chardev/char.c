@@ -5,6 +5,7 @@
  * socket exists.
  */
 #include "chardev-internal.h"
+#include "qemu/option.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -247,7 +248,7 @@ static Chardev *chr_register(Chardev *chr, GError **errp)
 
 Chardev *qemu_chr_parse_opts(const char *opts, GError **errp)
 {
-    g_auto(GStrv) items = g_strsplit(opts, ",", -1);
+    g_auto(GStrv) items = qemu_opts_split(opts);
     Chardev *chr;
     size_t b;
 
@@ -272,7 +273,7 @@ Chardev *qemu_chr_parse_opts(const char *opts, GError **errp)
 Chardev *qemu_chr_parse_compat(const char *label, const char *spec,
                                GError **errp)
 {
-    g_auto(GStrv) items = g_strsplit(spec, ",", -1);
+    g_auto(GStrv) items = qemu_opts_split(spec);
     const char *head = items[0] ? items[0] : "";
     Chardev *chr;
 

@@ -5,6 +5,7 @@
  * here stays in memory; sockets are created later by main().
  */
 #include "system/options.h"
+#include "qemu/option.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -22,7 +23,7 @@ static void report(const VigilDeferredOpt *d, const GError *err)
 /* -mon [chardev=]ID[,mode=control|readline][,pretty=on|off] */
 static bool parse_mon(VigilConfig *cfg, const char *arg, GError **errp)
 {
-    g_auto(GStrv) parts = g_strsplit(arg, ",", -1);
+    g_auto(GStrv) parts = qemu_opts_split(arg);
     const char *id = NULL;
     bool control = false, pretty = false;
     VigilMonitorOpt mon;

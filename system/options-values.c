@@ -5,6 +5,7 @@
  * parser on its own.
  */
 #include "system/options.h"
+#include "qemu/option.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -99,7 +100,7 @@ static bool parse_size_shift(const char *str, int default_shift,
 
 bool vigil_parse_ram_size(const char *str, uint64_t *bytes, GError **errp)
 {
-    g_auto(GStrv) parts = g_strsplit(str, ",", -1);
+    g_auto(GStrv) parts = qemu_opts_split(str);
     const char *value = NULL;
 
     for (int i = 0; parts[i]; i++) {
@@ -134,7 +135,7 @@ bool vigil_parse_ram_size(const char *str, uint64_t *bytes, GError **errp)
 
 bool vigil_parse_smp(const char *str, unsigned *cpus, GError **errp)
 {
-    g_auto(GStrv) parts = g_strsplit(str, ",", -1);
+    g_auto(GStrv) parts = qemu_opts_split(str);
     const char *value = NULL;
     static const char *const ignored_keys[] = {
         "maxcpus", "sockets", "dies", "clusters", "cores", "threads", NULL,
@@ -193,7 +194,7 @@ bool vigil_parse_action(const char *str, GError **errp)
     static const char *const action_keys[] = {
         "panic", "reboot", "shutdown", "watchdog", NULL,
     };
-    g_auto(GStrv) parts = g_strsplit(str, ",", -1);
+    g_auto(GStrv) parts = qemu_opts_split(str);
 
     if (!parts[0]) {
         error_setg(errp, "Parameter 'action' expects key=value pairs");

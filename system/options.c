@@ -7,6 +7,7 @@
  * qemu_name, serial ports) live here because the command line sets them.
  */
 #include "system/options.h"
+#include "qemu/option.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -104,7 +105,7 @@ static bool add_accel_list(VigilConfig *cfg, const char *list, GError **errp)
 static bool opt_accel(VigilConfig *cfg, const char *arg, int *exit_status,
                       GError **errp)
 {
-    g_auto(GStrv) parts = g_strsplit(arg, ",", -1);
+    g_auto(GStrv) parts = qemu_opts_split(arg);
     const char *name = NULL;
 
     if (is_help(arg)) {
@@ -156,7 +157,7 @@ static bool opt_machine(VigilConfig *cfg, const char *arg, int *exit_status,
         "usb",  "vmport", "dump-guest-core", "mem-merge", "kernel-irqchip",
         "hpet", "smm",    "graphics",        NULL,
     };
-    g_auto(GStrv) parts = g_strsplit(arg, ",", -1);
+    g_auto(GStrv) parts = qemu_opts_split(arg);
 
     for (int i = 0; parts[i]; i++) {
         const char *eq = strchr(parts[i], '=');
@@ -279,7 +280,7 @@ static bool opt_watchdog_action(VigilConfig *cfg, const char *arg,
 static bool opt_name(VigilConfig *cfg, const char *arg, int *exit_status,
                      GError **errp)
 {
-    g_auto(GStrv) parts = g_strsplit(arg, ",", -1);
+    g_auto(GStrv) parts = qemu_opts_split(arg);
 
     for (int i = 0; parts[i]; i++) {
         const char *eq = strchr(parts[i], '=');
@@ -353,7 +354,7 @@ static bool opt_D(VigilConfig *cfg, const char *arg, int *exit_status,
 static bool opt_msg(VigilConfig *cfg, const char *arg, int *exit_status,
                     GError **errp)
 {
-    g_auto(GStrv) parts = g_strsplit(arg, ",", -1);
+    g_auto(GStrv) parts = qemu_opts_split(arg);
 
     for (int i = 0; parts[i]; i++) {
         const char *eq = strchr(parts[i], '=');
@@ -403,7 +404,7 @@ static bool opt_audio(VigilConfig *cfg, const char *arg, int *exit_status,
 static bool opt_run_with(VigilConfig *cfg, const char *arg, int *exit_status,
                          GError **errp)
 {
-    g_auto(GStrv) parts = g_strsplit(arg, ",", -1);
+    g_auto(GStrv) parts = qemu_opts_split(arg);
 
     for (int i = 0; parts[i]; i++) {
         const char *eq = strchr(parts[i], '=');

@@ -11,6 +11,7 @@
 #include <jansson.h>
 
 #include "system/qdev-monitor.h"
+#include "qemu/option.h"
 
 /* Parsed, not yet realized devices, in command-line order. */
 static GPtrArray *pending_devices;
@@ -44,10 +45,6 @@ static void opt_item_clear(gpointer p)
     g_free(it->value);
 }
 
-/*
- * Split QEMU-style: items separated by ',', ",," is a literal comma (in
- * keys and values alike).  The first item may be the bare driver name.
- */
 /* Append "key=value" or a bare "key"; the array owns the copies. */
 static void opt_items_add(GArray *items, const char *text)
 {
@@ -60,31 +57,22 @@ static void opt_items_add(GArray *items, const char *text)
     g_array_append_val(items, it);
 }
 
+/*
+ * Split QEMU-style (qemu_opts_split: ",," is a literal comma in keys and
+ * values alike).  The first item may be the bare driver name.
+ */
 static GArray *opts_split(const char *str)
 {
     GArray *items = g_array_new(false, true, sizeof(OptItem));
-    GString *cur = g_string_new(NULL);
-    const char *p = str;
+    g_auto(GStrv) parts = qemu_opts_split(str);
 
     g_array_set_clear_func(items, opt_item_clear);
-    for (;;) {
-        if (*p == ',' && p[1] == ',') {
-            g_string_append_c(cur, ',');
-            p += 2;
-            continue;
-        }
-        if (*p == ',' || *p == '\0') {
-            opt_items_add(items, cur->str);
-            g_string_truncate(cur, 0);
-            if (*p == '\0') {
-                break;
-            }
-            p++;
-            continue;
-        }
-        g_string_append_c(cur, *p++);
+    if (!parts[0]) {
+        opt_items_add(items, ""); /* as before: "" is one empty item */
     }
-    g_string_free(cur, true);
+    for (int i = 0; parts[i]; i++) {
+        opt_items_add(items, parts[i]);
+    }
     return items;
 }
 

@@ -262,7 +262,7 @@ static void client_expect(int fd, const char *want)
     g_assert_cmpstr(line, ==, want);
 }
 
-/* Connect, check the greeting, negotiate. */
+/* Connect and check the greeting (the caller negotiates, or not). */
 static int client_open(const char *path)
 {
     int fd = qtest_socket_connect(path, QTEST_TIMEOUT_MS);
@@ -333,6 +333,39 @@ static void test_socket_mode(void)
     }
     assert_exit_status(qtest_quit(s), 0);
     unlink(path);
+}
+
+/*
+ * ",," is a literal comma in every option, as in QEMU: a -chardev path
+ * with a comma, a -mon naming it, a -qmp shorthand with one.
+ */
+static void test_comma_in_path(void)
+{
+    g_autofree char *a = extra_socket_path("comma,a");
+    g_autofree char *b = extra_socket_path("comma,b");
+    g_auto(GStrv) pa = g_strsplit(a, ",", -1);
+    g_auto(GStrv) pb = g_strsplit(b, ",", -1);
+    g_autofree char *qa = g_strjoinv(",,", pa);
+    g_autofree char *qb = g_strjoinv(",,", pb);
+    g_autofree char *args = g_strdup_printf(
+        "-chardev socket,id=cm,path=%s,server=on,wait=off "
+        "-mon chardev=cm,mode=control -qmp unix:%s,server=on,wait=off",
+        qa, qb);
+    QTestState *s = qtest_init(args);
+    int fd;
+
+    for (int i = 0; i < 2; i++) {
+        fd = client_open(i ? b : a);
+        client_send(fd, "{\"execute\": \"qmp_capabilities\"}\n"
+                        "{\"execute\": \"query-status\", \"id\": 1}\n");
+        client_expect(fd, "{\"return\": {}}\r\n");
+        client_expect(fd, "{\"return\": {\"status\": \"running\", "
+                          "\"running\": true}, \"id\": 1}\r\n");
+        close(fd);
+    }
+    assert_exit_status(qtest_quit(s), 0);
+    unlink(a);
+    unlink(b);
 }
 
 /* A client may send before it has read the greeting (QEMU queues it). */
@@ -447,6 +480,7 @@ int main(int argc, char **argv)
         {"sigterm", test_sigterm},
         {"disconnect", test_disconnect},
         {"socket-mode", test_socket_mode},
+        {"comma-in-path", test_comma_in_path},
         {"input-before-greeting", test_input_before_greeting},
         {"tcp", test_tcp},
         {"stdio", test_stdio},

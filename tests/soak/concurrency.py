@@ -313,7 +313,9 @@ def stuck_common(what, flood):
                 V.check(queued <= OUTQ_MAX + 128 * 1024,
                         "dropped only after %d bytes were queued (cap %d) %s"
                         % (queued, OUTQ_MAX, where))
-            V.check(worst < 1.0, "qtest stalled %.3f s" % worst)
+            # No timed assertion (bench/ measures speed): a Vigil that
+            # blocked on the stuck client would never answer, and
+            # v.qtest() fails after V.TIMEOUT.  The worst case is reported.
             # The waiting client takes over, from the greeting.
             waiter.greeting()
             waiter.cmd("qmp_capabilities")

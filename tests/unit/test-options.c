@@ -4,9 +4,40 @@
  */
 #include "qemu/common.h"
 
+#include "qemu/option.h"
 #include "system/options.h"
 #include "system/runstate.h"
 #include "system/system.h"
+
+/* ",," escapes; otherwise exactly g_strsplit(",") (empty items kept). */
+static void test_opts_split(void)
+{
+    static const struct {
+        const char *in;
+        const char *joined; /* items joined with '|' */
+        guint n;
+    } cases[] = {
+        {"", "", 0},
+        {"pvpanic", "pvpanic", 1},
+        {"pvpanic,ioport=0x505", "pvpanic|ioport=0x505", 2},
+        {"path=/tmp/a,,b", "path=/tmp/a,b", 1},
+        {"a,,,b", "a,|b", 2},
+        {"a,,,,b", "a,,b", 1},
+        {"a,", "a|", 2},
+        {",a", "|a", 2},
+        {",", "|", 2},
+        {",,", ",", 1},
+        {"a,,b,c=d,,e,,", "a,b|c=d,e,", 2},
+    };
+
+    for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+        g_auto(GStrv) v = qemu_opts_split(cases[i].in);
+        g_autofree char *j = g_strjoinv("|", v);
+
+        g_assert_cmpuint(g_strv_length(v), ==, cases[i].n);
+        g_assert_cmpstr(j, ==, cases[i].joined);
+    }
+}
 
 static void test_ram_size(void)
 {
@@ -297,6 +328,7 @@ static void test_version(void)
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
+    g_test_add_func("/options/opts-split", test_opts_split);
     g_test_add_func("/options/ram-size", test_ram_size);
     g_test_add_func("/options/smp", test_smp);
     g_test_add_func("/options/action", test_action);
