@@ -3,6 +3,7 @@
  * output queue drained by a main-loop fd watch.  Writes never block.
  */
 #include "chardev-internal.h"
+#include "system/runstate.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -12,6 +13,8 @@
 #include <glib-unix.h>
 
 #define READ_CHUNK 65536
+/* Extra reads per wake-up before the main loop polls again. */
+#define CHR_READ_AGAIN_MAX 16
 /* Give memory back after a burst drained completely. */
 #define OUTQ_KEEP (256 * 1024)
 
@@ -99,7 +102,30 @@ static gboolean chr_read_cb(int fd, GIOCondition cond, gpointer opaque)
     if (chr->h && chr->h->read) {
         chr->h->read(chr->opaque, buf, n);
     }
-    /* The frontend may have dropped the peer or paused input. */
+    /*
+     * Read again before going back to poll(): a client that waited for
+     * the reply we just sent has often written its next request by now
+     * (on one CPU the send itself switches to it), and a pipelining one
+     * has more queued.  That saves a poll() and a main-loop iteration per
+     * request.  Bounded, so other sources wait at most a few chunks, and
+     * only while the main loop has nothing else to do: it flushes queued
+     * events first, and stops for a pending request (shutdown, reset)
+     * or a due timer, so the order of replies, events and state changes
+     * is the one a full iteration gives.  The frontend may have dropped
+     * the peer or paused input meanwhile: then in_src changed.
+     */
+    for (int again = 0; again < CHR_READ_AGAIN_MAX; again++) {
+        if (chr->in_src != me || !main_loop_io_may_continue()) {
+            break;
+        }
+        n = read(fd, buf, sizeof(buf));
+        if (n <= 0) {
+            break; /* EAGAIN, or EOF/error that the watch reports next */
+        }
+        if (chr->h && chr->h->read) {
+            chr->h->read(chr->opaque, buf, n);
+        }
+    }
     return chr->in_src == me ? G_SOURCE_CONTINUE : G_SOURCE_REMOVE;
 }
 

@@ -47,14 +47,20 @@ const size_t qmp_events_count = G_N_ELEMENTS(qmp_events);
 
 static GMutex queue_lock;
 static GQueue queue = G_QUEUE_INIT; /* json_t events from other threads */
+/* Events in the queue; read unlocked so that an empty flush, done on
+ * every main-loop iteration and I/O read, costs no lock. */
+static gint queued;
 
 void monitor_flush_event_queue(void)
 {
-    for (;;) {
+    while (g_atomic_int_get(&queued) > 0) {
         json_t *ev;
 
         g_mutex_lock(&queue_lock);
         ev = g_queue_pop_head(&queue);
+        if (ev) {
+            g_atomic_int_add(&queued, -1);
+        }
         g_mutex_unlock(&queue_lock);
         if (!ev) {
             return;
@@ -82,6 +88,7 @@ static void event_emit(const char *name, json_t *data)
     if (!qemu_in_main_thread()) {
         g_mutex_lock(&queue_lock);
         g_queue_push_tail(&queue, ev);
+        g_atomic_int_inc(&queued);
         g_mutex_unlock(&queue_lock);
         qemu_notify_event();
         return;

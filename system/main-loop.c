@@ -138,6 +138,16 @@ void main_loop_wakeup_from_signal(void)
     errno = saved;
 }
 
+bool main_loop_io_may_continue(void)
+{
+    if (exiting || !qemu_in_main_thread()) {
+        return false;
+    }
+    monitor_flush_event_queue();
+    return !runstate_has_pending_requests() &&
+           qemu_timers_poll_timeout_ms() != 0;
+}
+
 int main_loop_run(void)
 {
     int status = 0;

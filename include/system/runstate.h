@@ -170,4 +170,12 @@ void runstate_set_hooks(const RunstateHooks *hooks);
 /* Wake the main loop (safe from any thread). */
 void qemu_notify_event(void);
 
+/*
+ * For I/O handlers that want to read again instead of returning to the
+ * main loop's poll(): flushes queued QMP events, then returns true only
+ * on the main thread, with no request pending and no timer due, i.e.
+ * when a main-loop iteration would do nothing but poll.
+ */
+bool main_loop_io_may_continue(void);
+
 #endif /* SYSTEM_RUNSTATE_H */
