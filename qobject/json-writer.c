@@ -7,6 +7,8 @@
  */
 #include "qobject/json-writer.h"
 
+#include <stdio.h>
+
 #define QDICT_BUCKETS 512
 #define SMALL_OBJECT  16
 
@@ -233,6 +235,9 @@ static void append_array(GString *out, const json_t *arr, bool pretty,
 static void append_value(GString *out, const json_t *v, bool pretty,
                          unsigned level)
 {
+    char num[32]; /* "%.17g" of a double needs at most 24 */
+    int len;
+
     switch (json_typeof(v)) {
     case JSON_OBJECT:
         append_object(out, v, pretty, level);
@@ -245,11 +250,15 @@ static void append_value(GString *out, const json_t *v, bool pretty,
                                   json_string_length(v));
         break;
     case JSON_INTEGER:
-        g_string_append_printf(out, "%" JSON_INTEGER_FORMAT,
-                               json_integer_value(v));
+        /* Into a stack buffer: g_string_append_printf() would allocate
+         * (g_vasprintf) for every number of every event. */
+        len = snprintf(num, sizeof(num), "%" JSON_INTEGER_FORMAT,
+                       json_integer_value(v));
+        g_string_append_len(out, num, len);
         break;
     case JSON_REAL:
-        g_string_append_printf(out, "%.17g", json_real_value(v));
+        len = snprintf(num, sizeof(num), "%.17g", json_real_value(v));
+        g_string_append_len(out, num, len);
         break;
     case JSON_TRUE:
         g_string_append(out, "true");
