@@ -107,6 +107,15 @@ extern const QmpType qmp_qom_list_arg, qmp_qom_get_arg, qmp_qom_list_types_arg,
 extern const QmpType qmp_qom_list_ret, qmp_qom_list_types_ret,
     qmp_device_list_properties_ret;
 
+/* qmp-cmds-dump.c */
+json_t *qmp_dump_guest_memory(QmpSession *s, json_t *args, GError **errp);
+json_t *qmp_query_dump(QmpSession *s, json_t *args, GError **errp);
+json_t *qmp_query_dump_capability(QmpSession *s, json_t *args, GError **errp);
+extern const QmpType qmp_dump_guest_memory_arg, qmp_dump_query_result,
+    qmp_dump_capability_ret, qmp_dump_completed_arg;
+/* Drop a detached dump that has not run yet; forget the last result. */
+void qmp_dump_cleanup(void);
+
 /* qmp-schema.c */
 json_t *qmp_query_qmp_schema(QmpSession *s, json_t *args, GError **errp);
 extern const QmpType qmp_schema_ret;

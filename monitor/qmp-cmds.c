@@ -266,6 +266,11 @@ const QmpCommand qmp_commands[] = {
     {"device-list-properties", qmp_device_list_properties,
      &qmp_device_list_properties_arg, &qmp_device_list_properties_ret},
     {"human-monitor-command", cmd_hmp, &hmp_arg, &qmp_type_str},
+    {"dump-guest-memory", qmp_dump_guest_memory, &qmp_dump_guest_memory_arg,
+     &qmp_type_empty},
+    {"query-dump", qmp_query_dump, &qmp_type_empty, &qmp_dump_query_result},
+    {"query-dump-guest-memory-capability", qmp_query_dump_capability,
+     &qmp_type_empty, &qmp_dump_capability_ret},
 };
 const size_t qmp_commands_count = G_N_ELEMENTS(qmp_commands);
 

@@ -42,6 +42,7 @@ const QmpEventInfo qmp_events[] = {
     {"GUEST_PANICKED", &panic_event_arg},
     {"GUEST_CRASHLOADED", &panic_event_arg},
     {"GUEST_PVSHUTDOWN", &qmp_type_empty},
+    {"DUMP_COMPLETED", &qmp_dump_completed_arg},
 };
 const size_t qmp_events_count = G_N_ELEMENTS(qmp_events);
 
@@ -147,4 +148,17 @@ void qapi_event_send_reset(bool guest, ShutdownCause reason)
 void qapi_event_send_powerdown(void)
 {
     event_emit("POWERDOWN", NULL);
+}
+
+void qapi_event_send_dump_completed(const char *status, uint64_t completed,
+                                    uint64_t total, const char *error)
+{
+    json_t *data =
+        json_pack("{s:{s:s,s:I,s:I}}", "result", "status", status, "completed",
+                  (json_int_t)completed, "total", (json_int_t)total);
+
+    if (error) {
+        json_object_set_new(data, "error", json_string(error));
+    }
+    event_emit("DUMP_COMPLETED", data);
 }

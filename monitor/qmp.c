@@ -149,6 +149,7 @@ void monitor_cleanup(void)
         monitors = NULL;
     }
     qmp_schema_cleanup();
+    qmp_dump_cleanup();
 }
 
 void monitor_broadcast_event(const json_t *event)

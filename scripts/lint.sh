@@ -8,7 +8,7 @@ build=${1:-build}
 rc=0
 
 mapfile -t all_c < <(git ls-files '*.c' '*.h' 2>/dev/null || find . -name '*.[ch]' -not -path './build*')
-mapfile -t lib_c < <(printf '%s\n' "${all_c[@]}" | grep -E '^(hw|system|monitor|chardev|qobject|util|accel)/.*\.c$')
+mapfile -t lib_c < <(printf '%s\n' "${all_c[@]}" | grep -E '^(hw|system|monitor|chardev|qobject|util|accel|dump)/.*\.c$')
 
 echo "lint: clang-format (${#all_c[@]} files)"
 for f in "${all_c[@]}"; do

@@ -368,6 +368,16 @@ static void kvm_teardown(void)
     kvm_state = NULL;
 }
 
+static bool kvm_get_vcpu_dump_state(unsigned index, VCPUDumpState *st,
+                                    GError **errp)
+{
+    if (!kvm_state || index >= kvm_state->nr_vcpus) {
+        error_setg(errp, "KVM: no vCPU %u", index);
+        return false;
+    }
+    return kvm_x86_get_dump_state(&kvm_state->vcpus[index], st, errp);
+}
+
 const AccelOps accel_kvm_ops = {
     .name = "kvm",
     .available = kvm_available,
@@ -377,4 +387,5 @@ const AccelOps accel_kvm_ops = {
     .resume_vcpus = kvm_resume_vcpus,
     .reset_vcpus = kvm_reset_vcpus,
     .teardown = kvm_teardown,
+    .get_vcpu_dump_state = kvm_get_vcpu_dump_state,
 };

@@ -17,6 +17,7 @@
 
 #include "qemu/common.h"
 #include "hw/boards.h"
+#include "system/dump.h"
 
 /* Fixed guest-physical pages KVM needs on Intel (below the BIOS window). */
 #define KVM_IDENTITY_MAP_ADDR 0xfeffc000ULL
@@ -87,6 +88,8 @@ bool kvm_x86_vcpu_init(KVMState *s, KVMVCpu *cpu, GError **errp);
 bool kvm_x86_vcpu_reset(KVMState *s, KVMVCpu *cpu, GError **errp);
 /* Log registers of @cpu under -d guest_errors. */
 void kvm_x86_dump_state(KVMVCpu *cpu);
+/* Registers of @cpu for a memory dump; @cpu must not be in KVM_RUN. */
+bool kvm_x86_get_dump_state(KVMVCpu *cpu, VCPUDumpState *st, GError **errp);
 
 /* kvm-cpu.c */
 bool kvm_vcpus_create(KVMState *s, GError **errp);

@@ -26,6 +26,7 @@
 #define CPUID_1_EDX_HTT          (1u << 28)
 #define KVM_CPUID_SIGNATURE      0x40000000u
 #define KVM_CPUID_FEATURES       0x40000001u
+#define MSR_KERNEL_GS_BASE       0xc0000102u
 
 #define GDT_ADDR  0x500
 #define PML4_ADDR 0x9000
@@ -422,4 +423,74 @@ void kvm_x86_dump_state(KVMVCpu *cpu)
              "CR0=%08llx CR2=%016llx CR3=%016llx CR4=%08llx EFER=%016llx\n",
              s.gdt.base, s.gdt.limit, s.idt.base, s.idt.limit, s.cr0, s.cr2,
              s.cr3, s.cr4, s.efer);
+}
+
+/* KVM's unpacked segment back into the descriptor's flag bits. */
+static DumpSegment dump_seg(const struct kvm_segment *sg)
+{
+    return (DumpSegment){
+        .selector = sg->selector,
+        .limit = sg->limit,
+        .base = sg->base,
+        .flags = (uint32_t)sg->type << 8 | (uint32_t)sg->s << 12 |
+                 (uint32_t)sg->dpl << 13 | (uint32_t)sg->present << 15 |
+                 (uint32_t)sg->avl << 20 | (uint32_t)sg->l << 21 |
+                 (uint32_t)sg->db << 22 | (uint32_t)sg->g << 23,
+    };
+}
+
+bool kvm_x86_get_dump_state(KVMVCpu *cpu, VCPUDumpState *st, GError **errp)
+{
+    struct kvm_regs r;
+    struct kvm_sregs s;
+    union {
+        struct kvm_msrs hdr;
+        uint8_t room[sizeof(struct kvm_msrs) + sizeof(struct kvm_msr_entry)];
+    } msrs = {.hdr.nmsrs = 1};
+
+    if (ioctl(cpu->fd, KVM_GET_REGS, &r) < 0 ||
+        ioctl(cpu->fd, KVM_GET_SREGS, &s) < 0) {
+        error_setg(errp, "KVM: cannot read the registers of vCPU %u: %s",
+                   cpu->index, g_strerror(errno));
+        return false;
+    }
+    *st = (VCPUDumpState){
+        .rax = r.rax,
+        .rbx = r.rbx,
+        .rcx = r.rcx,
+        .rdx = r.rdx,
+        .rsi = r.rsi,
+        .rdi = r.rdi,
+        .rsp = r.rsp,
+        .rbp = r.rbp,
+        .r8 = r.r8,
+        .r9 = r.r9,
+        .r10 = r.r10,
+        .r11 = r.r11,
+        .r12 = r.r12,
+        .r13 = r.r13,
+        .r14 = r.r14,
+        .r15 = r.r15,
+        .rip = r.rip,
+        .rflags = r.rflags,
+        .cs = dump_seg(&s.cs),
+        .ds = dump_seg(&s.ds),
+        .es = dump_seg(&s.es),
+        .fs = dump_seg(&s.fs),
+        .gs = dump_seg(&s.gs),
+        .ss = dump_seg(&s.ss),
+        .ldt = dump_seg(&s.ldt),
+        .tr = dump_seg(&s.tr),
+        .gdt_base = s.gdt.base,
+        .gdt_limit = s.gdt.limit,
+        .idt_base = s.idt.base,
+        .idt_limit = s.idt.limit,
+        .cr = {s.cr0, 0, s.cr2, s.cr3, s.cr4},
+    };
+    /* Optional in the note; a kernel's per-CPU base when in user mode. */
+    msrs.hdr.entries[0].index = MSR_KERNEL_GS_BASE;
+    if (ioctl(cpu->fd, KVM_GET_MSRS, &msrs.hdr) == 1) {
+        st->kernel_gs_base = msrs.hdr.entries[0].data;
+    }
+    return true;
 }

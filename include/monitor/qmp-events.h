@@ -22,5 +22,8 @@ void qapi_event_send_resume(void);
 void qapi_event_send_shutdown(bool guest, ShutdownCause reason);
 void qapi_event_send_reset(bool guest, ShutdownCause reason);
 void qapi_event_send_powerdown(void);
+/* @status is a DumpStatus name; @error NULL unless the dump failed. */
+void qapi_event_send_dump_completed(const char *status, uint64_t completed,
+                                    uint64_t total, const char *error);
 
 #endif /* MONITOR_QMP_EVENTS_H */

@@ -12,6 +12,7 @@
 
 #include "qemu/common.h"
 #include "hw/boards.h"
+#include "system/dump.h"
 
 typedef struct AccelOps {
     const char *name;
@@ -25,6 +26,12 @@ typedef struct AccelOps {
     void (*resume_vcpus)(void);
     void (*reset_vcpus)(void); /* architectural reset state */
     void (*teardown)(void);
+    /*
+     * Registers of vCPU @index (< the machine's smp_cpus) for a memory
+     * dump; the vCPUs must be paused.  NULL: no vCPUs to report (qtest).
+     */
+    bool (*get_vcpu_dump_state)(unsigned index, VCPUDumpState *st,
+                                GError **errp);
 } AccelOps;
 
 extern const AccelOps accel_qtest_ops;

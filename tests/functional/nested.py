@@ -176,6 +176,31 @@ def check_pvh_panic(r):
     return p
 
 
+def check_dump(r):
+    """A real kernel's panic, dumped: the core holds the kernel (its
+    banner) and vCPU 0 stopped in kernel code with paging on."""
+    p = []
+    check_driver(p, r, '3')
+    size = 256 << 20
+    done = [d.get('result', {}) for d in ev(r, 'DUMP_COMPLETED')]
+    # QEMU (the harness self-test) also dumps its firmware ROMs.
+    expect(p, len(done) == 1 and done[0].get('status') == 'completed' and
+           done[0].get('total') == done[0].get('completed') and
+           done[0].get('total', 0) >= size,
+           'DUMP_COMPLETED %s' % ev(r, 'DUMP_COMPLETED'))
+    c = r.core
+    expect(p, c.get('class') == '2' and c.get('cpus') == '2' and
+           int(c.get('bytes', '0')) >= size, 'core: %s' % c)
+    rip, cr0 = int(c.get('rip', '0'), 16), int(c.get('cr0', '0'), 16)
+    expect(p, rip >= 0xffffffff80000000 and c.get('cs') == '0x10',
+           'vCPU 0 not in kernel code: rip %#x cs %s' % (rip, c.get('cs')))
+    expect(p, cr0 & 0x80000001 == 0x80000001 and
+           int(c.get('cr3', '0'), 16) != 0, 'vCPU 0 paging: %s' % c)
+    expect(p, int(c.get('banner', '0')) >= 1,
+           'no "Linux version " banner in the dumped memory')
+    return p
+
+
 def check_panicked(r):
     p = []
     expect(p, len(ev(r, 'GUEST_PANICKED')) == 1,
@@ -245,6 +270,15 @@ CASES = {
                'send {"execute": "system_reset"}', 'event RESET',
                'event GUEST_PANICKED'] + QUIT,
         check=check_pvh_panic, timeout=150),
+    # The host-side vmcore: dump-guest-memory of the paused, panicked guest.
+    'panic-dump-smp2': dict(
+        args=['-smp', '2', '-device', 'pvpanic', '-action', 'panic=pause'],
+        guest='vigil.test=panic',
+        steps=['event GUEST_PANICKED', 'event STOP',
+               'send {"execute": "dump-guest-memory", "arguments": '
+               '{"paging": false, "protocol": "file:{core}"}}',
+               'event DUMP_COMPLETED', 'core {core}'] + QUIT,
+        check=check_dump),
     'bench': dict(
         args=['-device', 'pvpanic', '-action', 'panic=pause'],
         guest='vigil.test=panic',
@@ -260,7 +294,7 @@ CASES = {
 GROUPS = {
     'panic': ['panic-pause-cont-reset', 'panic-shutdown-events1',
               'panic-exit-failure-ioport', 'panic-none-smp2',
-              'pvh-vmlinux-panic'],
+              'pvh-vmlinux-panic', 'panic-dump-smp2'],
     'power': ['nodevice-poweroff', 'guest-reboot', 'guest-reboot-no-reboot',
               'system-powerdown', 'events-sysfs-mask'],
     'smoke': ['demo'],
@@ -285,6 +319,7 @@ class CaseResult:
         self.runner = None    # (PASS|FAIL, reason)
         self.time = None
         self.kvmstat = {}     # L1 KVM counters over the case (nested only)
+        self.core = {}        # "step core": what the dump held
 
     def vl2(self, key):
         """Values of the guest's "VL2 KEY value" console lines."""
@@ -347,6 +382,8 @@ def parse(lines):
             elif word == 'KVMSTAT':
                 r.kvmstat = {k: int(v) for k, _, v in
                              (w.partition('=') for w in arg.split())}
+            elif word == 'CORE':
+                r.core = dict(w.partition('=')[::2] for w in arg.split())
             elif word == 'TIME':
                 r.time = float(arg)
             elif word == 'RESULT':
@@ -420,7 +457,9 @@ class Env:
         lines += ['qmp ' + sock, 'serial ' + serial,
                   'timeout %d' % (case.get('timeout', 90) *
                                   self.args.timeout_scale)]
-        lines += ['step ' + s for s in case['steps']] + ['end', '']
+        core = '%s/%s.core' % (self.work, label)
+        lines += ['step ' + s.replace('{core}', core)
+                  for s in case['steps']] + ['end', '']
         return '\n'.join(lines)
 
     def run(self, cases_text, uses_qemu, uses_vigil, log, vmlinux=False):

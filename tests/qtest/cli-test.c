@@ -134,10 +134,7 @@ static void test_version(void)
 
 int main(int argc, char **argv)
 {
-    static const struct {
-        const char *name;
-        void (*fn)(void);
-    } cases[] = {
+    static const QTestCase cases[] = {
         {"invalid-option", test_invalid_option},
         {"device-help", test_device_help},
         {"device-pvpanic-help", test_device_pvpanic_help},
@@ -146,14 +143,6 @@ int main(int argc, char **argv)
         {"action-help", test_action_help},
         {"version", test_version},
     };
-    size_t i;
 
-    g_test_init(&argc, &argv, NULL);
-    for (i = 0; i < G_N_ELEMENTS(cases); i++) {
-        g_autofree char *path =
-            g_strdup_printf("/%s/cli/%s", qtest_get_arch(), cases[i].name);
-
-        g_test_add_func(path, cases[i].fn);
-    }
-    return g_test_run();
+    return qtest_run_cases(&argc, &argv, "cli", cases, G_N_ELEMENTS(cases));
 }

@@ -624,3 +624,27 @@ char *qtest_query_status(QTestState *s, bool *running)
     json_decref(r);
     return status;
 }
+
+void qtest_assert_exit_status(int status, int code)
+{
+    g_assert_true(WIFEXITED(status));
+    g_assert_cmpint(WEXITSTATUS(status), ==, code);
+}
+
+void qtest_quit_ok(QTestState *s)
+{
+    qtest_assert_exit_status(qtest_quit(s), 0);
+}
+
+int qtest_run_cases(int *argc, char ***argv, const char *group,
+                    const QTestCase *cases, size_t n)
+{
+    g_test_init(argc, argv, NULL);
+    for (size_t i = 0; i < n; i++) {
+        g_autofree char *path = g_strdup_printf("/%s/%s/%s", qtest_get_arch(),
+                                                group, cases[i].name);
+
+        g_test_add_func(path, cases[i].fn);
+    }
+    return g_test_run();
+}

@@ -46,6 +46,21 @@ int qtest_quit(QTestState *s);
 int qtest_wait_exit(QTestState *s);
 pid_t qtest_pid(QTestState *s);
 
+/* Assert that a waitpid() status is a normal exit with @code. */
+void qtest_assert_exit_status(int status, int code);
+/* qtest_quit() and assert exit status 0 (a valgrind wrapper's error
+ * status then fails the test). */
+void qtest_quit_ok(QTestState *s);
+
+/* One GTest case of a qtest program. */
+typedef struct QTestCase {
+    const char *name;
+    void (*fn)(void);
+} QTestCase;
+/* g_test_init(), register @cases as /ARCH/@group/NAME, g_test_run(). */
+int qtest_run_cases(int *argc, char ***argv, const char *group,
+                    const QTestCase *cases, size_t n);
+
 /* "x86_64": the text after the last '-' of the binary name. */
 const char *qtest_get_arch(void);
 /* $QTEST_QEMU_BINARY (default "build/vigil-system-x86_64"). */

@@ -11,12 +11,6 @@
 /* What a read returns by default; QEMU 7.2 (test development only): 3. */
 #define EVENTS (qtest_is_qemu72() ? 3 : 7)
 
-static void assert_exit_status(int status, int code)
-{
-    g_assert_true(WIFEXITED(status));
-    g_assert_cmpint(WEXITSTATUS(status), ==, code);
-}
-
 /* Wait for @event and return its "data" member (borrowed from @ev). */
 static json_t *wait_event(QTestState *s, const char *event, json_t **ev)
 {
@@ -81,17 +75,12 @@ static void assert_error_desc(json_t *r, const char *desc)
     g_assert_cmpstr(json_string_value(json_object_get(err, "desc")), ==, desc);
 }
 
-static void quit_ok(QTestState *s)
-{
-    assert_exit_status(qtest_quit(s), 0);
-}
-
 static void test_read_value(void)
 {
     QTestState *s = qtest_init("-device pvpanic");
 
     g_assert_cmpuint(qtest_inb(s, PORT), ==, EVENTS);
-    quit_ok(s);
+    qtest_quit_ok(s);
 }
 
 static void test_panic_pause(void)
@@ -103,7 +92,7 @@ static void test_panic_pause(void)
     assert_event_action(s, "GUEST_PANICKED", "pause");
     json_decref(qtest_qmp_eventwait(s, "STOP"));
     assert_status(s, "guest-panicked", false);
-    quit_ok(s);
+    qtest_quit_ok(s);
 }
 
 static void test_panic_none(void)
@@ -114,7 +103,7 @@ static void test_panic_none(void)
     assert_event_action(s, "GUEST_PANICKED", "run");
     assert_status(s, "running", true);
     g_assert_cmpuint(qtest_qmp_stashed(s, NULL), ==, 0);
-    quit_ok(s);
+    qtest_quit_ok(s);
 }
 
 static void test_panic_default(void)
@@ -125,7 +114,7 @@ static void test_panic_default(void)
     assert_event_action(s, "GUEST_PANICKED", "poweroff");
     json_decref(qtest_qmp_eventwait(s, "STOP"));
     assert_shutdown_event(s, "SHUTDOWN", true, "guest-panic");
-    assert_exit_status(qtest_wait_exit(s), 0);
+    qtest_assert_exit_status(qtest_wait_exit(s), 0);
 }
 
 static void test_panic_exit_failure(void)
@@ -136,7 +125,7 @@ static void test_panic_exit_failure(void)
     assert_event_action(s, "GUEST_PANICKED", "poweroff");
     json_decref(qtest_qmp_eventwait(s, "STOP"));
     assert_shutdown_event(s, "SHUTDOWN", true, "guest-panic");
-    assert_exit_status(qtest_wait_exit(s), 1);
+    qtest_assert_exit_status(qtest_wait_exit(s), 1);
 }
 
 static void test_panic_no_shutdown(void)
@@ -148,7 +137,7 @@ static void test_panic_no_shutdown(void)
     json_decref(qtest_qmp_eventwait(s, "STOP"));
     assert_status(s, "guest-panicked", false);
     g_assert_cmpuint(qtest_qmp_stashed(s, "SHUTDOWN"), ==, 0);
-    quit_ok(s);
+    qtest_quit_ok(s);
 }
 
 static void test_panic_prelaunch(void)
@@ -159,7 +148,7 @@ static void test_panic_prelaunch(void)
     assert_event_action(s, "GUEST_PANICKED", "pause");
     assert_status(s, "prelaunch", false);
     g_assert_cmpuint(qtest_qmp_stashed(s, "STOP"), ==, 0);
-    quit_ok(s);
+    qtest_quit_ok(s);
 }
 
 static void test_crashloaded(void)
@@ -170,7 +159,7 @@ static void test_crashloaded(void)
     assert_event_action(s, "GUEST_CRASHLOADED", "run");
     assert_status(s, "running", true);
     g_assert_cmpuint(qtest_qmp_stashed(s, NULL), ==, 0);
-    quit_ok(s);
+    qtest_quit_ok(s);
 }
 
 static void test_pvshutdown(void)
@@ -185,7 +174,7 @@ static void test_pvshutdown(void)
     g_assert_null(json_object_get(ev, "data"));
     json_decref(ev);
     assert_shutdown_event(s, "SHUTDOWN", true, "guest-shutdown");
-    assert_exit_status(qtest_wait_exit(s), 0);
+    qtest_assert_exit_status(qtest_wait_exit(s), 0);
 }
 
 static void test_pvshutdown_no_shutdown(void)
@@ -201,7 +190,7 @@ static void test_pvshutdown_no_shutdown(void)
     r = qtest_qmp(s, "{\"execute\": \"cont\"}");
     assert_error_desc(r, "Resetting the Virtual Machine is required");
     json_decref(r);
-    quit_ok(s);
+    qtest_quit_ok(s);
 }
 
 static void test_cont_after_panic(void)
@@ -218,7 +207,7 @@ static void test_cont_after_panic(void)
     /* RESUME arrives before the reply, so it is already stashed. */
     g_assert_cmpuint(qtest_qmp_stashed(s, "RESUME"), ==, 1);
     assert_status(s, "running", true);
-    quit_ok(s);
+    qtest_quit_ok(s);
 }
 
 static void test_reset_after_panic(void)
@@ -238,7 +227,7 @@ static void test_reset_after_panic(void)
     json_decref(r);
     json_decref(qtest_qmp_eventwait(s, "RESUME"));
     assert_status(s, "running", true);
-    quit_ok(s);
+    qtest_quit_ok(s);
 }
 
 static void test_ioport(void)
@@ -253,7 +242,7 @@ static void test_ioport(void)
     g_assert_cmpuint(qtest_qmp_stashed(s, NULL), ==, 0);
     qtest_outb(s, 0x540, 1);
     assert_event_action(s, "GUEST_PANICKED", "pause");
-    quit_ok(s);
+    qtest_quit_ok(s);
 }
 
 static void test_events_1(void)
@@ -263,7 +252,7 @@ static void test_events_1(void)
     g_assert_cmpuint(qtest_inb(s, PORT), ==, 1);
     qtest_outb(s, PORT, 2);
     assert_event_action(s, "GUEST_CRASHLOADED", "run");
-    quit_ok(s);
+    qtest_quit_ok(s);
 }
 
 static void test_events_0(void)
@@ -273,7 +262,7 @@ static void test_events_0(void)
     g_assert_cmpuint(qtest_inb(s, PORT), ==, 0);
     qtest_outb(s, PORT, 1);
     assert_event_action(s, "GUEST_PANICKED", "run");
-    quit_ok(s);
+    qtest_quit_ok(s);
 }
 
 /*
@@ -298,7 +287,7 @@ static void test_wide_access(void)
     g_assert_cmpuint(qtest_qmp_stashed(s, "GUEST_CRASHLOADED"), ==, 1);
     assert_event_action(s, "GUEST_PANICKED", "run");
     assert_event_action(s, "GUEST_CRASHLOADED", "run");
-    quit_ok(s);
+    qtest_quit_ok(s);
 }
 
 static void test_unknown_bits(void)
@@ -311,7 +300,7 @@ static void test_unknown_bits(void)
     g_assert_cmpuint(qtest_qmp_stashed(s, NULL), ==, 0);
     qtest_outb(s, PORT, 0x81);
     assert_event_action(s, "GUEST_PANICKED", "pause");
-    quit_ok(s);
+    qtest_quit_ok(s);
 }
 
 static void test_priority(void)
@@ -328,7 +317,7 @@ static void test_priority(void)
     g_assert_cmpuint(qtest_qmp_stashed(s, NULL), ==, 1);
     assert_event_action(s, "GUEST_CRASHLOADED", "run");
     assert_status(s, "running", true);
-    quit_ok(s);
+    qtest_quit_ok(s);
 }
 
 /* Start-up errors: exactly one line "<prog>: -device ARG: MSG", exit 1. */
@@ -343,7 +332,7 @@ static void check_startup_error(const char *device_arg, const char *msg)
     g_autofree char *err = NULL;
     int status = qtest_run_direct(args, NULL, &err);
 
-    assert_exit_status(status, 1);
+    qtest_assert_exit_status(status, 1);
     g_assert_cmpstr(err, ==, want);
 }
 
@@ -382,7 +371,7 @@ static void test_no_isa_bus(void)
         g_strdup_printf("-display none -accel %s -M none -device pvpanic",
                         qtest_is_qemu72() ? "tcg" : "qtest");
 
-    assert_exit_status(qtest_run_direct(args, NULL, &err), 1);
+    qtest_assert_exit_status(qtest_run_direct(args, NULL, &err), 1);
     g_assert_cmpstr(err, ==, want);
 }
 
@@ -394,7 +383,7 @@ static void test_second_pvpanic(void)
         qtest_is_qemu72() ? "tcg" : "qtest");
 
     /* A clear one-line error and exit 1, not a crash. */
-    assert_exit_status(qtest_run_direct(args, NULL, &err), 1);
+    qtest_assert_exit_status(qtest_run_direct(args, NULL, &err), 1);
     g_assert_nonnull(strchr(err, '\n'));
     g_assert_cmpstr(strchr(err, '\n') + 1, ==, "");
     g_test_message("second pvpanic: %s", err);
@@ -407,7 +396,7 @@ static void test_isa_alias(void)
     g_assert_cmpuint(qtest_inb(s, PORT), ==, EVENTS);
     qtest_outb(s, PORT, 1);
     assert_event_action(s, "GUEST_PANICKED", "pause");
-    quit_ok(s);
+    qtest_quit_ok(s);
 }
 
 static void test_set_action(void)
@@ -432,7 +421,7 @@ static void test_set_action(void)
     qtest_outb(s, PORT, 1);
     assert_event_action(s, "GUEST_PANICKED", "run");
     assert_status(s, "running", true);
-    quit_ok(s);
+    qtest_quit_ok(s);
 }
 
 static void test_events_before_negotiation(void)
@@ -454,15 +443,12 @@ static void test_events_before_negotiation(void)
     /* after negotiation events flow */
     qtest_outb(s, PORT, 1);
     assert_event_action(s, "GUEST_PANICKED", "run");
-    quit_ok(s);
+    qtest_quit_ok(s);
 }
 
 int main(int argc, char **argv)
 {
-    static const struct {
-        const char *name;
-        void (*fn)(void);
-    } cases[] = {
+    static const QTestCase cases[] = {
         {"read-value", test_read_value},
         {"panic", test_panic_pause},
         {"panic-nopause", test_panic_none},
@@ -491,14 +477,6 @@ int main(int argc, char **argv)
         {"set-action", test_set_action},
         {"events-before-negotiation", test_events_before_negotiation},
     };
-    size_t i;
 
-    g_test_init(&argc, &argv, NULL);
-    for (i = 0; i < G_N_ELEMENTS(cases); i++) {
-        g_autofree char *path =
-            g_strdup_printf("/%s/pvpanic/%s", qtest_get_arch(), cases[i].name);
-
-        g_test_add_func(path, cases[i].fn);
-    }
-    return g_test_run();
+    return qtest_run_cases(&argc, &argv, "pvpanic", cases, G_N_ELEMENTS(cases));
 }

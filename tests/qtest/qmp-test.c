@@ -13,12 +13,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-static void assert_exit_status(int status, int code)
-{
-    g_assert_true(WIFEXITED(status));
-    g_assert_cmpint(WEXITSTATUS(status), ==, code);
-}
-
 static void send_str(QTestState *s, const char *str)
 {
     qtest_qmp_send_raw(s, str, strlen(str));
@@ -60,7 +54,7 @@ static void test_greeting(void)
     g_assert_true(line_matches("^\\{\"QMP\": \\{\"version\": " VERSION_RE
                                ", \"capabilities\": \\[\"oob\"\\]\\}\\}\r\n$",
                                line));
-    assert_exit_status(qtest_quit(s), 0);
+    qtest_assert_exit_status(qtest_quit(s), 0);
 }
 
 static void test_negotiation(void)
@@ -78,7 +72,7 @@ static void test_negotiation(void)
                  "{\"id\": \"b\", \"error\": {\"class\": \"CommandNotFound\", "
                  "\"desc\": \"Capabilities negotiation is already complete, "
                  "command ignored\"}}");
-    assert_exit_status(qtest_quit(s), 0);
+    qtest_assert_exit_status(qtest_quit(s), 0);
 }
 
 static void test_parse_errors(void)
@@ -108,7 +102,7 @@ static void test_parse_errors(void)
                  "{\"id\": 6, \"error\": {\"class\": \"GenericError\", "
                  "\"desc\": \"QMP input member 'arguments' must be an "
                  "object\"}}");
-    assert_exit_status(qtest_quit(s), 0);
+    qtest_assert_exit_status(qtest_quit(s), 0);
 }
 
 static void test_single_quotes(void)
@@ -117,7 +111,7 @@ static void test_single_quotes(void)
 
     expect_reply(s, "{'execute': 'query-name', 'id': 'sq'}",
                  "{\"return\": {\"name\": \"foo\"}, \"id\": \"sq\"}");
-    assert_exit_status(qtest_quit(s), 0);
+    qtest_assert_exit_status(qtest_quit(s), 0);
 }
 
 static void test_split_input(void)
@@ -135,7 +129,7 @@ static void test_split_input(void)
     /* an object spread over several lines */
     send_str(s, "{\"execute\":\n\"query-name\",\n\"id\": 7}\n");
     expect_line(s, "{\"return\": {}, \"id\": 7}\r\n");
-    assert_exit_status(qtest_quit(s), 0);
+    qtest_assert_exit_status(qtest_quit(s), 0);
 }
 
 static void test_batched_input(void)
@@ -149,7 +143,7 @@ static void test_batched_input(void)
     expect_line(s, "{\"id\": 2, \"error\": {\"class\": \"CommandNotFound\", "
                    "\"desc\": \"The command nope has not been found\"}}\r\n");
     expect_line(s, "{\"return\": {}, \"id\": 3}\r\n");
-    assert_exit_status(qtest_quit(s), 0);
+    qtest_assert_exit_status(qtest_quit(s), 0);
 }
 
 static void test_argument_errors(void)
@@ -182,7 +176,7 @@ static void test_argument_errors(void)
     expect_reply(s, "{\"execute\": \"nope\", \"id\": 10}",
                  "{\"id\": 10, \"error\": {\"class\": \"CommandNotFound\", "
                  "\"desc\": \"The command nope has not been found\"}}");
-    assert_exit_status(qtest_quit(s), 0);
+    qtest_assert_exit_status(qtest_quit(s), 0);
 }
 
 static void test_query_shapes(void)
@@ -209,7 +203,7 @@ static void test_query_shapes(void)
     send_str(s, "{\"execute\": \"query-version\"}\n");
     line = qtest_qmp_recv_raw(s);
     g_assert_true(line_matches("^\\{\"return\": " VERSION_RE "\\}\r\n$", line));
-    assert_exit_status(qtest_quit(s), 0);
+    qtest_assert_exit_status(qtest_quit(s), 0);
 }
 
 static void test_quit(void)
@@ -225,7 +219,7 @@ static void test_quit(void)
         "\"reason\": \"host-qmp-quit\"\\}\\}\r\n$",
         ev));
     expect_line(s, "{\"return\": {}, \"id\": 1}\r\n");
-    assert_exit_status(qtest_wait_exit(s), 0);
+    qtest_assert_exit_status(qtest_wait_exit(s), 0);
 }
 
 static void test_sigterm(void)
@@ -241,7 +235,7 @@ static void test_sigterm(void)
     g_assert_cmpstr(json_string_value(json_object_get(data, "reason")), ==,
                     "host-signal");
     json_decref(ev);
-    assert_exit_status(qtest_wait_exit(s), 0);
+    qtest_assert_exit_status(qtest_wait_exit(s), 0);
 }
 
 static char *extra_socket_path(const char *tag)
@@ -310,7 +304,7 @@ static void test_disconnect(void)
     /* the libqtest monitor and qtest were not disturbed */
     g_assert_cmpuint(qtest_inb(s, 0x80), ==, 0xff);
     g_free(qtest_query_status(s, NULL));
-    assert_exit_status(qtest_quit(s), 0);
+    qtest_assert_exit_status(qtest_quit(s), 0);
     /* Vigil removes the socket it created */
     if (!qtest_is_qemu72()) {
         g_assert_false(g_file_test(path, G_FILE_TEST_EXISTS));
@@ -331,7 +325,7 @@ static void test_socket_mode(void)
     if (!qtest_is_qemu72()) {
         g_assert_cmpint(st.st_mode & 0777, ==, 0600);
     }
-    assert_exit_status(qtest_quit(s), 0);
+    qtest_assert_exit_status(qtest_quit(s), 0);
     unlink(path);
 }
 
@@ -363,7 +357,7 @@ static void test_comma_in_path(void)
                           "\"running\": true}, \"id\": 1}\r\n");
         close(fd);
     }
-    assert_exit_status(qtest_quit(s), 0);
+    qtest_assert_exit_status(qtest_quit(s), 0);
     unlink(a);
     unlink(b);
 }
@@ -387,7 +381,7 @@ static void test_input_before_greeting(void)
     client_expect(fd, "{\"return\": {}}\r\n");
     client_expect(fd, "{\"return\": {}, \"id\": 1}\r\n");
     close(fd);
-    assert_exit_status(qtest_quit(s), 0);
+    qtest_assert_exit_status(qtest_quit(s), 0);
     unlink(path);
 }
 
@@ -428,7 +422,7 @@ static void test_tcp(void)
     client_send(fd, "{\"execute\": \"query-target\"}\n");
     client_expect(fd, "{\"return\": {\"arch\": \"x86_64\"}}\r\n");
     close(fd);
-    assert_exit_status(qtest_quit(s), 0);
+    qtest_assert_exit_status(qtest_quit(s), 0);
 }
 
 /* -qmp stdio: every line of piped input is answered, even after EOF. */
@@ -452,7 +446,7 @@ static void test_stdio(void)
         g_assert_true(g_spawn_sync(NULL, (char **)argv, NULL, 0, NULL, NULL,
                                    &out, NULL, &status, NULL));
     }
-    assert_exit_status(status, 0);
+    qtest_assert_exit_status(status, 0);
     g_assert_true(g_regex_match_simple(
         "^\\{\"QMP\": .*\r\n"
         "\\{\"return\": \\{\\}\\}\r\n"
@@ -464,10 +458,7 @@ static void test_stdio(void)
 
 int main(int argc, char **argv)
 {
-    static const struct {
-        const char *name;
-        void (*fn)(void);
-    } cases[] = {
+    static const QTestCase cases[] = {
         {"greeting", test_greeting},
         {"negotiation", test_negotiation},
         {"parse-errors", test_parse_errors},
@@ -485,14 +476,6 @@ int main(int argc, char **argv)
         {"tcp", test_tcp},
         {"stdio", test_stdio},
     };
-    size_t i;
 
-    g_test_init(&argc, &argv, NULL);
-    for (i = 0; i < G_N_ELEMENTS(cases); i++) {
-        g_autofree char *path =
-            g_strdup_printf("/%s/qmp/%s", qtest_get_arch(), cases[i].name);
-
-        g_test_add_func(path, cases[i].fn);
-    }
-    return g_test_run();
+    return qtest_run_cases(&argc, &argv, "qmp", cases, G_N_ELEMENTS(cases));
 }

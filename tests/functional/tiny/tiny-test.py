@@ -9,6 +9,7 @@ import argparse
 import json
 import os
 import socket
+import struct
 import subprocess
 import sys
 import tempfile
@@ -294,6 +295,116 @@ def case_reboot(ctx):
         expect(vm.wait_exit() == 0, 'exit status under -no-reboot')
 
 
+def read_core(path):
+    """(program headers, notes) of an ELF64 core, checking its header."""
+    with open(path, 'rb') as f:
+        data = f.read()
+    expect(data[:7] == b'\x7fELF\x02\x01\x01', 'ELF ident %r' % data[:7])
+    e_type, e_machine, _, _, e_phoff = struct.unpack_from('<HHIQQ', data, 16)
+    e_phentsize, e_phnum = struct.unpack_from('<HH', data, 54)
+    expect((e_type, e_machine, e_phentsize) == (4, 62, 56),
+           'ELF type/machine/phentsize %r' % ((e_type, e_machine,
+                                              e_phentsize),))
+    phdrs = [struct.unpack_from('<IIQQQQQQ', data, e_phoff + i * 56)
+             for i in range(e_phnum)]
+    expect(phdrs and phdrs[0][0] == 4, 'first program header is not PT_NOTE')
+    notes, off, end = [], phdrs[0][2], phdrs[0][2] + phdrs[0][5]
+    while off < end:
+        namesz, descsz, ntype = struct.unpack_from('<III', data, off)
+        off += 12
+        name = data[off:off + namesz].rstrip(b'\0').decode()
+        off += (namesz + 3) & ~3
+        notes.append((name, ntype, data[off:off + descsz]))
+        off += (descsz + 3) & ~3
+    return data, phdrs, notes
+
+
+def guest_text(elf_path):
+    """(guest-physical address, bytes) of the guest's executable segment."""
+    with open(elf_path, 'rb') as f:
+        data = f.read()
+    e_phoff, = struct.unpack_from('<Q', data, 32)
+    e_phnum, = struct.unpack_from('<H', data, 56)
+    for i in range(e_phnum):
+        (p_type, p_flags, p_offset, _, p_paddr,
+         p_filesz, _, _) = struct.unpack_from('<IIQQQQQQ', data, e_phoff + i * 56)
+        if p_type == 1 and p_flags & 1:
+            return p_paddr, data[p_offset:p_offset + p_filesz]
+    raise Fail('no executable PT_LOAD in %s' % elf_path)
+
+
+def case_dump(ctx):
+    """dump-guest-memory of a panicked 2-vCPU guest: an ELF core whose
+    notes hold each vCPU's registers and whose memory holds the guest."""
+    elf = ctx.guest('tiny-long.elf')
+    vm = ctx.start(['-smp', '2', '-kernel', elf, '-action', 'panic=pause'])
+    panicked(vm, 'pause')
+    vm.qmp.event('STOP')
+    core = os.path.join(vm.dir, 'core')
+    vm.qmp.cmd('dump-guest-memory', paging=False, protocol='file:' + core)
+    ev = vm.qmp.event('DUMP_COMPLETED')
+    size = 64 << 20
+    expect(ev['data'] == {'result': {'status': 'completed', 'total': size,
+                                     'completed': size}},
+           'DUMP_COMPLETED %r' % ev)
+    expect(os.stat(core).st_mode & 0o777 == 0o400, 'core file mode')
+    data, phdrs, notes = read_core(core)
+    loads = [p for p in phdrs if p[0] == 1]
+    expect([(p[4], p[3], p[5], p[6]) for p in loads] == [(0, 0, size, size)],
+           'PT_LOAD %r' % loads)
+    base = loads[0][2]
+    gpa, text = guest_text(elf)
+    expect(data[base + gpa:base + gpa + len(text)] == text,
+           'guest code not found at GPA %#x in the core' % gpa)
+    prs = [n for n in notes if n[:2] == ('CORE', 1)]
+    qemu = [n for n in notes if n[:2] == ('QEMU', 0)]
+    expect(len(prs) == 2 and len(qemu) == 2, 'notes %r' %
+           [(n[0], n[1], len(n[2])) for n in notes])
+    for i, (_, _, desc) in enumerate(prs):
+        expect(len(desc) == 336, 'NT_PRSTATUS size %d' % len(desc))
+        expect(struct.unpack_from('<I', desc, 32)[0] == i, 'pr_pid')
+    regs = struct.unpack_from('<27Q', prs[0][2], 112)
+    rip, cs = regs[16], regs[17]
+    expect(gpa <= rip < gpa + len(text), 'BSP rip %#x outside the guest '
+           'code [%#x, %#x)' % (rip, gpa, gpa + len(text)))
+    version, qsize = struct.unpack_from('<II', qemu[0][2], 0)
+    expect((version, qsize, len(qemu[0][2])) == (1, 440, 440),
+           'QEMU note header %r' % ((version, qsize, len(qemu[0][2])),))
+    q_rip, = struct.unpack_from('<Q', qemu[0][2], 8 + 16 * 8)
+    cs_sel, _, cs_flags = struct.unpack_from('<III', qemu[0][2], 8 + 18 * 8)
+    cr0, _, _, cr3, cr4 = struct.unpack_from('<5Q', qemu[0][2],
+                                             8 + 18 * 8 + 10 * 24)
+    expect(q_rip == rip and cs_sel == cs, 'the two notes disagree')
+    expect(cs_flags & (1 << 21), 'BSP CS is not a 64-bit segment')
+    expect(cr0 & 0x80000001 == 0x80000001 and cr4 & 0x20 and cr3,
+           'BSP not in long mode: cr0 %#x cr3 %#x cr4 %#x' % (cr0, cr3, cr4))
+    # The AP never got a SIPI: still at its reset vector, real mode.
+    ap_cs, = struct.unpack_from('<I', qemu[1][2], 8 + 18 * 8)
+    ap_cr0, = struct.unpack_from('<Q', qemu[1][2], 8 + 18 * 8 + 10 * 24)
+    expect(ap_cs == 0xf000 and not ap_cr0 & 1,
+           'AP: cs %#x cr0 %#x' % (ap_cs, ap_cr0))
+    st = vm.qmp.cmd('query-status')
+    expect(st['status'] == 'guest-panicked', 'after the dump: %r' % st)
+    # A filter gives just that range; a running VM is stopped around it.
+    vm.qmp.cmd('cont')
+    vm.qmp.event('RESUME')
+    part = os.path.join(vm.dir, 'part')
+    vm.qmp.cmd('dump-guest-memory', paging=False, protocol='file:' + part,
+               begin=gpa, length=len(text))
+    for name in ('STOP', 'DUMP_COMPLETED', 'RESUME'):  # in this order
+        vm.qmp.event(name)
+    data, phdrs, _ = read_core(part)
+    loads = [p for p in phdrs if p[0] == 1]
+    expect([(p[4], p[5]) for p in loads] == [(gpa, len(text))],
+           'filtered PT_LOAD %r' % loads)
+    expect(data[loads[0][2]:loads[0][2] + len(text)] == text,
+           'filtered core content')
+    st = vm.qmp.cmd('query-status')
+    expect(st['status'] == 'running', 'after a dump of a running VM: %r'
+           % st)
+    vm.quit()
+
+
 CASES = {
     'real-panic': case_real_panic,
     'long-panic': case_long_panic,
@@ -301,6 +412,7 @@ CASES = {
     'stop-cont-reset': case_stop_cont_reset,
     'smp': case_smp,
     'reboot': case_reboot,
+    'dump': case_dump,
 }
 
 

@@ -1,0 +1,82 @@
+/*
+ * Guest memory dumps: an ELF core of guest-physical memory, laid out as
+ * QEMU's "dump-guest-memory" writes it, so that crash(8) and gdb read it.
+ *
+ * Layout (x86-64, little endian, ET_CORE, EM_X86_64):
+ *   ELF header
+ *   program headers: one PT_NOTE, then one PT_LOAD per guest memory
+ *       block (RAM below 4 GiB, RAM above 4 GiB, a -bios ROM), each
+ *       clipped to the [begin, begin + length) filter when one is given;
+ *       p_paddr = p_vaddr = guest-physical address, p_flags 0
+ *   notes, per vCPU: "CORE"/NT_PRSTATUS (the kernel's x86-64
+ *       elf_prstatus: pr_pid = vCPU index, user_regs_struct), then
+ *       "QEMU"/type 0 (QEMUCPUState version 1: GPRs, RIP, RFLAGS, the
+ *       segments, GDT/IDT, CR0-CR4, KERNEL_GS_BASE)
+ *   the memory, block after block, in program-header order
+ *
+ * Always ELFCLASS64 (QEMU writes ELFCLASS32 for a guest that is not in
+ * long mode and stays below 4 GiB; tools read either).  Accelerators
+ * without vCPUs (qtest) contribute no notes.
+ *
+ * The caller stops the vCPUs first; this module only reads them.
+ */
+#ifndef SYSTEM_DUMP_H
+#define SYSTEM_DUMP_H
+
+#include "qemu/common.h"
+#include "hw/boards.h"
+
+/* One segment register in the descriptor's own terms. */
+typedef struct DumpSegment {
+    uint16_t selector;
+    uint32_t limit; /* byte granular (KVM's view) */
+    /* Bits 8-23 of the descriptor's high word: type, S, DPL, P, AVL, L,
+     * D/B, G, as QEMU's CPU state keeps them. */
+    uint32_t flags;
+    uint64_t base;
+} DumpSegment;
+
+/* What a vCPU contributes to a dump; filled by the accelerator. */
+typedef struct VCPUDumpState {
+    uint64_t rax, rbx, rcx, rdx, rsi, rdi, rsp, rbp;
+    uint64_t r8, r9, r10, r11, r12, r13, r14, r15;
+    uint64_t rip, rflags;
+    DumpSegment cs, ds, es, fs, gs, ss, ldt, tr;
+    uint64_t gdt_base, idt_base;
+    uint32_t gdt_limit, idt_limit;
+    uint64_t cr[5];
+    uint64_t kernel_gs_base;
+} VCPUDumpState;
+
+/* One contiguous piece of guest memory as the dump sees it. */
+typedef struct DumpBlock {
+    uint64_t gpa;
+    uint64_t size;
+    const uint8_t *host;
+} DumpBlock;
+
+/*
+ * The memory blocks of @ms clipped to [begin, begin + length) when
+ * @filter is set (empty pieces dropped).  Returns the number stored in
+ * @blocks (at most @max); *total is the byte count of all of them.
+ */
+size_t dump_collect_blocks(const MachineState *ms, bool filter, uint64_t begin,
+                           uint64_t length, DumpBlock *blocks, size_t max,
+                           uint64_t *total);
+
+/*
+ * Create @path for a dump as QEMU does (write-only, truncated, mode
+ * 0400: a core is private).  Returns the fd, or -1 with QEMU's message
+ * ("Could not open 'PATH': ...").  A function of its own so that the
+ * QMP fuzzer can swap it for /dev/null (tests/fuzz/meson.build).
+ */
+int dump_open_file(const char *path, GError **errp);
+
+/*
+ * Write the ELF core to @fd: @ncpus vCPU states from @cpus, then
+ * @blocks.  Returns false with errp set when a write fails.
+ */
+bool dump_write_elf(int fd, const VCPUDumpState *cpus, unsigned ncpus,
+                    const DumpBlock *blocks, size_t nblocks, GError **errp);
+
+#endif /* SYSTEM_DUMP_H */

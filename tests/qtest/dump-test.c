@@ -1,0 +1,369 @@
+/*
+ * dump-guest-memory through the qtest accelerator: the ELF core's
+ * layout and contents, the address filter, QEMU's errors, and the order
+ * of STOP / DUMP_COMPLETED / RESUME and the reply, with and without
+ * "detach" (docs/specs/qmp.rst).  The vCPU notes need real vCPUs and are
+ * checked by tests/functional/tiny (case "dump").
+ */
+#include "libqtest.h"
+
+#include <elf.h>
+#include <inttypes.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define RAM (16u << 20)
+
+typedef struct Core {
+    gchar *data;
+    gsize len;
+    const Elf64_Phdr *ph;
+    unsigned phnum;
+} Core;
+
+static char *dump_path(const char *tag)
+{
+    return g_strdup_printf("%s/dump-test-%d-%s.core", g_get_tmp_dir(), getpid(),
+                           tag);
+}
+
+static void core_load(Core *c, const char *path)
+{
+    const Elf64_Ehdr *eh;
+
+    g_assert_true(g_file_get_contents(path, &c->data, &c->len, NULL));
+    g_assert_cmpuint(c->len, >=, sizeof(Elf64_Ehdr));
+    eh = (const Elf64_Ehdr *)c->data;
+    g_assert_cmpmem(eh->e_ident, SELFMAG, ELFMAG, SELFMAG);
+    g_assert_cmpuint(eh->e_ident[EI_CLASS], ==, ELFCLASS64);
+    g_assert_cmpuint(eh->e_ident[EI_DATA], ==, ELFDATA2LSB);
+    g_assert_cmpuint(eh->e_type, ==, ET_CORE);
+    g_assert_cmpuint(eh->e_machine, ==, EM_X86_64);
+    g_assert_cmpuint(eh->e_phentsize, ==, sizeof(Elf64_Phdr));
+    g_assert_cmpuint(eh->e_phoff + eh->e_phnum * sizeof(Elf64_Phdr), <=,
+                     c->len);
+    c->ph = (const Elf64_Phdr *)(c->data + eh->e_phoff);
+    c->phnum = eh->e_phnum;
+    g_assert_cmpuint(c->phnum, >=, 1);
+    g_assert_cmpuint(c->ph[0].p_type, ==, PT_NOTE);
+}
+
+/* The file bytes of guest-physical @gpa, which must be dumped. */
+static const uint8_t *core_at(const Core *c, uint64_t gpa, size_t n)
+{
+    for (unsigned i = 1; i < c->phnum; i++) {
+        const Elf64_Phdr *p = &c->ph[i];
+
+        if (p->p_type == PT_LOAD && gpa >= p->p_paddr &&
+            gpa + n <= p->p_paddr + p->p_filesz) {
+            g_assert_cmpuint(p->p_offset + p->p_filesz, <=, c->len);
+            return (const uint8_t *)c->data + p->p_offset + (gpa - p->p_paddr);
+        }
+    }
+    g_error("GPA 0x%" PRIx64 " is not in the core", gpa);
+}
+
+static void assert_error(json_t *r, const char *desc)
+{
+    json_t *err = json_object_get(r, "error");
+
+    g_assert_nonnull(err);
+    g_assert_cmpstr(json_string_value(json_object_get(err, "class")), ==,
+                    "GenericError");
+    g_assert_cmpstr(json_string_value(json_object_get(err, "desc")), ==, desc);
+    json_decref(r);
+}
+
+static void assert_return(json_t *r)
+{
+    g_assert_nonnull(json_object_get(r, "return"));
+    json_decref(r);
+}
+
+/* DUMP_COMPLETED's data must be exactly this result (and error). */
+static void assert_completed(QTestState *s, const char *status,
+                             uint64_t completed, uint64_t total,
+                             const char *error)
+{
+    json_t *ev = qtest_qmp_eventwait(s, "DUMP_COMPLETED");
+    json_t *want =
+        json_pack("{s:{s:s,s:I,s:I}}", "result", "status", status, "completed",
+                  (json_int_t)completed, "total", (json_int_t)total);
+
+    if (error) {
+        json_object_set_new(want, "error", json_string(error));
+    }
+    g_assert_nonnull(ev);
+    g_assert_true(json_equal(json_object_get(ev, "data"), want));
+    json_decref(want);
+    json_decref(ev);
+}
+
+static void assert_query_dump(QTestState *s, const char *status,
+                              uint64_t completed, uint64_t total)
+{
+    json_t *r = qtest_qmp(s, "{\"execute\": \"query-dump\"}");
+    json_t *want = json_pack("{s:s,s:I,s:I}", "status", status, "completed",
+                             (json_int_t)completed, "total", (json_int_t)total);
+
+    g_assert_true(json_equal(json_object_get(r, "return"), want));
+    json_decref(want);
+    json_decref(r);
+}
+
+static json_t *dump(QTestState *s, const char *path, const char *extra)
+{
+    return qtest_qmp(s,
+                     "{\"execute\": \"dump-guest-memory\", \"arguments\": "
+                     "{\"paging\": false, \"protocol\": \"file:%s\"%s}}",
+                     path, extra);
+}
+
+/* Whole RAM, paused before start: no STOP/RESUME, contents as written. */
+static void test_elf(void)
+{
+    g_autofree char *path = dump_path("elf");
+    QTestState *s = qtest_init("-m 16 -S");
+    Core c = {0};
+    struct stat st;
+    json_t *r;
+
+    r = qtest_qmp(s, "{\"execute\": \"query-dump-guest-memory-capability\"}");
+    g_assert_cmpstr(
+        json_string_value(json_array_get(
+            json_object_get(json_object_get(r, "return"), "formats"), 0)),
+        ==, "elf");
+    json_decref(r);
+    assert_query_dump(s, "none", 0, 0);
+
+    qtest_writeq(s, 0x1000, 0x0123456789abcdefULL);
+    qtest_writeq(s, RAM - 8, 0xfeedfacecafebeefULL);
+    assert_return(dump(s, path, ""));
+    assert_completed(s, "completed", RAM, RAM, NULL);
+    assert_query_dump(s, "completed", RAM, RAM);
+    g_assert_cmpuint(qtest_qmp_stashed(s, "STOP"), ==, 0);
+    g_assert_cmpuint(qtest_qmp_stashed(s, "RESUME"), ==, 0);
+    g_free(qtest_query_status(s, NULL));
+
+    g_assert_cmpint(stat(path, &st), ==, 0);
+    g_assert_cmpuint(st.st_mode & 0777, ==, 0400); /* as QEMU creates it */
+    core_load(&c, path);
+    g_assert_cmpuint(c.phnum, ==, 2);
+    g_assert_cmpuint(c.ph[0].p_filesz, ==, 0); /* qtest: no vCPU notes */
+    g_assert_cmpuint(c.ph[1].p_type, ==, PT_LOAD);
+    g_assert_cmpuint(c.ph[1].p_paddr, ==, 0);
+    g_assert_cmpuint(c.ph[1].p_vaddr, ==, 0);
+    g_assert_cmpuint(c.ph[1].p_filesz, ==, RAM);
+    g_assert_cmpuint(c.ph[1].p_memsz, ==, RAM);
+    g_assert_cmpuint(c.len, ==, c.ph[1].p_offset + RAM);
+    g_assert_cmpuint(*(const uint64_t *)core_at(&c, 0x1000, 8), ==,
+                     0x0123456789abcdefULL);
+    g_assert_cmpuint(*(const uint64_t *)core_at(&c, RAM - 8, 8), ==,
+                     0xfeedfacecafebeefULL);
+    g_free(c.data);
+    unlink(path);
+
+    /* The guest is untouched: qtest and the run state still work. */
+    g_assert_cmpuint(qtest_readq(s, 0x1000), ==, 0x0123456789abcdefULL);
+    qtest_quit_ok(s);
+}
+
+/* begin/length clip the memory; out-of-range filters are errors. */
+static void test_filter(void)
+{
+    g_autofree char *path = dump_path("filter");
+    QTestState *s = qtest_init("-m 16 -S");
+    Core c = {0};
+
+    qtest_writel(s, 0x2000, 0xa5a5a5a5);
+    assert_return(dump(s, path, ", \"begin\": 8192, \"length\": 4096"));
+    assert_completed(s, "completed", 4096, 4096, NULL);
+    core_load(&c, path);
+    g_assert_cmpuint(c.phnum, ==, 2);
+    g_assert_cmpuint(c.ph[1].p_paddr, ==, 0x2000);
+    g_assert_cmpuint(c.ph[1].p_filesz, ==, 4096);
+    g_assert_cmpuint(*(const uint32_t *)core_at(&c, 0x2000, 4), ==, 0xa5a5a5a5);
+    g_free(c.data);
+    unlink(path);
+
+    /* A length past the end (and past 2^64) stops at the end of RAM. */
+    assert_return(
+        dump(s, path, ", \"begin\": 4096, \"length\": 9223372036854775807"));
+    assert_completed(s, "completed", RAM - 4096, RAM - 4096, NULL);
+    unlink(path);
+
+    /* Nothing is created for a filter that selects nothing. */
+    assert_error(dump(s, path, ", \"begin\": 1099511627776, \"length\": 4096"),
+                 "dump: no guest memory to dump");
+    assert_error(dump(s, path, ", \"begin\": -1, \"length\": 4096"),
+                 "Invalid parameter 'begin'");
+    assert_error(dump(s, path, ", \"begin\": 0, \"length\": 0"),
+                 "Invalid parameter 'length'");
+    g_assert_false(g_file_test(path, G_FILE_TEST_EXISTS));
+    /* As QEMU: the filter is judged once the dump has begun. */
+    assert_query_dump(s, "failed", 0, 0);
+    qtest_quit_ok(s);
+}
+
+/* QEMU's messages; none of these creates a file or emits an event. */
+static void test_errors(void)
+{
+    g_autofree char *path = dump_path("errors");
+    QTestState *s = qtest_init("-m 16");
+    static const struct {
+        const char *args;
+        const char *desc;
+    } cases[] = {
+        {"{\"paging\": false, \"protocol\": \"tcp:x\"}",
+         "Invalid parameter 'protocol'"},
+        {"{\"paging\": false, \"protocol\": \"fd:dumpfd\"}",
+         "File descriptor named 'dumpfd' has not been found"},
+        {"{\"paging\": false, \"protocol\": \"file:/nonexistent/dir/core\"}",
+         "Could not open '/nonexistent/dir/core': No such file or directory"},
+        {"{\"paging\": false, \"protocol\": \"file:%s\", \"begin\": 0}",
+         "Parameter 'length' is missing"},
+        {"{\"paging\": false, \"protocol\": \"file:%s\", \"length\": 4}",
+         "Parameter 'begin' is missing"},
+        {"{\"paging\": false, \"protocol\": \"file:%s\", "
+         "\"format\": \"kdump-lzo\"}",
+         "kdump-lzo is not available now"},
+        {"{\"paging\": true, \"protocol\": \"file:%s\", "
+         "\"format\": \"kdump-zlib\"}",
+         "kdump-compressed format doesn't support paging or filter"},
+        {"{\"paging\": false, \"protocol\": \"file:%s\", "
+         "\"format\": \"bogus\"}",
+         "Parameter 'format' does not accept value 'bogus'"},
+        {"{\"protocol\": \"file:%s\"}", "Parameter 'paging' is missing"},
+        {"{\"paging\": true, \"protocol\": \"file:%s\"}",
+         "paging is not available now: Vigil writes guest-physical dumps "
+         "only (paging=false)"},
+    };
+
+    for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+        g_autofree char *args = g_strdup_printf(cases[i].args, path);
+
+        assert_error(qtest_qmp(s,
+                               "{\"execute\": \"dump-guest-memory\", "
+                               "\"arguments\": %s}",
+                               args),
+                     cases[i].desc);
+        g_assert_false(g_file_test(path, G_FILE_TEST_EXISTS));
+    }
+    g_assert_cmpuint(qtest_qmp_stashed(s, NULL), ==, 0);
+    assert_query_dump(s, "none", 0, 0);
+    qtest_quit_ok(s);
+}
+
+/* Names of the events before the reply to what was just sent. */
+static char *events_then_reply(QTestState *s, json_t **reply)
+{
+    GString *names = g_string_new(NULL);
+
+    for (;;) {
+        json_t *m = qtest_qmp_receive(s);
+
+        g_assert_nonnull(m);
+        if (!json_object_get(m, "event")) {
+            *reply = m;
+            return g_string_free(names, false);
+        }
+        g_string_append_printf(names, "%s ",
+                               json_string_value(json_object_get(m, "event")));
+        json_decref(m);
+    }
+}
+
+/*
+ * A running VM is stopped around the dump: STOP, DUMP_COMPLETED, RESUME,
+ * then the reply; with "detach" the reply comes right after STOP and
+ * query-dump says "active" until the dump ran.
+ */
+static void test_running(void)
+{
+    g_autofree char *path = dump_path("running");
+    g_autofree char *second = g_strconcat(path, ".2", NULL);
+    QTestState *s = qtest_init("-m 16");
+    g_autofree char *order = NULL;
+    g_autofree char *later = NULL;
+    json_t *r;
+
+    qtest_qmp_send(s,
+                   "{\"execute\": \"dump-guest-memory\", \"arguments\": "
+                   "{\"paging\": false, \"protocol\": \"file:%s\"}}",
+                   path);
+    order = events_then_reply(s, &r);
+    g_assert_cmpstr(order, ==, "STOP DUMP_COMPLETED RESUME ");
+    assert_return(r);
+
+    /* One write: the second dump and query-dump run before the first. */
+    qtest_qmp_send(s,
+                   "{\"execute\": \"dump-guest-memory\", \"arguments\": "
+                   "{\"paging\": false, \"protocol\": \"file:%s\", "
+                   "\"detach\": true}}\n"
+                   "{\"execute\": \"dump-guest-memory\", \"arguments\": "
+                   "{\"paging\": false, \"protocol\": \"file:%s\"}}\n"
+                   "{\"execute\": \"query-dump\"}",
+                   path, second);
+    g_free(order);
+    order = events_then_reply(s, &r);
+    g_assert_cmpstr(order, ==, "STOP ");
+    assert_return(r);
+    later = events_then_reply(s, &r);
+    g_assert_cmpstr(later, ==, "");
+    assert_error(r, "There is a dump in process, please wait.");
+    g_free(later);
+    later = events_then_reply(s, &r);
+    g_assert_cmpstr(json_string_value(json_object_get(
+                        json_object_get(r, "return"), "status")),
+                    ==, "active");
+    json_decref(r);
+    assert_completed(s, "completed", RAM, RAM, NULL);
+    json_decref(qtest_qmp_eventwait(s, "RESUME"));
+    assert_query_dump(s, "completed", RAM, RAM);
+    /* The refused second dump created nothing. */
+    g_assert_true(g_file_test(path, G_FILE_TEST_EXISTS));
+    g_assert_false(g_file_test(second, G_FILE_TEST_EXISTS));
+    {
+        bool running;
+        g_autofree char *st = qtest_query_status(s, &running);
+
+        g_assert_cmpstr(st, ==, "running");
+    }
+    unlink(path);
+    qtest_quit_ok(s);
+}
+
+/* A failed write is reported in the event and the reply. */
+static void test_write_error(void)
+{
+    QTestState *s = qtest_init("-m 16 -S");
+    const char *msg = "dump: failed to save memory: No space left on device";
+
+    if (access("/dev/full", W_OK) != 0) {
+        g_test_skip("no /dev/full");
+        qtest_quit_ok(s);
+        return;
+    }
+    assert_error(qtest_qmp(s, "{\"execute\": \"dump-guest-memory\", "
+                              "\"arguments\": {\"paging\": false, "
+                              "\"protocol\": \"file:/dev/full\"}}"),
+                 msg);
+    assert_completed(s, "failed", 0, RAM, msg);
+    assert_query_dump(s, "failed", 0, RAM);
+    qtest_quit_ok(s);
+}
+
+int main(int argc, char **argv)
+{
+    static const QTestCase cases[] = {
+        {"elf", test_elf},
+        {"filter", test_filter},
+        {"errors", test_errors},
+        {"running", test_running},
+        {"write-error", test_write_error},
+    };
+
+    return qtest_run_cases(&argc, &argv, "dump", cases, G_N_ELEMENTS(cases));
+}
