@@ -105,7 +105,7 @@ static void put_prstatus(GByteArray *out, unsigned index,
                          const VCPUDumpState *c)
 {
     uint8_t desc[PRSTATUS_SIZE] = {0};
-    uint32_t pid = index;
+    uint32_t pid = index + 1; /* as QEMU: no vCPU is "pid 0" */
     /* user_regs_struct order; orig_rax is not known for a vCPU. */
     const uint64_t regs[27] = {
         c->r15,         c->r14,         c->r13,         c->r12,

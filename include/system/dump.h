@@ -9,7 +9,7 @@
  *       clipped to the [begin, begin + length) filter when one is given;
  *       p_paddr = p_vaddr = guest-physical address, p_flags 0
  *   notes, per vCPU: "CORE"/NT_PRSTATUS (the kernel's x86-64
- *       elf_prstatus: pr_pid = vCPU index, user_regs_struct), then
+ *       elf_prstatus: pr_pid = vCPU index + 1, user_regs_struct), then
  *       "QEMU"/type 0 (QEMUCPUState version 1: GPRs, RIP, RFLAGS, the
  *       segments, GDT/IDT, CR0-CR4, KERNEL_GS_BASE)
  *   the memory, block after block, in program-header order

@@ -143,9 +143,9 @@ static void test_elf_layout(void)
     memcpy(&u, d + off + 8, 4);
     g_assert_cmpuint(u, ==, NT_PRSTATUS);
     g_assert_cmpmem(d + off + 12, 5, "CORE", 5);
-    off += 20;                   /* the descriptor */
-    memcpy(&u, d + off + 32, 4); /* pr_pid */
-    g_assert_cmpuint(u, ==, 0);
+    off += 20;                    /* the descriptor */
+    memcpy(&u, d + off + 32, 4);  /* pr_pid */
+    g_assert_cmpuint(u, ==, 1);   /* vCPU 0 + 1 */
     memcpy(&v, d + off + 112, 8); /* r15 first */
     g_assert_cmpuint(v, ==, 0xf15);
     memcpy(&v, d + off + 112 + 10 * 8, 8); /* rax */
@@ -156,7 +156,7 @@ static void test_elf_layout(void)
     g_assert_cmpuint(v, ==, 0x10);
     off += 336 + 20; /* vCPU 1's descriptor */
     memcpy(&u, d + off + 32, 4);
-    g_assert_cmpuint(u, ==, 1);
+    g_assert_cmpuint(u, ==, 2);
     off += 336;
     g_assert_cmpmem(d + off + 12, 5, "QEMU", 5);
     memcpy(&u, d + off + 8, 4);

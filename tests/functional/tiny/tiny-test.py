@@ -8,6 +8,7 @@ Exit status: 0 pass, 1 fail, 77 skip (no usable /dev/kvm).
 import argparse
 import json
 import os
+import re
 import socket
 import struct
 import subprocess
@@ -362,7 +363,7 @@ def case_dump(ctx):
            [(n[0], n[1], len(n[2])) for n in notes])
     for i, (_, _, desc) in enumerate(prs):
         expect(len(desc) == 336, 'NT_PRSTATUS size %d' % len(desc))
-        expect(struct.unpack_from('<I', desc, 32)[0] == i, 'pr_pid')
+        expect(struct.unpack_from('<I', desc, 32)[0] == i + 1, 'pr_pid')
     regs = struct.unpack_from('<27Q', prs[0][2], 112)
     rip, cs = regs[16], regs[17]
     expect(gpa <= rip < gpa + len(text), 'BSP rip %#x outside the guest '
@@ -383,6 +384,18 @@ def case_dump(ctx):
     ap_cr0, = struct.unpack_from('<Q', qemu[1][2], 8 + 18 * 8 + 10 * 24)
     expect(ap_cs == 0xf000 and not ap_cr0 & 1,
            'AP: cs %#x cr0 %#x' % (ap_cs, ap_cr0))
+    # gdb reads the core as QEMU's: one thread per vCPU, registers from
+    # NT_PRSTATUS, memory from the PT_LOADs.
+    gdb = subprocess.run(['gdb', '-nx', '-batch', '-c', core,
+                          '-ex', 'info threads', '-ex', 'x/1xb $pc'],
+                         capture_output=True, text=True, timeout=60)
+    expect(len(re.findall(r'^\*? +\d+ +(?:process|LWP) ', gdb.stdout,
+                          re.M)) == 2,
+           'gdb threads: %r' % gdb.stdout)
+    pc_byte = re.search(r'^0x%x[^:]*:\s+0x([0-9a-f]{2})' % rip, gdb.stdout,
+                        re.M)
+    expect(pc_byte and int(pc_byte.group(1), 16) == text[rip - gpa],
+           'gdb x/1xb $pc: %r' % gdb.stdout)
     st = vm.qmp.cmd('query-status')
     expect(st['status'] == 'guest-panicked', 'after the dump: %r' % st)
     # A filter gives just that range; a running VM is stopped around it.
