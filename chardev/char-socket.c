@@ -23,6 +23,10 @@
 
 char *chr_socket_describe(Chardev *chr)
 {
+    if (chr->passed_fd >= 0) {
+        return g_strdup_printf("fd:%d%s", chr->passed_fd,
+                               chr->server ? ",server=on" : "");
+    }
     if (chr->path) {
         return g_strdup_printf("unix:%s%s", chr->path,
                                chr->server ? ",server=on" : "");
@@ -227,21 +231,62 @@ static bool wait_for_client(Chardev *chr, GError **errp)
     return true;
 }
 
+/*
+ * fd=N: adopt an inherited socket.  It must be a stream socket, and a
+ * listening one exactly when server=on, so that a mix-up fails at start
+ * with a clear message instead of hanging on accept() or read().
+ */
+static int passed_socket(Chardev *chr, GError **errp)
+{
+    int fd = chr->passed_fd, type = 0, listening = 0;
+    socklen_t len = sizeof(type);
+    struct stat st;
+
+    if (fstat(fd, &st) < 0) {
+        error_setg(errp, "chardev: socket: fd %d: %s", fd, g_strerror(errno));
+        return -1;
+    }
+    if (!S_ISSOCK(st.st_mode) ||
+        getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &len) < 0 ||
+        type != SOCK_STREAM) {
+        error_setg(errp, "chardev: socket: fd %d is not a stream socket", fd);
+        return -1;
+    }
+    len = sizeof(listening);
+    if (getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &listening, &len) < 0) {
+        listening = 0;
+    }
+    if (chr->server != !!listening) {
+        error_setg(errp,
+                   chr->server ? "chardev: socket: fd %d is not listening "
+                                 "(server=on needs a listening socket)"
+                               : "chardev: socket: fd %d is a listening "
+                                 "socket (add server=on)",
+                   fd);
+        return -1;
+    }
+    /* Ours now: not inherited by anything we might start. */
+    fcntl(fd, F_SETFD, FD_CLOEXEC);
+    return fd;
+}
+
 bool chr_socket_open(Chardev *chr, GError **errp)
 {
     int fd;
 
-    if (!chr->server) {
+    if (chr->passed_fd >= 0) {
+        fd = passed_socket(chr, errp);
+    } else if (chr->server) {
+        fd = chr->path ? unix_listen(chr, errp) : tcp_open(chr, errp);
+    } else {
         fd = chr->path ? unix_connect(chr, errp) : tcp_open(chr, errp);
-        if (fd < 0) {
-            return false;
-        }
-        socket_connected(chr, fd);
-        return true;
     }
-    fd = chr->path ? unix_listen(chr, errp) : tcp_open(chr, errp);
     if (fd < 0) {
         return false;
+    }
+    if (!chr->server) {
+        socket_connected(chr, fd);
+        return true;
     }
     chr_set_nonblock(fd);
     chr->listen_fd = fd;

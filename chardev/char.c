@@ -9,6 +9,8 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <stdlib.h>
 #include <unistd.h>
 
 static GPtrArray *chardevs; /* Chardev *, in command-line order */
@@ -20,6 +22,7 @@ typedef enum OptKey {
     KEY_PORT,
     KEY_SERVER,
     KEY_WAIT,
+    KEY_FD,
 } OptKey;
 
 typedef struct OptDesc {
@@ -35,6 +38,7 @@ static const OptDesc socket_opts[] = {
     {"port", KEY_PORT, false},
     {"server", KEY_SERVER, true},
     {"wait", KEY_WAIT, true},
+    {"fd", KEY_FD, false},
     {NULL},
 };
 static const OptDesc file_opts[] = {
@@ -70,6 +74,25 @@ static const struct {
     {"nowait", "wait", "off"},
 };
 
+/*
+ * fd=N names an inherited descriptor.  QEMU also accepts the name of an
+ * fd passed with "getfd", which Vigil does not have: a name is an error.
+ */
+static bool parse_fd(const char *v, int *out, GError **errp)
+{
+    char *end;
+    long n;
+
+    errno = 0;
+    n = strtol(v, &end, 10);
+    if (!g_ascii_isdigit(*v) || *end || errno || n > INT_MAX) {
+        error_setg(errp, "File descriptor named '%s' has not been found", v);
+        return false;
+    }
+    *out = (int)n;
+    return true;
+}
+
 static bool parse_bool(const char *key, const char *v, bool *out, GError **errp)
 {
     static const char *const on[] = {"on", "yes", "true", "y"};
@@ -95,7 +118,7 @@ static Chardev *chr_new(ChardevKind kind)
 
     chr->kind = kind;
     chr->wait = true;
-    chr->listen_fd = chr->in_fd = chr->out_fd = -1;
+    chr->listen_fd = chr->in_fd = chr->out_fd = chr->passed_fd = -1;
     chr->saved_fl[0] = chr->saved_fl[1] = -1;
     chr->outq = g_string_new(NULL);
     chr->accept_input = true;
@@ -195,6 +218,11 @@ static bool apply_opts(Chardev *chr, const OptDesc *opts, char **items,
                 return false;
             }
             break;
+        case KEY_FD:
+            if (!parse_fd(value, &chr->passed_fd, errp)) {
+                return false;
+            }
+            break;
         }
     }
     return true;
@@ -212,6 +240,14 @@ static bool chr_validate(Chardev *chr, GError **errp)
     }
     switch (chr->kind) {
     case CHARDEV_SOCKET:
+        if (chr->passed_fd >= 0 && (chr->path || chr->host)) {
+            error_setg(errp, "chardev: socket: 'fd' cannot be combined with "
+                             "'path' or 'host'");
+            return false;
+        }
+        if (chr->passed_fd >= 0) {
+            break;
+        }
         if (!chr->path && !chr->host) {
             error_setg(errp, "chardev: socket: no host given");
             return false;

@@ -24,6 +24,9 @@ struct Chardev {
     bool server;
     bool wait;
     bool unlink_path; /* we created the unix socket file */
+    /* fd=N: a socket the parent opened for us (libvirt passes the
+     * monitor's listening socket this way); -1 if not given. */
+    int passed_fd;
 
     char *file_path; /* file backend */
 

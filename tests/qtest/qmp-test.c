@@ -10,6 +10,7 @@
 #include <sys/socket.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -362,6 +363,85 @@ static void test_comma_in_path(void)
     unlink(b);
 }
 
+/*
+ * libvirt's way: the monitor socket is created, bound and listening
+ * before the VMM starts, and handed over as -chardev socket,fd=N.  Also
+ * a connected socket (server=off), and the mistakes: a listening fd
+ * without server=on, a name instead of a number, fd plus path.
+ */
+static void test_passed_fd(void)
+{
+    g_autofree char *path = extra_socket_path("fd");
+    struct sockaddr_un sun = {.sun_family = AF_UNIX};
+    int lfd = socket(AF_UNIX, SOCK_STREAM, 0); /* inherited: no CLOEXEC */
+    int pair[2];
+    g_autofree char *args = NULL;
+    g_autofree char *err = NULL;
+    g_autofree char *greeting = NULL;
+    QTestState *s;
+    int fd;
+
+    g_assert_cmpint(lfd, >=, 0);
+    g_assert_cmpuint(strlen(path), <, sizeof(sun.sun_path));
+    strcpy(sun.sun_path, path);
+    unlink(path);
+    g_assert_cmpint(bind(lfd, (struct sockaddr *)&sun, sizeof(sun)), ==, 0);
+    g_assert_cmpint(listen(lfd, 1), ==, 0);
+    g_assert_cmpint(socketpair(AF_UNIX, SOCK_STREAM, 0, pair), ==, 0);
+
+    args = g_strdup_printf(
+        "-chardev socket,id=lm,fd=%d,server=on,wait=off "
+        "-mon chardev=lm,mode=control "
+        "-chardev socket,id=cm,fd=%d,server=off -mon chardev=cm,mode=control",
+        lfd, pair[1]);
+    s = qtest_init(args);
+    close(pair[1]);
+
+    fd = client_open(path);
+    client_send(fd, "{\"execute\": \"qmp_capabilities\"}\n"
+                    "{\"execute\": \"query-status\", \"id\": 1}\n");
+    client_expect(fd, "{\"return\": {}}\r\n");
+    client_expect(fd, "{\"return\": {\"status\": \"running\", "
+                      "\"running\": true}, \"id\": 1}\r\n");
+    close(fd);
+    /* The listener survives its client, as one Vigil created would. */
+    fd = client_open(path);
+    close(fd);
+
+    greeting = qtest_fd_recv_line(pair[0], QTEST_TIMEOUT_MS);
+    g_assert_nonnull(greeting);
+    g_assert_true(g_str_has_prefix(greeting, "{\"QMP\": "));
+    close(pair[0]);
+    qtest_quit_ok(s);
+
+    /* Names need getfd, which Vigil has not; fd and path exclude each
+     * other; a descriptor that is no socket.  (A listening fd without
+     * server=on: tests/soak/badinput.py, which can pass descriptors.) */
+    qtest_assert_exit_status(
+        qtest_run_direct("-accel qtest -chardev socket,id=x,fd=mon0", NULL,
+                         &err),
+        1);
+    g_assert_nonnull(
+        strstr(err, "File descriptor named 'mon0' has not been found"));
+    g_free(err);
+    err = NULL;
+    qtest_assert_exit_status(
+        qtest_run_direct("-accel qtest -chardev socket,id=x,fd=3,path=/tmp/x",
+                         NULL, &err),
+        1);
+    g_assert_nonnull(strstr(err, "'fd' cannot be combined with 'path'"));
+    g_free(err);
+    err = NULL;
+    qtest_assert_exit_status(
+        qtest_run_direct("-accel qtest -chardev socket,id=x,fd=0,server=off "
+                         "-mon chardev=x,mode=control",
+                         NULL, &err),
+        1);
+    g_assert_nonnull(strstr(err, "fd 0 is not a stream socket"));
+    close(lfd);
+    unlink(path);
+}
+
 /* A client may send before it has read the greeting (QEMU queues it). */
 static void test_input_before_greeting(void)
 {
@@ -472,6 +552,7 @@ int main(int argc, char **argv)
         {"disconnect", test_disconnect},
         {"socket-mode", test_socket_mode},
         {"comma-in-path", test_comma_in_path},
+        {"passed-fd", test_passed_fd},
         {"input-before-greeting", test_input_before_greeting},
         {"tcp", test_tcp},
         {"stdio", test_stdio},

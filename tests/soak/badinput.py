@@ -13,6 +13,7 @@ import argparse
 import os
 import random
 import shutil
+import socket
 import subprocess
 import sys
 import tempfile
@@ -188,6 +189,35 @@ def cli_kernel_missing():
     V.check(err == "%s: could not load kernel '/nonexistent/bzImage': "
             "No such file or directory\n" % os.path.basename(opts.vigil),
             "stderr %r" % err)
+
+
+def cli_passed_fd_mismatch(server):
+    """fd=N of the wrong kind: a listening socket without server=on, or a
+    connected one with server=on.  Refused at start, never a hang."""
+    if server:
+        a, b = socket.socketpair()
+        fd, word, want = a.fileno(), "on", "is not listening (server=on " \
+            "needs a listening socket)"
+    else:
+        a = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        a.bind("\0vigil-badinput-%d" % os.getpid())  # abstract: no file
+        a.listen(1)
+        b, fd, word = None, a.fileno(), "off"
+        want = "is a listening socket (add server=on)"
+    try:
+        p = subprocess.run([opts.vigil, "-accel", "qtest", "-chardev",
+                            "socket,id=m,fd=%d,server=%s,wait=off" % (fd, word),
+                            "-mon", "chardev=m,mode=control"],
+                           pass_fds=(fd,), stdin=subprocess.DEVNULL,
+                           capture_output=True, timeout=10)
+        err = p.stderr.decode(errors="replace")
+        V.check(p.returncode == 1, "exit status %d" % p.returncode)
+        V.check(err == "%s: chardev: socket: fd %d %s\n"
+                % (os.path.basename(opts.vigil), fd, want), "stderr %r" % err)
+    finally:
+        a.close()
+        if b:
+            b.close()
 
 
 def cli_logfile_truncated():
@@ -663,6 +693,8 @@ def main():
         case("cli/action-help", cli_action_help)
         case("cli/kernel-missing", cli_kernel_missing)
         case("cli/logfile-truncated", cli_logfile_truncated)
+        case("cli/passed-fd-listening", cli_passed_fd_mismatch, False)
+        case("cli/passed-fd-connected", cli_passed_fd_mismatch, True)
     if not opts.only or any(o.split("/")[0] == "qmp" for o in opts.only):
         qmp_tests()
     if not opts.only or any(o.split("/")[0] == "qtest" for o in opts.only):
