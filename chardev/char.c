@@ -32,14 +32,10 @@ typedef struct OptDesc {
 } OptDesc;
 
 static const OptDesc socket_opts[] = {
-    {"id", KEY_ID, false},
-    {"path", KEY_PATH, false},
-    {"host", KEY_HOST, false},
-    {"port", KEY_PORT, false},
-    {"server", KEY_SERVER, true},
-    {"wait", KEY_WAIT, true},
-    {"fd", KEY_FD, false},
-    {NULL},
+    {"id", KEY_ID, false},        {"path", KEY_PATH, false},
+    {"host", KEY_HOST, false},    {"port", KEY_PORT, false},
+    {"server", KEY_SERVER, true}, {"wait", KEY_WAIT, true},
+    {"fd", KEY_FD, false},        {NULL},
 };
 static const OptDesc file_opts[] = {
     {"id", KEY_ID, false},

@@ -270,6 +270,19 @@ static int client_open(const char *path)
     return fd;
 }
 
+/* A new client on @path: negotiate, query-status says running, close. */
+static void client_check_running(const char *path)
+{
+    int fd = client_open(path);
+
+    client_send(fd, "{\"execute\": \"qmp_capabilities\"}\n"
+                    "{\"execute\": \"query-status\", \"id\": 1}\n");
+    client_expect(fd, "{\"return\": {}}\r\n");
+    client_expect(fd, "{\"return\": {\"status\": \"running\", "
+                      "\"running\": true}, \"id\": 1}\r\n");
+    close(fd);
+}
+
 static void test_disconnect(void)
 {
     g_autofree char *path = extra_socket_path("dc");
@@ -347,17 +360,9 @@ static void test_comma_in_path(void)
         "-mon chardev=cm,mode=control -qmp unix:%s,server=on,wait=off",
         qa, qb);
     QTestState *s = qtest_init(args);
-    int fd;
 
-    for (int i = 0; i < 2; i++) {
-        fd = client_open(i ? b : a);
-        client_send(fd, "{\"execute\": \"qmp_capabilities\"}\n"
-                        "{\"execute\": \"query-status\", \"id\": 1}\n");
-        client_expect(fd, "{\"return\": {}}\r\n");
-        client_expect(fd, "{\"return\": {\"status\": \"running\", "
-                          "\"running\": true}, \"id\": 1}\r\n");
-        close(fd);
-    }
+    client_check_running(a);
+    client_check_running(b);
     qtest_assert_exit_status(qtest_quit(s), 0);
     unlink(a);
     unlink(b);
@@ -379,7 +384,6 @@ static void test_passed_fd(void)
     g_autofree char *err = NULL;
     g_autofree char *greeting = NULL;
     QTestState *s;
-    int fd;
 
     g_assert_cmpint(lfd, >=, 0);
     g_assert_cmpuint(strlen(path), <, sizeof(sun.sun_path));
@@ -397,16 +401,9 @@ static void test_passed_fd(void)
     s = qtest_init(args);
     close(pair[1]);
 
-    fd = client_open(path);
-    client_send(fd, "{\"execute\": \"qmp_capabilities\"}\n"
-                    "{\"execute\": \"query-status\", \"id\": 1}\n");
-    client_expect(fd, "{\"return\": {}}\r\n");
-    client_expect(fd, "{\"return\": {\"status\": \"running\", "
-                      "\"running\": true}, \"id\": 1}\r\n");
-    close(fd);
+    client_check_running(path);
     /* The listener survives its client, as one Vigil created would. */
-    fd = client_open(path);
-    close(fd);
+    client_check_running(path);
 
     greeting = qtest_fd_recv_line(pair[0], QTEST_TIMEOUT_MS);
     g_assert_nonnull(greeting);
