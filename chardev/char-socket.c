@@ -47,19 +47,29 @@ static bool unix_addr(Chardev *chr, struct sockaddr_un *sun, GError **errp)
     return true;
 }
 
-static int unix_listen(Chardev *chr, GError **errp)
+/* The address of @chr's path and an unbound stream socket for it. */
+static int unix_socket(Chardev *chr, struct sockaddr_un *sun, GError **errp)
 {
-    struct sockaddr_un sun;
-    struct stat st;
-    mode_t old_umask;
-    int fd, ret;
+    int fd;
 
-    if (!unix_addr(chr, &sun, errp)) {
+    if (!unix_addr(chr, sun, errp)) {
         return -1;
     }
     fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
     if (fd < 0) {
         error_setg(errp, "Failed to create socket: %s", g_strerror(errno));
+    }
+    return fd;
+}
+
+static int unix_listen(Chardev *chr, GError **errp)
+{
+    struct sockaddr_un sun;
+    struct stat st;
+    mode_t old_umask;
+    int fd = unix_socket(chr, &sun, errp), ret;
+
+    if (fd < 0) {
         return -1;
     }
     /* Replace a stale socket left by an earlier run, nothing else. */
@@ -88,14 +98,9 @@ static int unix_listen(Chardev *chr, GError **errp)
 static int unix_connect(Chardev *chr, GError **errp)
 {
     struct sockaddr_un sun;
-    int fd;
+    int fd = unix_socket(chr, &sun, errp);
 
-    if (!unix_addr(chr, &sun, errp)) {
-        return -1;
-    }
-    fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
     if (fd < 0) {
-        error_setg(errp, "Failed to create socket: %s", g_strerror(errno));
         return -1;
     }
     if (connect(fd, (struct sockaddr *)&sun, sizeof(sun)) < 0) {

@@ -98,33 +98,54 @@ static bool parse_size_shift(const char *str, int default_shift,
     return true;
 }
 
-bool vigil_parse_ram_size(const char *str, uint64_t *bytes, GError **errp)
+/*
+ * "[KEY=]VALUE[,IGNORED=...]": the shape of -m and -smp.  The first item
+ * may be the bare value; @key names it; @ignored keys are accepted and
+ * dropped (hotplug and topology do not exist here).  *value is NULL when
+ * none was given; the caller frees it.
+ */
+static bool parse_main_value(const char *str, const char *key,
+                             const char *const *ignored, char **value,
+                             GError **errp)
 {
     g_auto(GStrv) parts = qemu_opts_split(str);
-    const char *value = NULL;
 
+    *value = NULL;
     for (int i = 0; parts[i]; i++) {
         const char *eq = strchr(parts[i], '=');
+        g_autofree char *k = NULL;
 
-        if (!eq) {
-            if (i == 0) {
-                value = parts[i];
-                continue;
-            }
-            error_setg(errp, "Invalid parameter '%s'", parts[i]);
-            return false;
-        }
-        if (!strncmp(parts[i], "size=", 5)) {
-            value = eq + 1;
-        } else if (!strncmp(parts[i], "slots=", 6) ||
-                   !strncmp(parts[i], "maxmem=", 7)) {
-            /* Memory hotplug does not exist here; accept and ignore. */
+        if (!eq && i == 0) {
+            *value = g_strdup(parts[i]);
             continue;
-        } else {
-            error_setg(errp, "Invalid parameter '%.*s'", (int)(eq - parts[i]),
-                       parts[i]);
-            return false;
         }
+        if (!eq) {
+            error_setg(errp, "Invalid parameter '%s'", parts[i]);
+            goto fail;
+        }
+        k = g_strndup(parts[i], eq - parts[i]);
+        if (!strcmp(k, key)) {
+            g_free(*value);
+            *value = g_strdup(eq + 1);
+        } else if (!g_strv_contains(ignored, k)) {
+            error_setg(errp, "Invalid parameter '%s'", k);
+            goto fail;
+        }
+    }
+    return true;
+fail:
+    g_free(*value);
+    *value = NULL;
+    return false;
+}
+
+bool vigil_parse_ram_size(const char *str, uint64_t *bytes, GError **errp)
+{
+    static const char *const ignored[] = {"slots", "maxmem", NULL};
+    g_autofree char *value = NULL;
+
+    if (!parse_main_value(str, "size", ignored, &value, errp)) {
+        return false;
     }
     if (!value || !parse_size_shift(value, 20, bytes)) {
         error_setg(errp, size_error);
@@ -135,38 +156,13 @@ bool vigil_parse_ram_size(const char *str, uint64_t *bytes, GError **errp)
 
 bool vigil_parse_smp(const char *str, unsigned *cpus, GError **errp)
 {
-    g_auto(GStrv) parts = qemu_opts_split(str);
-    const char *value = NULL;
-    static const char *const ignored_keys[] = {
+    static const char *const ignored[] = {
         "maxcpus", "sockets", "dies", "clusters", "cores", "threads", NULL,
     };
+    g_autofree char *value = NULL;
 
-    for (int i = 0; parts[i]; i++) {
-        const char *eq = strchr(parts[i], '=');
-        size_t klen;
-        bool known = false;
-
-        if (!eq) {
-            if (i == 0) {
-                value = parts[i];
-                continue;
-            }
-            error_setg(errp, "Invalid parameter '%s'", parts[i]);
-            return false;
-        }
-        klen = eq - parts[i];
-        if (klen == 4 && !strncmp(parts[i], "cpus", 4)) {
-            value = eq + 1;
-            continue;
-        }
-        for (int k = 0; ignored_keys[k]; k++) {
-            known |= strlen(ignored_keys[k]) == klen &&
-                     !strncmp(parts[i], ignored_keys[k], klen);
-        }
-        if (!known) {
-            error_setg(errp, "Invalid parameter '%.*s'", (int)klen, parts[i]);
-            return false;
-        }
+    if (!parse_main_value(str, "cpus", ignored, &value, errp)) {
+        return false;
     }
     if (value) {
         char *end;

@@ -242,7 +242,6 @@ def stuck_common(what, flood, reply_size=None):
     client received" (events go to both, formatted once).
     @reply_size["n"] is the size of one reply when the flood is commands.
     """
-    report = []
     events = 0
     with V.Vigil(opts.vigil, ["-device", "pvpanic", "-action", "panic=none"],
                  qmp_servers=2) as v:
