@@ -25,6 +25,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 
 SRC = os.path.dirname(os.path.dirname(os.path.dirname(
@@ -462,8 +463,15 @@ class Env:
                   for s in case['steps']] + ['end', '']
         return '\n'.join(lines)
 
-    def run(self, cases_text, uses_qemu, uses_vigil, log, vmlinux=False):
-        """Run a case list; returns (lines, seconds)."""
+    def run(self, cases_text, uses_qemu, uses_vigil, log, vmlinux=False,
+            silence=None):
+        """Run a case list; returns (lines, seconds, froze).
+
+        froze: the run printed nothing for @silence seconds and was
+        killed.  qmp-case reports every case within its own timeout, so
+        that silence means the L1 machine itself stopped (seen once under
+        QEMU TCG: its only vCPU halted for good while L2 booted), not a
+        Vigil hang, which qmp-case would report as a failed step."""
         t0 = time.monotonic()
         if self.nested:
             image = self.kit.l1_image(
@@ -481,22 +489,39 @@ class Env:
                 f.write(cases_text)
             cmd = [self.kit.qmp_case(), path]
         lines = []
+        last = [time.monotonic()]
+        froze = threading.Event()
         log('# ' + ' '.join(cmd))
         with subprocess.Popen(cmd, stdout=subprocess.PIPE,
                               stderr=subprocess.STDOUT,
                               stdin=subprocess.DEVNULL) as p:
-            try:
-                for raw in p.stdout:
-                    line = raw.decode(errors='replace').rstrip('\r\n')
-                    lines.append(line)
-                    log('[%7.2f] %s' % (time.monotonic() - t0, line))
-                    if time.monotonic() - t0 > self.args.timeout:
+            def watchdog():
+                # Bounds a run that stops printing, which reading alone
+                # cannot: the outer timeout and the silence limit.
+                while p.poll() is None:
+                    now = time.monotonic()
+                    if now - t0 > self.args.timeout:
                         log('# outer timeout')
                         p.kill()
+                    elif silence and now - last[0] > silence:
+                        log('# no output for %d s: killed' % silence)
+                        froze.set()
+                        p.kill()
+                    time.sleep(1)
+
+            dog = threading.Thread(target=watchdog, daemon=True)
+            dog.start()
+            try:
+                for raw in p.stdout:
+                    last[0] = time.monotonic()
+                    line = raw.decode(errors='replace').rstrip('\r\n')
+                    lines.append(line)
+                    log('[%7.2f] %s' % (last[0] - t0, line))
             finally:
                 if p.poll() is None:
                     p.kill()
-        return lines, time.monotonic() - t0
+            dog.join()
+        return lines, time.monotonic() - t0, froze.is_set()
 
 
 # ---- main ------------------------------------------------------------------
@@ -529,8 +554,18 @@ def run_cases(env, names, which, log, labels=None):
     text = ''.join(env.case_text(n, CASES[n], w, lbl) for n, w, lbl in
                    zip(names, which, labels or names))
     vmlinux = any(CASES[n].get('kernel') == 'vmlinux' for n in names)
-    lines, secs = env.run(text, 'qemu' in which, 'vigil' in which, log,
-                          vmlinux)
+    # Longer than any case may stay silent while qmp-case waits for it.
+    silence = (max(CASES[n].get('timeout', 90) for n in names) *
+               env.args.timeout_scale + 60)
+    for attempt in (1, 2):
+        lines, secs, froze = env.run(text, 'qemu' in which, 'vigil' in which,
+                                     log, vmlinux, silence)
+        if not froze or not env.nested or attempt == 2:
+            break
+        # An emulator hang, not a result: say so, and boot L1 once more.
+        print('NOTE: the L1 machine stopped (no output for %d s); '
+              'running the cases once more' % silence, flush=True)
+        log('# L1 froze: second attempt')
     return parse(lines), secs
 
 
