@@ -27,6 +27,9 @@ def recv_line(sock, buf):
 
 
 def main():
+    if len(sys.argv) > 2 or sys.argv[1:2] in (["-h"], ["--help"]):
+        print(__doc__.strip())
+        return 0 if len(sys.argv) == 2 else 2
     here = os.path.dirname(os.path.abspath(__file__))
     binary = sys.argv[1] if len(sys.argv) > 1 else os.path.join(
         here, "..", "build", "vigil")
