@@ -3,14 +3,11 @@
  * output queue drained by a main-loop fd watch.  Writes never block.
  */
 #include "chardev-internal.h"
-#include "system/runstate.h"
 
 #include <errno.h>
 #include <fcntl.h>
-#include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
-#include <glib-unix.h>
 
 #define READ_CHUNK 65536
 /* Extra reads per wake-up before the main loop polls again. */
@@ -19,23 +16,32 @@
 #define OUTQ_KEEP (256 * 1024)
 
 static void chr_update_in_watch(Chardev *chr);
+static void chr_read_cb(void *opaque);
+static void chr_write_cb(void *opaque);
 
-/*
- * An fd watch on the default context.  can_recurse spares GLib from
- * blocking and unblocking the source around every dispatch, which costs
- * an eventfd write and read per qtest round trip.
- */
-static guint chr_fd_watch(int fd, GIOCondition cond, GUnixFDSourceFunc fn,
-                          Chardev *chr)
+void chr_update_fd_handlers(Chardev *chr)
 {
-    GSource *src = g_unix_fd_source_new(fd, cond);
-    guint id;
+    IOHandler *rd = chr->in_watched ? chr_read_cb : NULL;
+    IOHandler *wr = chr->out_watched ? chr_write_cb : NULL;
 
-    g_source_set_can_recurse(src, TRUE);
-    g_source_set_callback(src, (GSourceFunc)(void (*)(void))fn, chr, NULL);
-    id = g_source_attach(src, NULL);
-    g_source_unref(src);
-    return id;
+    if (chr->in_fd >= 0 && chr->in_fd == chr->out_fd) {
+        qemu_set_fd_handler(chr->in_fd, rd, wr, chr);
+        return;
+    }
+    if (chr->in_fd >= 0) {
+        qemu_set_fd_handler(chr->in_fd, rd, NULL, chr);
+    }
+    if (chr->out_fd >= 0) {
+        qemu_set_fd_handler(chr->out_fd, NULL, wr, chr);
+    }
+}
+
+static void chr_set_out_watch(Chardev *chr, bool on)
+{
+    if (chr->out_watched != on) {
+        chr->out_watched = on;
+        chr_update_fd_handlers(chr);
+    }
 }
 
 void chr_set_nonblock(int fd)
@@ -47,13 +53,10 @@ void chr_set_nonblock(int fd)
     }
 }
 
-static void chr_update_in_watch(Chardev *chr);
-
-static gboolean chr_idle_cb(gpointer opaque)
+static void chr_idle_cb(void *opaque)
 {
     Chardev *chr = opaque;
 
-    chr->idle_src = 0;
     if (chr->pending_close) {
         chr->pending_close = false;
         chr_detach(chr, true);
@@ -65,39 +68,42 @@ static gboolean chr_idle_cb(gpointer opaque)
         }
         chr_update_in_watch(chr);
     }
-    return G_SOURCE_REMOVE;
 }
 
 static void chr_schedule_idle(Chardev *chr)
 {
-    if (!chr->idle_src) {
-        chr->idle_src = g_idle_add(chr_idle_cb, chr);
+    if (!chr->idle_bh) {
+        chr->idle_bh = qemu_bh_new(chr_idle_cb, chr);
     }
+    qemu_bh_schedule(chr->idle_bh);
 }
 
-static gboolean chr_read_cb(int fd, GIOCondition cond, gpointer opaque)
+static void chr_read_cb(void *opaque)
 {
     Chardev *chr = opaque;
-    guint me = chr->in_src;
+    int fd = chr->in_fd;
+    unsigned me = chr->in_gen;
     uint8_t buf[READ_CHUNK];
     ssize_t n;
 
     n = read(fd, buf, sizeof(buf));
     if (n < 0 && (errno == EAGAIN || errno == EINTR)) {
-        return G_SOURCE_CONTINUE;
+        return;
     }
     if (n <= 0) {
-        chr->in_src = 0;
         if (chr->kind == CHARDEV_STDIO) {
             /*
              * End of input is not the end of the conversation: replies
              * to what was read still go out on stdout, as with QEMU.
              */
+            chr->in_watched = false;
+            chr->in_gen++;
+            chr_update_fd_handlers(chr);
             chr->in_fd = -1;
-            return G_SOURCE_REMOVE;
+            return;
         }
         chr_detach(chr, true);
-        return G_SOURCE_REMOVE;
+        return;
     }
     if (chr->h && chr->h->read) {
         chr->h->read(chr->opaque, buf, n);
@@ -112,10 +118,10 @@ static gboolean chr_read_cb(int fd, GIOCondition cond, gpointer opaque)
      * events first, and stops for a pending request (shutdown, reset)
      * or a due timer, so the order of replies, events and state changes
      * is the one a full iteration gives.  The frontend may have dropped
-     * the peer or paused input meanwhile: then in_src changed.
+     * the peer or paused input meanwhile: then in_gen changed.
      */
     for (int again = 0; again < CHR_READ_AGAIN_MAX; again++) {
-        if (chr->in_src != me || !main_loop_io_may_continue()) {
+        if (chr->in_gen != me || !main_loop_io_may_continue()) {
             break;
         }
         n = read(fd, buf, sizeof(buf));
@@ -126,7 +132,6 @@ static gboolean chr_read_cb(int fd, GIOCondition cond, gpointer opaque)
             chr->h->read(chr->opaque, buf, n);
         }
     }
-    return chr->in_src == me ? G_SOURCE_CONTINUE : G_SOURCE_REMOVE;
 }
 
 static void chr_update_in_watch(Chardev *chr)
@@ -135,12 +140,12 @@ static void chr_update_in_watch(Chardev *chr)
     bool want = chr->connected && chr->in_fd >= 0 && chr->accept_input &&
                 !chr->pending_close && !chr->pending_opened;
 
-    if (want && !chr->in_src) {
-        chr->in_src = chr_fd_watch(chr->in_fd, G_IO_IN | G_IO_HUP | G_IO_ERR,
-                                   chr_read_cb, chr);
-    } else if (!want && chr->in_src) {
-        g_source_remove(chr->in_src);
-        chr->in_src = 0;
+    if (want != chr->in_watched) {
+        chr->in_watched = want;
+        if (!want) {
+            chr->in_gen++;
+        }
+        chr_update_fd_handlers(chr);
     }
 }
 
@@ -158,6 +163,7 @@ static void outq_reset(Chardev *chr)
 
 static void outq_consume(Chardev *chr, size_t n)
 {
+    chr->consumed += n;
     chr->outq_off += n;
     if (chr->outq_off == chr->outq->len) {
         outq_reset(chr);
@@ -201,7 +207,7 @@ static void chr_fail(Chardev *chr)
     chr_schedule_idle(chr);
 }
 
-static gboolean chr_write_cb(int fd, GIOCondition cond, gpointer opaque)
+static void chr_write_cb(void *opaque)
 {
     Chardev *chr = opaque;
     size_t done;
@@ -209,20 +215,21 @@ static gboolean chr_write_cb(int fd, GIOCondition cond, gpointer opaque)
 
     ok = chr_try_write(chr, chr->outq->str + chr->outq_off,
                        chr->outq->len - chr->outq_off, &done);
+    if (done) {
+        chr->progress_us = g_get_monotonic_time();
+    }
     outq_consume(chr, done);
     if (!ok) {
-        chr->out_src = 0;
+        chr_set_out_watch(chr, false);
         chr_fail(chr);
-        return G_SOURCE_REMOVE;
+        return;
     }
     if (qemu_chr_outq_len(chr) == 0) {
-        chr->out_src = 0;
+        chr_set_out_watch(chr, false);
         if (chr->h && chr->h->drained) {
             chr->h->drained(chr->opaque);
         }
-        return G_SOURCE_REMOVE;
     }
-    return G_SOURCE_CONTINUE;
 }
 
 void qemu_chr_write(Chardev *chr, const void *buf, size_t len)
@@ -243,9 +250,7 @@ void qemu_chr_write(Chardev *chr, const void *buf, size_t len)
         }
     }
     g_string_append_len(chr->outq, (const char *)buf + done, len - done);
-    if (!chr->out_src) {
-        chr->out_src = chr_fd_watch(chr->out_fd, G_IO_OUT, chr_write_cb, chr);
-    }
+    chr_set_out_watch(chr, true);
 }
 
 size_t qemu_chr_outq_len(Chardev *chr)
@@ -281,13 +286,10 @@ void chr_detach(Chardev *chr, bool notify)
 {
     bool was = chr->connected;
 
-    if (chr->in_src) {
-        g_source_remove(chr->in_src);
-        chr->in_src = 0;
-    }
-    if (chr->out_src) {
-        g_source_remove(chr->out_src);
-        chr->out_src = 0;
+    if (chr->in_watched || chr->out_watched) {
+        chr->in_watched = chr->out_watched = false;
+        chr->in_gen++;
+        chr_update_fd_handlers(chr);
     }
     /* stdio's fds 0 and 1 stay open; everything else is ours. */
     if (chr->kind != CHARDEV_STDIO) {
@@ -333,34 +335,69 @@ void qemu_chr_fe_accept_input(Chardev *chr, bool accept)
     chr_update_in_watch(chr);
 }
 
-void qemu_chr_disconnect(Chardev *chr)
+bool qemu_chr_disconnect(Chardev *chr)
 {
-    if (chr->connected && chr->kind == CHARDEV_SOCKET) {
+    if (chr->kind != CHARDEV_SOCKET) {
+        return false;
+    }
+    if (chr->connected) {
         chr_detach(chr, true);
     }
+    return true;
 }
 
-void qemu_chr_flush_all(int timeout_ms)
+/*
+ * At exit: no more input and no new peers; write what is queued for as
+ * long as each peer keeps taking bytes.  A peer that takes none for
+ * @stall_ms is dropped (its output lost, a warning printed), so a client
+ * that stopped reading cannot keep the process alive, while a slow one
+ * gets everything.  Peers are served together, so the whole drain ends
+ * at most @stall_ms after the last byte any of them took.  Only what is
+ * queued now is owed: vCPUs still run meanwhile, and a guest that keeps
+ * printing must not keep a reading peer, and so the process, alive.
+ */
+void qemu_chr_drain_all(int stall_ms)
 {
     GPtrArray *all = chr_all();
-    gint64 deadline = g_get_monotonic_time() + (gint64)timeout_ms * 1000;
+    gint64 now = g_get_monotonic_time();
 
     for (guint i = 0; all && i < all->len; i++) {
         Chardev *chr = g_ptr_array_index(all, i);
 
-        while (chr->connected && qemu_chr_outq_len(chr) > 0) {
-            gint64 left = (deadline - g_get_monotonic_time()) / 1000;
-            struct pollfd pfd = {.fd = chr->out_fd, .events = POLLOUT};
-            size_t done;
+        chr_socket_listen_watch(chr, false);
+        chr->accept_input = false;
+        chr_update_in_watch(chr);
+        chr->progress_us = now;
+        chr->drain_target = chr->consumed + qemu_chr_outq_len(chr);
+    }
+    for (;;) {
+        gint64 wait_ms = -1;
 
-            if (left <= 0 || poll(&pfd, 1, (int)left) <= 0) {
-                break;
+        now = g_get_monotonic_time();
+        for (guint i = 0; all && i < all->len; i++) {
+            Chardev *chr = g_ptr_array_index(all, i);
+            gint64 left;
+
+            if (!chr->connected || chr->pending_close ||
+                !qemu_chr_outq_len(chr) || chr->consumed >= chr->drain_target) {
+                continue;
             }
-            if (!chr_try_write(chr, chr->outq->str + chr->outq_off,
-                               qemu_chr_outq_len(chr), &done)) {
-                break;
+            left = chr->progress_us + (gint64)stall_ms * 1000 - now;
+            if (left <= 0) {
+                warn_report("chardev '%s': the peer took no output for %d "
+                            "ms, %zu bytes dropped at exit",
+                            chr->id, stall_ms, qemu_chr_outq_len(chr));
+                chr_detach(chr, false);
+                continue;
             }
-            outq_consume(chr, done);
+            left = left / 1000 + 1;
+            if (wait_ms < 0 || left < wait_ms) {
+                wait_ms = left;
+            }
         }
+        if (wait_ms < 0) {
+            return;
+        }
+        main_loop_wait_io((int)MIN(wait_ms, G_MAXINT));
     }
 }

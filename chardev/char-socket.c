@@ -19,7 +19,6 @@
 #include <sys/un.h>
 #include <stdio.h>
 #include <unistd.h>
-#include <glib-unix.h>
 
 char *chr_socket_describe(Chardev *chr)
 {
@@ -169,27 +168,24 @@ static void socket_connected(Chardev *chr, int fd)
     chr_attach_fds(chr, fd, fd, true);
 }
 
-static gboolean accept_cb(int lfd, GIOCondition cond, gpointer opaque)
+static void accept_cb(void *opaque)
 {
     Chardev *chr = opaque;
-    int fd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
+    int fd = accept4(chr->listen_fd, NULL, NULL, SOCK_CLOEXEC);
 
     if (fd < 0) {
-        return G_SOURCE_CONTINUE;
+        return;
     }
-    chr->listen_src = 0;
+    chr_socket_listen_watch(chr, false);
     socket_connected(chr, fd);
-    return G_SOURCE_REMOVE;
 }
 
 void chr_socket_listen_watch(Chardev *chr, bool on)
 {
-    if (on && chr->listen_fd >= 0 && !chr->listen_src && !chr->connected) {
-        chr->listen_src =
-            g_unix_fd_add(chr->listen_fd, G_IO_IN, accept_cb, chr);
-    } else if (!on && chr->listen_src) {
-        g_source_remove(chr->listen_src);
-        chr->listen_src = 0;
+    on = on && chr->listen_fd >= 0 && !chr->connected;
+    if (on != chr->listen_watched) {
+        chr->listen_watched = on;
+        qemu_set_fd_handler(chr->listen_fd, on ? accept_cb : NULL, NULL, chr);
     }
 }
 

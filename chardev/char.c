@@ -440,9 +440,7 @@ void qemu_chr_cleanup_all(void)
 
         chr_detach(chr, false);
         chr_socket_close_listener(chr);
-        if (chr->idle_src) {
-            g_source_remove(chr->idle_src);
-        }
+        qemu_bh_delete(chr->idle_bh);
         for (int fd = 0; fd < 2; fd++) {
             if (chr->saved_fl[fd] >= 0) {
                 fcntl(fd, F_SETFL, chr->saved_fl[fd]);

@@ -5,6 +5,7 @@
 #define CHARDEV_INTERNAL_H
 
 #include "chardev/char.h"
+#include "qemu/main-loop.h"
 
 typedef enum ChardevKind {
     CHARDEV_SOCKET,
@@ -37,15 +38,22 @@ struct Chardev {
     bool connected;
     int saved_fl[2]; /* stdio: fd flags to restore */
 
-    guint listen_src;
-    guint in_src;
-    guint out_src;
-    guint idle_src; /* deferred OPENED / CLOSED */
+    /* What the main loop watches: listen_fd for accept, in_fd for
+     * reading, out_fd for writing (the fd handlers are chr's). */
+    bool listen_watched;
+    bool in_watched;
+    bool out_watched;
+    unsigned in_gen; /* bumped whenever the input watch goes away */
+    QEMUBH *idle_bh; /* deferred OPENED / CLOSED */
     bool pending_opened;
     bool pending_close;
 
     GString *outq;
-    size_t outq_off; /* bytes of @outq already written */
+    size_t outq_off;  /* bytes of @outq already written */
+    guint64 consumed; /* bytes ever taken out of @outq by the peer */
+    /* exit drain: when the peer last took bytes, and how far it must get */
+    gint64 progress_us;
+    guint64 drain_target;
 
     const ChardevHandlers *h;
     void *opaque;
@@ -65,5 +73,7 @@ char *chr_socket_describe(Chardev *chr);
 void chr_attach_fds(Chardev *chr, int in_fd, int out_fd, bool is_socket);
 void chr_detach(Chardev *chr, bool notify);
 void chr_set_nonblock(int fd);
+/* Set the main loop's handlers for in_fd/out_fd from the watch flags. */
+void chr_update_fd_handlers(Chardev *chr);
 
 #endif /* CHARDEV_INTERNAL_H */

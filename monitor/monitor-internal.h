@@ -54,10 +54,17 @@ typedef struct QmpSession QmpSession;
 
 /* Where a session's output goes: one complete message incl. "\r\n". */
 typedef void QmpOutputFn(void *opaque, const char *buf, size_t len);
+/*
+ * A reply was deferred (see QmpCommand.reply_after_requests): the owner
+ * of the session must call qmp_session_flush_deferred() once the main
+ * loop has acted on the request.  Called once per deferred reply.
+ */
+typedef void QmpDeferFn(QmpSession *s);
 
 struct QmpSession {
     JSONStream stream;
     QmpOutputFn *output;
+    QmpDeferFn *defer; /* NULL: the owner polls s->deferring itself */
     void *opaque;
     bool pretty;
     bool negotiated; /* command mode: events are delivered */
@@ -131,8 +138,9 @@ bool qmp_check_args(const QmpType *type, json_t *args, GError **errp);
 void qmp_dispatch(QmpSession *s, json_t *req);
 
 /* qmp-session.c */
+/* @output and @defer get @opaque's session; @defer may be NULL. */
 void qmp_session_init(QmpSession *s, bool pretty, QmpOutputFn *output,
-                      void *opaque);
+                      QmpDeferFn *defer, void *opaque);
 void qmp_session_destroy(QmpSession *s);
 /* A client connected: forget everything, send the greeting. */
 void qmp_session_start(QmpSession *s);
@@ -145,8 +153,6 @@ void qmp_session_send(QmpSession *s, const json_t *msg);
 void qmp_session_send_error(QmpSession *s, const json_t *id, const GError *err);
 /* Send the deferred reply, then process requests queued behind it. */
 void qmp_session_flush_deferred(QmpSession *s);
-/* Hook the monitor sets so a deferred reply gets flushed later. */
-extern void (*qmp_session_defer_hook)(QmpSession *s);
 
 /* qmp.c: deliver a formatted event to every negotiated client. */
 void monitor_broadcast_event(const json_t *event);

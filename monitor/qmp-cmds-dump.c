@@ -14,6 +14,7 @@
  */
 #include "monitor-internal.h"
 #include "monitor/qmp-events.h"
+#include "qemu/main-loop.h"
 #include "system/accel.h"
 #include "system/dump.h"
 #include "system/runstate.h"
@@ -107,7 +108,7 @@ static struct {
     uint64_t total;
 } dump_result;
 static DumpJob *dump_pending; /* a detached job not yet run */
-static guint dump_idle_src;
+static QEMUBH *dump_bh;       /* runs a detached dump */
 
 static json_t *dump_result_json(void)
 {
@@ -156,16 +157,14 @@ static bool dump_job_run(DumpJob *job, GError **errp)
     return ok;
 }
 
-static gboolean dump_idle_cb(gpointer opaque)
+static void dump_idle_cb(void *opaque)
 {
     DumpJob *job = dump_pending;
 
-    dump_idle_src = 0;
     dump_pending = NULL;
     if (job) {
         dump_job_run(job, NULL); /* the event carries any error */
     }
-    return G_SOURCE_REMOVE;
 }
 
 /* QEMU's checks, in QEMU's order, before anything is created. */
@@ -311,7 +310,10 @@ json_t *qmp_dump_guest_memory(QmpSession *s, json_t *args, GError **errp)
     dump_result.total = total;
     if (detach) {
         dump_pending = job;
-        dump_idle_src = g_idle_add(dump_idle_cb, NULL);
+        if (!dump_bh) {
+            dump_bh = qemu_bh_new(dump_idle_cb, NULL);
+        }
+        qemu_bh_schedule(dump_bh);
         return json_object();
     }
     return dump_job_run(job, errp) ? json_object() : NULL;
@@ -334,10 +336,8 @@ json_t *qmp_query_dump_capability(QmpSession *s, json_t *args, GError **errp)
 
 void qmp_dump_cleanup(void)
 {
-    if (dump_idle_src) {
-        g_source_remove(dump_idle_src);
-        dump_idle_src = 0;
-    }
+    qemu_bh_delete(dump_bh);
+    dump_bh = NULL;
     if (dump_pending) {
         dump_job_free(dump_pending);
         dump_pending = NULL;

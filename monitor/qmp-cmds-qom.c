@@ -8,6 +8,7 @@
 #include "monitor-internal.h"
 #include "chardev/char.h"
 #include "hw/boards.h"
+#include "hw/catalog.h"
 #include "hw/core/qdev.h"
 #include "qobject/json-writer.h"
 

@@ -8,6 +8,7 @@
 
 typedef struct KeyOrder {
     const char *key;
+    size_t key_len; /* a client's key may hold NULs */
     json_t *value;
     unsigned bucket;
     unsigned seq;
@@ -31,14 +32,16 @@ static KeyOrder *keys_in_qemu_order(json_t *obj, size_t *n)
 {
     KeyOrder *keys = g_new(KeyOrder, json_object_size(obj) + 1);
     const char *key;
+    size_t key_len;
     json_t *value;
     size_t i = 0;
 
-    json_object_foreach(obj, key, value)
+    json_object_keylen_foreach(obj, key, key_len, value)
     {
         keys[i].key = key;
+        keys[i].key_len = key_len;
         keys[i].value = value;
-        keys[i].bucket = json_writer_key_bucket(key);
+        keys[i].bucket = json_writer_key_bucket(key, key_len);
         keys[i].seq = i;
         i++;
     }
@@ -70,6 +73,18 @@ static const char *json_type_word(const QmpType *t)
 
 static bool check_value(const char *name, const QmpType *t, json_t *v,
                         GError **errp);
+
+/* Whether the @len bytes at @key are exactly the C string @name. */
+static bool key_is(const char *key, size_t len, const char *name)
+{
+    return strlen(name) == len && memcmp(key, name, len) == 0;
+}
+
+/* A client's string for a message: NULs as QEMU prints them. */
+static char *quote_client(const json_t *str)
+{
+    return json_mutf8_dup(json_string_value(str), json_string_length(str));
+}
 
 static bool type_matches(const QmpType *t, json_t *v)
 {
@@ -107,15 +122,20 @@ static bool check_value(const char *name, const QmpType *t, json_t *v,
         return false;
     }
     switch (t->meta) {
-    case QMP_META_ENUM:
+    case QMP_META_ENUM: {
+        g_autofree char *value = NULL;
+
         for (i = 0; t->values[i]; i++) {
-            if (strcmp(t->values[i], json_string_value(v)) == 0) {
+            if (key_is(json_string_value(v), json_string_length(v),
+                       t->values[i])) {
                 return true;
             }
         }
+        value = quote_client(v);
         error_setg(errp, "Parameter '%s' does not accept value '%s'", name,
-                   json_string_value(v));
+                   value);
         return false;
+    }
     case QMP_META_ARRAY:
         /* QEMU 7.2 names list elements "null" in its messages. */
         json_array_foreach(v, i, elt)
@@ -157,63 +177,74 @@ bool qmp_check_args(const QmpType *type, json_t *args, GError **errp)
     for (size_t i = 0; i < n; i++) {
         const QmpMember *m = type->members;
 
-        while (m && m->name && strcmp(m->name, keys[i].key) != 0) {
+        while (m && m->name && !key_is(keys[i].key, keys[i].key_len, m->name)) {
             m++;
         }
         if (!m || !m->name) {
-            error_setg(errp, "Parameter '%s' is unexpected", keys[i].key);
+            g_autofree char *key = json_mutf8_dup(keys[i].key, keys[i].key_len);
+
+            error_setg(errp, "Parameter '%s' is unexpected", key);
             return false;
         }
     }
     return true;
 }
 
-/* The request-level checks; returns the command name. */
-static const char *check_request(QmpSession *s, json_t *req, bool *oob,
-                                 json_t **args, GError **errp)
+/*
+ * The request-level checks.  On success *@name is the command name, a
+ * NUL in it written as 0xC0 0x80, so that it matches no command and is
+ * quoted back exactly (as QEMU does).
+ */
+static bool check_request(QmpSession *s, json_t *req, bool *oob, json_t **args,
+                          char **name, GError **errp)
 {
     g_autofree KeyOrder *keys = NULL;
+    g_autofree char *exec_name = NULL;
     const char *exec_key = NULL;
-    const char *name = NULL;
     size_t n;
 
     *args = NULL;
+    *name = NULL;
     keys = keys_in_qemu_order(req, &n);
     for (size_t i = 0; i < n; i++) {
         const char *key = keys[i].key;
+        size_t len = keys[i].key_len;
         json_t *v = keys[i].value;
 
-        if (strcmp(key, "execute") == 0 ||
-            (s->oob_enabled && strcmp(key, "exec-oob") == 0)) {
+        if (key_is(key, len, "execute") ||
+            (s->oob_enabled && key_is(key, len, "exec-oob"))) {
             if (!json_is_string(v)) {
                 error_setg(errp, "QMP input member '%s' must be a string", key);
-                return NULL;
+                return false;
             }
             if (exec_key) {
                 error_setg(errp, "QMP input member '%s' clashes with '%s'", key,
                            exec_key);
-                return NULL;
+                return false;
             }
             exec_key = key;
-            name = json_string_value(v);
-        } else if (strcmp(key, "arguments") == 0) {
+            exec_name = quote_client(v);
+        } else if (key_is(key, len, "arguments")) {
             if (!json_is_object(v)) {
                 error_setg(errp,
                            "QMP input member 'arguments' must be an object");
-                return NULL;
+                return false;
             }
             *args = v;
-        } else if (strcmp(key, "id") != 0) {
-            error_setg(errp, "QMP input member '%s' is unexpected", key);
-            return NULL;
+        } else if (!key_is(key, len, "id")) {
+            g_autofree char *quoted = json_mutf8_dup(key, len);
+
+            error_setg(errp, "QMP input member '%s' is unexpected", quoted);
+            return false;
         }
     }
     if (!exec_key) {
         error_setg(errp, "QMP input lacks member 'execute'");
-        return NULL;
+        return false;
     }
     *oob = strcmp(exec_key, "exec-oob") == 0;
-    return name;
+    *name = g_steal_pointer(&exec_name);
+    return true;
 }
 
 static const QmpCommand *lookup(QmpSession *s, const char *name, bool oob,
@@ -246,7 +277,7 @@ void qmp_dispatch(QmpSession *s, json_t *req)
     g_autoptr(GError) err = NULL;
     const QmpCommand *cmd;
     json_t *id, *args, *ret, *reply;
-    const char *name;
+    g_autofree char *name = NULL;
     bool oob = false;
 
     if (!json_is_object(req)) {
@@ -255,12 +286,19 @@ void qmp_dispatch(QmpSession *s, json_t *req)
         return;
     }
     id = json_object_get(req, "id");
-    name = check_request(s, req, &oob, &args, &err);
-    cmd = name ? lookup(s, name, oob, &err) : NULL;
+    cmd = check_request(s, req, &oob, &args, &name, &err)
+              ? lookup(s, name, oob, &err)
+              : NULL;
     if (cmd) {
         json_t *empty = args ? NULL : json_object();
 
-        if (qmp_check_args(cmd->arg_type, args ? args : empty, &err)) {
+        /*
+         * Commands see only strings without NULs: the schema checks
+         * above quote a client's NUL back as QEMU does, and whatever
+         * passes them must not hold one anywhere (docs/specs/qmp.rst).
+         */
+        if (qmp_check_args(cmd->arg_type, args ? args : empty, &err) &&
+            (!args || json_check_no_nul(args, &err))) {
             ret = cmd->fn(s, args ? args : empty, &err);
         } else {
             ret = NULL;

@@ -1,6 +1,10 @@
 /*
  * QMP events (monitor/qmp-events.h).
  *
+ * Run-state events arrive through the listener monitor_events_init()
+ * registers with runstate; a table gives each kind its QMP name and how
+ * its data is built, so the bytes are what QEMU sends.
+ *
  * An event is built once, timestamped once, and handed to
  * monitor_broadcast_event(), which formats it once per output style and
  * appends the same bytes to every negotiated client.  On a thread other
@@ -12,7 +16,9 @@
 #include "monitor-internal.h"
 #include "monitor/monitor.h"
 #include "monitor/qmp-events.h"
+#include "qemu/main-loop.h"
 #include "system/bql.h"
+#include "system/runstate.h"
 
 static const QmpType panic_event_arg = {
     .meta = QMP_META_OBJECT,
@@ -110,44 +116,52 @@ static json_t *shutdown_data(bool guest, ShutdownCause reason)
                      shutdown_cause_name(reason));
 }
 
-void qapi_event_send_guest_panicked(GuestPanicAction action)
+/* How a run-state event's "data" member is built. */
+typedef enum EventData {
+    EVENT_DATA_NONE,     /* no "data" member at all */
+    EVENT_DATA_SHUTDOWN, /* {"guest": b, "reason": s} */
+    EVENT_DATA_PANIC,    /* {"action": s} */
+} EventData;
+
+static const EventData runstate_event_data[RUNSTATE_EVENT__MAX] = {
+    [RUNSTATE_EVENT_SHUTDOWN] = EVENT_DATA_SHUTDOWN,
+    [RUNSTATE_EVENT_POWERDOWN] = EVENT_DATA_NONE,
+    [RUNSTATE_EVENT_RESET] = EVENT_DATA_SHUTDOWN,
+    [RUNSTATE_EVENT_STOP] = EVENT_DATA_NONE,
+    [RUNSTATE_EVENT_RESUME] = EVENT_DATA_NONE,
+    [RUNSTATE_EVENT_GUEST_PANICKED] = EVENT_DATA_PANIC,
+    [RUNSTATE_EVENT_GUEST_CRASHLOADED] = EVENT_DATA_PANIC,
+    [RUNSTATE_EVENT_GUEST_PVSHUTDOWN] = EVENT_DATA_NONE,
+};
+
+static void runstate_event(const RunstateEvent *ev, void *opaque)
 {
-    event_emit("GUEST_PANICKED", panic_data(action));
+    json_t *data = NULL;
+
+    if ((unsigned)ev->kind >= RUNSTATE_EVENT__MAX) {
+        return;
+    }
+    switch (runstate_event_data[ev->kind]) {
+    case EVENT_DATA_SHUTDOWN:
+        data = shutdown_data(ev->guest, ev->reason);
+        break;
+    case EVENT_DATA_PANIC:
+        data = panic_data(ev->action);
+        break;
+    case EVENT_DATA_NONE:
+        break;
+    }
+    event_emit(runstate_event_name(ev->kind), data);
 }
 
-void qapi_event_send_guest_crashloaded(GuestPanicAction action)
+void monitor_events_init(void)
 {
-    event_emit("GUEST_CRASHLOADED", panic_data(action));
+    runstate_add_event_listener(runstate_event, NULL);
 }
 
-void qapi_event_send_guest_pvshutdown(void)
+void monitor_events_cleanup(void)
 {
-    event_emit("GUEST_PVSHUTDOWN", NULL);
-}
-
-void qapi_event_send_stop(void)
-{
-    event_emit("STOP", NULL);
-}
-
-void qapi_event_send_resume(void)
-{
-    event_emit("RESUME", NULL);
-}
-
-void qapi_event_send_shutdown(bool guest, ShutdownCause reason)
-{
-    event_emit("SHUTDOWN", shutdown_data(guest, reason));
-}
-
-void qapi_event_send_reset(bool guest, ShutdownCause reason)
-{
-    event_emit("RESET", shutdown_data(guest, reason));
-}
-
-void qapi_event_send_powerdown(void)
-{
-    event_emit("POWERDOWN", NULL);
+    runstate_remove_event_listener(runstate_event, NULL);
 }
 
 void qapi_event_send_dump_completed(const char *status, uint64_t completed,

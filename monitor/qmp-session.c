@@ -9,8 +9,6 @@
 
 #define QMP_SESSION_BUF_KEEP (64 * 1024)
 
-void (*qmp_session_defer_hook)(QmpSession *s);
-
 /* Input that arrived while a reply was deferred. */
 typedef struct Pending {
     json_t *req;
@@ -57,11 +55,12 @@ static void session_emit(void *opaque, json_t *value, const GError *err)
 }
 
 void qmp_session_init(QmpSession *s, bool pretty, QmpOutputFn *output,
-                      void *opaque)
+                      QmpDeferFn *defer, void *opaque)
 {
     memset(s, 0, sizeof(*s));
     json_stream_init(&s->stream, session_emit, s);
     s->output = output;
+    s->defer = defer;
     s->opaque = opaque;
     s->pretty = pretty;
     s->buf = g_string_sized_new(512);
@@ -122,8 +121,8 @@ void qmp_session_send(QmpSession *s, const json_t *msg)
     if (s->deferring && !s->deferred->len) {
         /* This is the reply that has to wait. */
         g_string_append_len(s->deferred, s->buf->str, s->buf->len);
-        if (qmp_session_defer_hook) {
-            qmp_session_defer_hook(s);
+        if (s->defer) {
+            s->defer(s);
         }
         return;
     }

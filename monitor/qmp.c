@@ -6,18 +6,26 @@
  * its session is reset, so the next client starts from the greeting
  * with no trace of a half-sent line or an unfinished negotiation.
  * Output is never blocking: a client that lets MONITOR_OUTQ_MAX bytes
- * pile up unread is disconnected (see docs/specs/qmp.rst).
+ * pile up unread is disconnected; a stdio or file monitor, which has no
+ * client to disconnect, is muted instead (see docs/specs/qmp.rst).
  */
 #include "monitor-internal.h"
 #include "monitor/monitor.h"
 #include "qemu/log.h"
+#include "qemu/main-loop.h"
 #include "qobject/json-writer.h"
 
 typedef struct MonitorQMP {
     Chardev *chr;
     QmpSession session;
     bool connected;
-    guint defer_src;
+    /*
+     * Over the cap on a chardev that cannot drop its peer: nothing more
+     * is read from it or queued for it, until it reconnects (never, for
+     * stdio and file).  What was queued before still goes out.
+     */
+    bool muted;
+    QEMUBH *defer_bh;
 } MonitorQMP;
 
 static GPtrArray *monitors; /* MonitorQMP * */
@@ -26,7 +34,7 @@ static void monitor_output(void *opaque, const char *buf, size_t len)
 {
     MonitorQMP *mon = opaque;
 
-    if (!mon->connected) {
+    if (!mon->connected || mon->muted) {
         return;
     }
     /*
@@ -37,11 +45,24 @@ static void monitor_output(void *opaque, const char *buf, size_t len)
     size_t unread = qemu_chr_outq_len(mon->chr);
 
     if (unread > MONITOR_OUTQ_MAX) {
-        qemu_log_mask(LOG_QMP,
-                      "qmp: %s: client does not read (%zu bytes queued), "
-                      "dropped\n",
-                      qemu_chr_id(mon->chr), unread);
-        qemu_chr_disconnect(mon->chr);
+        if (qemu_chr_disconnect(mon->chr)) {
+            qemu_log_mask(LOG_QMP,
+                          "qmp: %s: client does not read (%zu bytes "
+                          "queued), dropped\n",
+                          qemu_chr_id(mon->chr), unread);
+            return;
+        }
+        /*
+         * Dropping messages one by one would leave holes in the stream
+         * whenever the reader catches up for a moment; stopping for good
+         * keeps what the reader gets a prefix of what was sent, and the
+         * input it cannot answer stays unread.
+         */
+        warn_report("QMP monitor on chardev '%s': %zu bytes of output "
+                    "unread; the monitor stops reading and writing",
+                    qemu_chr_id(mon->chr), unread);
+        mon->muted = true;
+        qemu_chr_fe_accept_input(mon->chr, false);
         return;
     }
     qemu_chr_write(mon->chr, buf, len);
@@ -58,13 +79,11 @@ static void monitor_event(void *opaque, ChardevEvent event)
 {
     MonitorQMP *mon = opaque;
 
-    if (mon->defer_src) {
-        g_source_remove(mon->defer_src);
-        mon->defer_src = 0;
-    }
+    qemu_bh_cancel(mon->defer_bh);
     switch (event) {
     case CHR_EVENT_OPENED:
         mon->connected = true;
+        mon->muted = false;
         qemu_chr_fe_accept_input(mon->chr, true);
         qmp_session_start(&mon->session);
         break;
@@ -85,16 +104,14 @@ static MonitorQMP *monitor_of_session(QmpSession *s)
     return container_of(s, MonitorQMP, session);
 }
 
-static gboolean monitor_flush_deferred_cb(gpointer opaque)
+static void monitor_flush_deferred_cb(void *opaque)
 {
     MonitorQMP *mon = opaque;
 
-    mon->defer_src = 0;
     qmp_session_flush_deferred(&mon->session);
-    if (!mon->session.deferring && mon->connected) {
+    if (!mon->session.deferring && mon->connected && !mon->muted) {
         qemu_chr_fe_accept_input(mon->chr, true);
     }
-    return G_SOURCE_REMOVE;
 }
 
 /*
@@ -107,10 +124,7 @@ static void monitor_defer(QmpSession *s)
     MonitorQMP *mon = monitor_of_session(s);
 
     qemu_chr_fe_accept_input(mon->chr, false);
-    if (!mon->defer_src) {
-        mon->defer_src = g_idle_add_full(G_PRIORITY_LOW,
-                                         monitor_flush_deferred_cb, mon, NULL);
-    }
+    qemu_bh_schedule(mon->defer_bh);
 }
 
 bool monitor_init_qmp(Chardev *chr, bool pretty, GError **errp)
@@ -118,13 +132,14 @@ bool monitor_init_qmp(Chardev *chr, bool pretty, GError **errp)
     MonitorQMP *mon = g_new0(MonitorQMP, 1);
 
     mon->chr = chr;
-    qmp_session_init(&mon->session, pretty, monitor_output, mon);
+    mon->defer_bh = qemu_bh_new(monitor_flush_deferred_cb, mon);
+    qmp_session_init(&mon->session, pretty, monitor_output, monitor_defer, mon);
     if (!qemu_chr_fe_init(chr, &monitor_handlers, mon, errp)) {
         qmp_session_destroy(&mon->session);
+        qemu_bh_delete(mon->defer_bh);
         g_free(mon);
         return false;
     }
-    qmp_session_defer_hook = monitor_defer;
     if (!monitors) {
         monitors = g_ptr_array_new();
     }
@@ -138,9 +153,7 @@ void monitor_cleanup(void)
     for (guint i = 0; monitors && i < monitors->len; i++) {
         MonitorQMP *mon = g_ptr_array_index(monitors, i);
 
-        if (mon->defer_src) {
-            g_source_remove(mon->defer_src);
-        }
+        qemu_bh_delete(mon->defer_bh);
         qmp_session_destroy(&mon->session);
         g_free(mon);
     }

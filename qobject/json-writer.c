@@ -12,13 +12,27 @@
 #define QDICT_BUCKETS 512
 #define SMALL_OBJECT  16
 
-unsigned json_writer_key_bucket(const char *key)
+unsigned json_writer_key_bucket(const char *key, size_t len)
 {
-    /* The "tdb" hash QEMU's QDict uses to pick a bucket. */
-    uint32_t value = 0x238F13AFu * (uint32_t)strlen(key);
+    /*
+     * The "tdb" hash QEMU's QDict uses to pick a bucket, over the key as
+     * QEMU holds it: a NUL is the two bytes 0xC0 0x80 there.
+     */
+    size_t nuls = 0;
+    uint32_t value;
+    unsigned j = 0;
 
-    for (unsigned i = 0; key[i]; i++) {
-        value += (uint32_t)(unsigned char)key[i] << (i * 5 % 24);
+    for (size_t i = 0; i < len; i++) {
+        nuls += key[i] == '\0';
+    }
+    value = 0x238F13AFu * (uint32_t)(len + nuls);
+    for (size_t i = 0; i < len; i++) {
+        if (key[i]) {
+            value += (uint32_t)(unsigned char)key[i] << (j++ * 5 % 24);
+        } else {
+            value += 0xc0u << (j++ * 5 % 24);
+            value += 0x80u << (j++ * 5 % 24);
+        }
     }
     return (1103515243u * value + 12345u) % QDICT_BUCKETS;
 }
@@ -36,6 +50,10 @@ static int32_t utf8_next(const unsigned char *p, size_t len, size_t *used)
     *used = 1;
     if (p[0] < 0x80) {
         return p[0];
+    } else if (p[0] == 0xc0 && len > 1 && p[1] == 0x80) {
+        /* QEMU's encoding of U+0000 (see json_mutf8_dup()). */
+        *used = 2;
+        return 0;
     } else if (p[0] >= 0xc2 && p[0] <= 0xdf) {
         n = 1;
         cp = p[0] & 0x1f;
@@ -141,6 +159,7 @@ void json_writer_append_string(GString *out, const char *str, size_t len)
 
 typedef struct KeyRef {
     const char *key;
+    size_t key_len; /* keys may hold NULs */
     json_t *value;
     unsigned bucket;
     unsigned seq;
@@ -177,14 +196,16 @@ static void append_object(GString *out, const json_t *obj, bool pretty,
     size_t n = json_object_size(obj);
     KeyRef *keys = n <= SMALL_OBJECT ? small : g_new(KeyRef, n);
     const char *key;
+    size_t key_len;
     json_t *value;
     size_t i = 0;
 
-    json_object_foreach((json_t *)obj, key, value)
+    json_object_keylen_foreach((json_t *)obj, key, key_len, value)
     {
         keys[i].key = key;
+        keys[i].key_len = key_len;
         keys[i].value = value;
-        keys[i].bucket = json_writer_key_bucket(key);
+        keys[i].bucket = json_writer_key_bucket(key, key_len);
         keys[i].seq = i;
         i++;
     }
@@ -199,7 +220,7 @@ static void append_object(GString *out, const json_t *obj, bool pretty,
             }
         }
         newline(out, pretty, level + 1);
-        json_writer_append_string(out, keys[i].key, strlen(keys[i].key));
+        json_writer_append_string(out, keys[i].key, keys[i].key_len);
         g_string_append(out, ": ");
         append_value(out, keys[i].value, pretty, level + 1);
     }

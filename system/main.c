@@ -12,8 +12,11 @@
 
 #include "hw/boards.h"
 #include "hw/i386/pc.h"
+#include "hw/catalog.h"
 #include "monitor/monitor.h"
+#include "monitor/qmp-events.h"
 #include "qemu/log.h"
+#include "qemu/main-loop.h"
 #include "qemu/timer.h"
 #include "system/accel.h"
 #include "system/bql.h"
@@ -26,17 +29,6 @@
 
 /* Host page size KVM memory slots need. */
 #define RAM_ALIGN 4096
-
-static void reset_machine(void)
-{
-    qdev_reset_all();
-    if (current_machine && current_machine->mc->reset) {
-        current_machine->mc->reset(current_machine);
-    }
-    if (current_accel && current_accel->reset_vcpus) {
-        current_accel->reset_vcpus();
-    }
-}
 
 static void pause_vcpus(void)
 {
@@ -51,6 +43,32 @@ static void resume_vcpus(void)
         current_accel->resume_vcpus();
     }
 }
+
+/* The main loop is util: what it does for the layers above is wired here. */
+static void loop_flush_events(void *opaque)
+{
+    monitor_flush_event_queue();
+}
+
+static void loop_process_requests(void *opaque)
+{
+    int status = 0;
+
+    if (runstate_process_requests(&status)) {
+        main_loop_exit(status);
+    }
+}
+
+static bool loop_requests_pending(void *opaque)
+{
+    return runstate_has_pending_requests();
+}
+
+static const MainLoopHook loop_hooks[] = {
+    /* Events queued by vCPU threads go out before anything newer. */
+    {.run = loop_flush_events, .between_reads = true},
+    {.run = loop_process_requests, .pending = loop_requests_pending},
+};
 
 /* Apply what the machine needs from the command line. */
 static void machine_apply_config(MachineState *ms, const VigilConfig *cfg)
@@ -98,6 +116,7 @@ static bool start_machine(const VigilConfig *cfg, const AccelOps *accel)
     }
     machine_apply_config(ms, cfg);
     current_accel = accel;
+    machine_set_vcpu_reset(ms, accel->reset_vcpus);
     if (accel->init_machine && !accel->init_machine(ms, &err)) {
         error_report("failed to initialize %s: %s", accel->name, err->message);
         return false;
@@ -133,8 +152,8 @@ static bool setup_process(const VigilConfig *cfg)
 
 static void teardown(void)
 {
-    /* Reverse order of start-up; output is flushed first. */
-    qemu_chr_flush_all(1000);
+    /* Reverse order of start-up; output is delivered first. */
+    qemu_chr_drain_all(CHR_EXIT_STALL_MS);
     if (current_accel && current_accel->teardown) {
         current_accel->teardown();
     }
@@ -157,7 +176,7 @@ static void teardown(void)
 int main(int argc, char **argv)
 {
     static const RunstateHooks hooks = {
-        .reset_machine = reset_machine,
+        .reset_machine = machine_reset,
         .pause_vcpus = pause_vcpus,
         .resume_vcpus = resume_vcpus,
         .powerdown = pc_acpi_powerdown,
@@ -184,6 +203,8 @@ int main(int argc, char **argv)
         error_report("%s", err->message);
         goto out;
     }
+    /* The monitor hears runstate's events from the first one on. */
+    monitor_events_init();
     if (!setup_process(&cfg) || !start_machine(&cfg, accel)) {
         goto out;
     }
@@ -193,11 +214,15 @@ int main(int argc, char **argv)
         vm_start();
     }
     os_daemonize_finish();
+    for (size_t i = 0; i < G_N_ELEMENTS(loop_hooks); i++) {
+        main_loop_add_hook(&loop_hooks[i], NULL);
+    }
     status = main_loop_run();
 
 out:
     teardown();
     runstate_set_hooks(NULL);
+    monitor_events_cleanup();
     vigil_config_free(&cfg);
     bql_unlock();
     return status;

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "hw/boards.h"
+#include "hw/catalog.h"
 #include "qemu/log.h"
 #include "system/qdev-monitor.h"
 #include "system/system.h"

@@ -3,8 +3,9 @@
  *
  * Every option is one row: name, whether it takes an argument, handler.
  * Handlers only record into VigilConfig or check a value; nothing here
- * opens a file or a socket.  Globals that other rooms read (autostart,
- * qemu_name, serial ports) live here because the command line sets them.
+ * opens a file or a socket.  The settings other rooms read are set from
+ * here but live below (autostart in runstate, qemu_name and the serial
+ * ports in system/system.c), so that those rooms need not reach up.
  */
 #include "system/options.h"
 #include "qemu/option.h"
@@ -16,22 +17,6 @@
 #include "system/accel.h"
 #include "system/runstate.h"
 #include "system/system.h"
-
-bool autostart = true;
-const char *qemu_name;
-static Chardev *serial_hds[MAX_SERIAL_PORTS];
-
-Chardev *serial_hd(int i)
-{
-    return i >= 0 && i < MAX_SERIAL_PORTS ? serial_hds[i] : NULL;
-}
-
-void serial_hd_set(int i, Chardev *chr)
-{
-    if (i >= 0 && i < MAX_SERIAL_PORTS) {
-        serial_hds[i] = chr;
-    }
-}
 
 typedef struct VigilOption {
     const char *name; /* without the leading dash */

@@ -12,6 +12,7 @@
 
 #include "system/qdev-monitor.h"
 #include "qemu/option.h"
+#include "qobject/json-stream.h"
 
 /* Parsed, not yet realized devices, in command-line order. */
 static GPtrArray *pending_devices;
@@ -357,8 +358,10 @@ static bool set_prop_json(DeviceState *dev, const char *key, json_t *val,
 
 static DeviceState *parse_json(const char *optarg, GError **errp)
 {
+    /* QMP's rule for NULs (include/qobject/json-stream.h). */
     json_error_t jerr;
-    json_t *obj = json_loads(optarg, JSON_REJECT_DUPLICATES, &jerr);
+    json_t *obj =
+        json_load_nul(optarg, strlen(optarg), JSON_REJECT_DUPLICATES, &jerr);
     json_t *jid, *val;
     const char *key;
     DeviceState *dev = NULL;
@@ -369,6 +372,9 @@ static DeviceState *parse_json(const char *optarg, GError **errp)
     }
     if (!json_is_object(obj)) {
         error_setg(errp, "'%s' is not a valid device model name", optarg);
+        goto out;
+    }
+    if (!json_check_no_nul(obj, errp)) {
         goto out;
     }
     jid = json_object_get(obj, "id");

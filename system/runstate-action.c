@@ -9,8 +9,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "monitor/qmp-events.h"
 #include "qemu/log.h"
+#include "runstate-internal.h"
 
 static int reboot_action = REBOOT_ACTION_RESET;
 static int shutdown_action = SHUTDOWN_ACTION_POWEROFF;
@@ -109,15 +109,18 @@ void qemu_system_guest_panicked(void)
     if (panic_action == PANIC_ACTION_PAUSE ||
         (panic_action == PANIC_ACTION_SHUTDOWN &&
          shutdown_action == SHUTDOWN_ACTION_PAUSE)) {
-        qapi_event_send_guest_panicked(GUEST_PANIC_ACTION_PAUSE);
+        runstate_announce_panic(RUNSTATE_EVENT_GUEST_PANICKED,
+                                GUEST_PANIC_ACTION_PAUSE);
         vm_stop(RUN_STATE_GUEST_PANICKED);
     } else if (panic_action == PANIC_ACTION_SHUTDOWN ||
                panic_action == PANIC_ACTION_EXIT_FAILURE) {
-        qapi_event_send_guest_panicked(GUEST_PANIC_ACTION_POWEROFF);
+        runstate_announce_panic(RUNSTATE_EVENT_GUEST_PANICKED,
+                                GUEST_PANIC_ACTION_POWEROFF);
         vm_stop(RUN_STATE_GUEST_PANICKED);
         qemu_system_shutdown_request(SHUTDOWN_CAUSE_GUEST_PANIC);
     } else {
-        qapi_event_send_guest_panicked(GUEST_PANIC_ACTION_RUN);
+        runstate_announce_panic(RUNSTATE_EVENT_GUEST_PANICKED,
+                                GUEST_PANIC_ACTION_RUN);
     }
 }
 
@@ -125,11 +128,12 @@ void qemu_system_guest_crashloaded(void)
 {
     /* The guest handles it (kdump): only report. */
     qemu_log_mask(LOG_GUEST_ERROR, "Guest crash loaded\n");
-    qapi_event_send_guest_crashloaded(GUEST_PANIC_ACTION_RUN);
+    runstate_announce_panic(RUNSTATE_EVENT_GUEST_CRASHLOADED,
+                            GUEST_PANIC_ACTION_RUN);
 }
 
 void qemu_system_guest_pvshutdown(void)
 {
-    qapi_event_send_guest_pvshutdown();
+    runstate_announce_kind(RUNSTATE_EVENT_GUEST_PVSHUTDOWN);
     qemu_system_shutdown_request(SHUTDOWN_CAUSE_GUEST_SHUTDOWN);
 }

@@ -1,25 +1,22 @@
 /*
- * Run states and the requests that change them.
+ * Run states, the event listeners, and the requests that change state.
  *
  * Devices and accelerators record requests (shutdown, reset, powerdown)
  * from any thread; the main loop acts on them in
  * runstate_process_requests().  That split gives QEMU's event order: a
- * panic emits GUEST_PANICKED and STOP at once, SHUTDOWN only from the
+ * panic announces GUEST_PANICKED and STOP at once, SHUTDOWN only from the
  * main loop.  The transition table is QEMU's; an illegal transition is
  * logged and refused instead of aborting the process.
+ *
+ * Events go to registered listeners, not to the monitor: runstate sits
+ * below the monitor and must not know it (docs/devel/layers.rst).
  */
 #include "system/runstate.h"
 
-#include <fcntl.h>
-#include <signal.h>
 #include <string.h>
-#include <unistd.h>
 
-#include "monitor/qmp-events.h"
-#include "qemu/timer.h"
-#include "system/bql.h"
-#include "system/system.h"
-#include "system-internal.h"
+#include "qemu/main-loop.h"
+#include "runstate-internal.h"
 
 static RunState current_run_state = RUN_STATE_PRELAUNCH;
 static RunstateHooks hooks;
@@ -34,11 +31,13 @@ static int powerdown_requested;
 static int vcpu_pause_requested;
 static int quit_requested;
 
-/* Written by the signal handler: plain sig_atomic_t stores only. */
-static volatile sig_atomic_t signal_pending;
-static volatile sig_atomic_t signal_number;
-static volatile pid_t signal_pid;
-static bool kill_report_enabled = true;
+typedef struct Listener {
+    RunstateEventFn *fn;
+    void *opaque;
+} Listener;
+
+/* Registered at start-up, read on every event: a plain array. */
+static GArray *listeners;
 
 static const char *const runstate_names[RUN_STATE__MAX] = {
     [RUN_STATE_DEBUG] = "debug",
@@ -77,6 +76,17 @@ static const char *const guest_panic_action_names[] = {
     [GUEST_PANIC_ACTION_PAUSE] = "pause",
     [GUEST_PANIC_ACTION_POWEROFF] = "poweroff",
     [GUEST_PANIC_ACTION_RUN] = "run",
+};
+
+static const char *const event_names[RUNSTATE_EVENT__MAX] = {
+    [RUNSTATE_EVENT_SHUTDOWN] = "SHUTDOWN",
+    [RUNSTATE_EVENT_POWERDOWN] = "POWERDOWN",
+    [RUNSTATE_EVENT_RESET] = "RESET",
+    [RUNSTATE_EVENT_STOP] = "STOP",
+    [RUNSTATE_EVENT_RESUME] = "RESUME",
+    [RUNSTATE_EVENT_GUEST_PANICKED] = "GUEST_PANICKED",
+    [RUNSTATE_EVENT_GUEST_CRASHLOADED] = "GUEST_CRASHLOADED",
+    [RUNSTATE_EVENT_GUEST_PVSHUTDOWN] = "GUEST_PVSHUTDOWN",
 };
 
 /* QEMU's legal transitions (system/runstate.c), as {from, to} pairs. */
@@ -204,6 +214,11 @@ const char *guest_panic_action_name(GuestPanicAction a)
                : "run";
 }
 
+const char *runstate_event_name(RunstateEventKind kind)
+{
+    return (unsigned)kind < RUNSTATE_EVENT__MAX ? event_names[kind] : "";
+}
+
 RunState runstate_get(void)
 {
     return current_run_state;
@@ -263,7 +278,7 @@ void runstate_init(void)
     g_atomic_int_set(&powerdown_requested, 0);
     g_atomic_int_set(&vcpu_pause_requested, 0);
     g_atomic_int_set(&quit_requested, 0);
-    signal_pending = 0;
+    runstate_signal_clear();
 }
 
 void runstate_set_hooks(const RunstateHooks *h)
@@ -275,82 +290,81 @@ void runstate_set_hooks(const RunstateHooks *h)
     }
 }
 
-static bool runstate_is_live(RunState s)
+const RunstateHooks *runstate_hooks(void)
 {
-    return s == RUN_STATE_RUNNING || s == RUN_STATE_SUSPENDED;
+    return &hooks;
 }
 
-void vm_start(void)
+void runstate_add_event_listener(RunstateEventFn *fn, void *opaque)
 {
-    if (runstate_is_running()) {
-        return;
-    }
-    if (!runstate_transition_allowed(current_run_state, RUN_STATE_RUNNING)) {
-        runstate_set(RUN_STATE_RUNNING); /* logs the refusal */
-        return;
-    }
-    /* QEMU sends RESUME before the state changes and vCPUs run. */
-    qapi_event_send_resume();
-    qemu_clock_virtual_enable(true);
-    runstate_set(RUN_STATE_RUNNING);
-    if (hooks.resume_vcpus) {
-        hooks.resume_vcpus();
-    }
-}
+    Listener l = {fn, opaque};
 
-bool vm_stop(RunState state)
-{
-    if (!runstate_is_live(current_run_state)) {
-        return false;
+    if (!listeners) {
+        listeners = g_array_new(false, false, sizeof(Listener));
     }
-    if (!runstate_set(state)) {
-        return false;
-    }
-    qemu_clock_virtual_enable(false);
-    if (qemu_in_main_thread()) {
-        if (hooks.pause_vcpus) {
-            hooks.pause_vcpus();
+    for (guint i = 0; i < listeners->len; i++) {
+        Listener *o = &g_array_index(listeners, Listener, i);
+
+        if (o->fn == fn && o->opaque == opaque) {
+            return;
         }
-    } else {
-        /*
-         * A vCPU cannot wait for itself to stop: the main loop pauses
-         * the vCPUs; the caller sees the new state and stops running.
-         */
-        g_atomic_int_set(&vcpu_pause_requested, 1);
-        qemu_notify_event();
     }
-    qapi_event_send_stop();
-    return true;
+    g_array_append_val(listeners, l);
 }
 
-bool qmp_cont(GError **errp)
+void runstate_remove_event_listener(RunstateEventFn *fn, void *opaque)
 {
-    if (runstate_needs_reset()) {
-        error_setg(errp, "Resetting the Virtual Machine is required");
-        return false;
+    for (guint i = 0; listeners && i < listeners->len; i++) {
+        Listener *o = &g_array_index(listeners, Listener, i);
+
+        if (o->fn == fn && o->opaque == opaque) {
+            g_array_remove_index(listeners, i);
+            break;
+        }
     }
-    if (runstate_check(RUN_STATE_SUSPENDED)) {
-        return true;
+    if (listeners && !listeners->len) {
+        g_clear_pointer(&listeners, g_array_unref);
     }
-    if (runstate_check(RUN_STATE_FINISH_MIGRATE)) {
-        error_setg(errp, "Migration is not finalized yet");
-        return false;
-    }
-    if (runstate_check(RUN_STATE_INMIGRATE)) {
-        autostart = true;
-        return true;
-    }
-    vm_start();
-    return true;
 }
 
-void qmp_stop(void)
+void runstate_announce(const RunstateEvent *ev)
 {
-    if (runstate_check(RUN_STATE_INMIGRATE)) {
-        autostart = false;
-        return;
+    for (guint i = 0; listeners && i < listeners->len; i++) {
+        Listener *l = &g_array_index(listeners, Listener, i);
+
+        l->fn(ev, l->opaque);
     }
-    vm_stop(RUN_STATE_PAUSED);
+}
+
+void runstate_announce_kind(RunstateEventKind kind)
+{
+    RunstateEvent ev = {.kind = kind};
+
+    runstate_announce(&ev);
+}
+
+void runstate_announce_shutdown(RunstateEventKind kind, ShutdownCause cause)
+{
+    RunstateEvent ev = {
+        .kind = kind,
+        .guest = shutdown_cause_is_guest(cause),
+        .reason = cause,
+    };
+
+    runstate_announce(&ev);
+}
+
+void runstate_announce_panic(RunstateEventKind kind, GuestPanicAction action)
+{
+    RunstateEvent ev = {.kind = kind, .action = action};
+
+    runstate_announce(&ev);
+}
+
+void runstate_request_vcpu_pause(void)
+{
+    g_atomic_int_set(&vcpu_pause_requested, 1);
+    qemu_notify_event();
 }
 
 void qemu_system_shutdown_request(ShutdownCause cause)
@@ -379,73 +393,19 @@ void qemu_system_powerdown_request(void)
 
 void qemu_system_quit_now(void)
 {
-    qapi_event_send_shutdown(false, SHUTDOWN_CAUSE_HOST_QMP_QUIT);
+    runstate_announce_shutdown(RUNSTATE_EVENT_SHUTDOWN,
+                               SHUTDOWN_CAUSE_HOST_QMP_QUIT);
     g_atomic_int_set(&quit_requested, 1);
     qemu_notify_event();
 }
 
-void qemu_system_killed(int signal, pid_t pid)
-{
-    /* Async-signal-safe: plain stores and a write() in the notifier. */
-    signal_number = signal;
-    signal_pid = pid;
-    signal_pending = 1;
-    /* Always write: the handler may run on the main thread just before
-     * it goes to sleep in poll(). */
-    main_loop_wakeup_from_signal();
-}
-
 bool runstate_has_pending_requests(void)
 {
-    return signal_pending || g_atomic_int_get(&quit_requested) ||
+    return runstate_signal_pending() || g_atomic_int_get(&quit_requested) ||
            g_atomic_int_get(&shutdown_requested) ||
            g_atomic_int_get(&reset_requested) ||
            g_atomic_int_get(&powerdown_requested) ||
            g_atomic_int_get(&vcpu_pause_requested);
-}
-
-/* First word of /proc/PID/cmdline, as QEMU names the sender. */
-static char *pid_name(pid_t pid)
-{
-    g_autofree char *path = g_strdup_printf("/proc/%d/cmdline", (int)pid);
-    g_autofree char *contents = NULL;
-    gsize len = 0;
-
-    if (g_file_get_contents(path, &contents, &len, NULL) && len > 0 &&
-        contents[0]) {
-        return g_strndup(contents, len);
-    }
-    g_free(path);
-    path = g_strdup_printf("/proc/%d/comm", (int)pid);
-    g_clear_pointer(&contents, g_free);
-    if (g_file_get_contents(path, &contents, &len, NULL) && len > 0) {
-        return g_strchomp(g_steal_pointer(&contents));
-    }
-    return NULL;
-}
-
-void runstate_set_kill_report(bool on)
-{
-    kill_report_enabled = on;
-}
-
-static void kill_report(void)
-{
-    pid_t pid = signal_pid;
-
-    if (!kill_report_enabled) {
-        return;
-    }
-
-    if (pid == 0) {
-        error_report("terminating on signal %d", (int)signal_number);
-    } else {
-        g_autofree char *name = pid_name(pid);
-
-        error_report("terminating on signal %d from pid %d (%s)",
-                     (int)signal_number, (int)pid,
-                     name ? name : "<unknown process>");
-    }
 }
 
 static void reset_machine(ShutdownCause cause)
@@ -455,7 +415,7 @@ static void reset_machine(ShutdownCause cause)
     }
     if (cause != SHUTDOWN_CAUSE_NONE &&
         cause != SHUTDOWN_CAUSE_SUBSYSTEM_RESET) {
-        qapi_event_send_reset(shutdown_cause_is_guest(cause), cause);
+        runstate_announce_shutdown(RUNSTATE_EVENT_RESET, cause);
     }
     if (hooks.reset_machine) {
         hooks.reset_machine();
@@ -479,11 +439,10 @@ bool runstate_process_requests(int *status)
     if (g_atomic_int_get(&quit_requested)) {
         return true;
     }
-    if (signal_pending) {
+    if (runstate_signal_take()) {
         /* A signal always powers off, even under -no-shutdown. */
-        signal_pending = 0;
-        kill_report();
-        qapi_event_send_shutdown(false, SHUTDOWN_CAUSE_HOST_SIGNAL);
+        runstate_announce_shutdown(RUNSTATE_EVENT_SHUTDOWN,
+                                   SHUTDOWN_CAUSE_HOST_SIGNAL);
         return true;
     }
     if (g_atomic_int_get(&vcpu_pause_requested)) {
@@ -496,7 +455,7 @@ bool runstate_process_requests(int *status)
     if (req) {
         ShutdownCause cause = req - 1;
 
-        qapi_event_send_shutdown(shutdown_cause_is_guest(cause), cause);
+        runstate_announce_shutdown(RUNSTATE_EVENT_SHUTDOWN, cause);
         if (runstate_shutdown_action() == SHUTDOWN_ACTION_PAUSE) {
             vm_stop(RUN_STATE_SHUTDOWN);
         } else {
@@ -512,7 +471,7 @@ bool runstate_process_requests(int *status)
         reset_machine(req - 1);
     }
     if (g_atomic_int_exchange(&powerdown_requested, 0)) {
-        qapi_event_send_powerdown();
+        runstate_announce_kind(RUNSTATE_EVENT_POWERDOWN);
         if (hooks.powerdown) {
             hooks.powerdown();
         }

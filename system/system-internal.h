@@ -1,21 +1,16 @@
 /*
- * Private to system/: the main loop and the POSIX process plumbing used
- * by main() and runstate.
+ * Private to system/'s top layer (main.c, os-posix.c): the POSIX process
+ * plumbing main() uses.  The run-state files have their own private
+ * header (runstate-internal.h) and must not include this one
+ * (docs/devel/layers.rst).
  */
 #ifndef SYSTEM_SYSTEM_INTERNAL_H
 #define SYSTEM_SYSTEM_INTERNAL_H
 
 #include "qemu/common.h"
 
-/* main-loop.c */
-/* Create the wake-up eventfd and hook the default GMainContext.  Call
- * first thing in main(): signals may arrive from then on. */
-bool main_loop_init(GError **errp);
-/* Iterate until runstate asks to exit; returns the exit status. */
-int main_loop_run(void);
-void main_loop_cleanup(void);
-/* Async-signal-safe wake-up (always writes the eventfd). */
-void main_loop_wakeup_from_signal(void);
+/* The main loop is util/main-loop.c. */
+#include "qemu/main-loop.h"
 
 /* os-posix.c */
 void os_setup_signal_handling(void);

@@ -6,7 +6,7 @@
  * deadline is O(1), and nothing is allocated except the timer itself.
  */
 #include "qemu/timer.h"
-#include "system/runstate.h"
+#include "qemu/main-loop.h"
 
 struct QEMUTimer {
     QEMUClockType type;

@@ -1,5 +1,6 @@
 /*
- * Machine types and the one machine instance: RAM, address spaces, buses.
+ * The one machine instance: RAM, address spaces, buses, reset.  The
+ * list of machine types is the board layer's (hw/catalog.c).
  *
  * Guest RAM is one anonymous private mapping with MAP_NORESERVE, so a
  * large -m costs nothing until the guest touches it (idle RSS is one of
@@ -11,7 +12,6 @@
 #include <sys/mman.h>
 
 #include "hw/boards.h"
-#include "hw/i386/pc.h"
 
 #define FOUR_GIB (UINT64_C(1) << 32)
 /* i440FX: RAM up to this size stays below 4 GiB ... */
@@ -19,66 +19,7 @@
 /* ... otherwise only this much does, and the rest goes above 4 GiB. */
 #define BELOW_4G_SPLIT UINT64_C(0xc0000000)
 
-extern const MachineClass none_machine_class; /* hw/core/null-machine.c */
-
-static const MachineClass *const machine_types[] = {
-    &pc_machine_class,
-    &none_machine_class,
-};
-
 MachineState *current_machine;
-
-const MachineClass *const *machine_all_types(size_t *count)
-{
-    *count = G_N_ELEMENTS(machine_types);
-    return machine_types;
-}
-
-const MachineClass *machine_find_type(const char *name)
-{
-    if (!name) {
-        return NULL;
-    }
-    for (size_t i = 0; i < G_N_ELEMENTS(machine_types); i++) {
-        const MachineClass *mc = machine_types[i];
-
-        if (strcmp(mc->name, name) == 0 ||
-            (mc->alias && strcmp(mc->alias, name) == 0)) {
-            return mc;
-        }
-    }
-    return NULL;
-}
-
-const MachineClass *machine_default_type(void)
-{
-    for (size_t i = 0; i < G_N_ELEMENTS(machine_types); i++) {
-        if (machine_types[i]->is_default) {
-            return machine_types[i];
-        }
-    }
-    return machine_types[0];
-}
-
-/*
- * QEMU's layout: the short name is printed as an alias of the versioned
- * name, and "(default)" goes on the versioned line.
- */
-void machine_print_help(void)
-{
-    printf("Supported machines are:\n");
-    for (size_t i = 0; i < G_N_ELEMENTS(machine_types); i++) {
-        const MachineClass *mc = machine_types[i];
-        const char *dflt = mc->is_default ? " (default)" : "";
-
-        if (mc->alias) {
-            printf("%-20s %s (alias of %s)\n", mc->name, mc->desc, mc->alias);
-            printf("%-20s %s%s\n", mc->alias, mc->desc, dflt);
-        } else {
-            printf("%-20s %s%s\n", mc->name, mc->desc, dflt);
-        }
-    }
-}
 
 #define RAM_ALIGN ((uintptr_t)2 * 1024 * 1024)
 
@@ -193,6 +134,27 @@ void machine_destroy(MachineState *ms)
         current_machine = NULL;
     }
     g_free(ms);
+}
+
+void machine_set_vcpu_reset(MachineState *ms, void (*reset_vcpus)(void))
+{
+    ms->reset_vcpus = reset_vcpus;
+}
+
+void machine_reset(void)
+{
+    MachineState *ms = current_machine;
+
+    if (!ms) {
+        return;
+    }
+    qdev_reset_all();
+    if (ms->mc->reset) {
+        ms->mc->reset(ms);
+    }
+    if (ms->reset_vcpus) {
+        ms->reset_vcpus();
+    }
 }
 
 BusState *machine_find_bus_for(MachineState *ms, const DeviceClass *dc,

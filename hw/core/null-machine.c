@@ -4,8 +4,6 @@
  */
 #include "hw/boards.h"
 
-extern const MachineClass none_machine_class;
-
 const MachineClass none_machine_class = {
     .name = "none",
     .desc = "empty machine",

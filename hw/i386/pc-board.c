@@ -10,6 +10,7 @@
  * devices.
  */
 #include "hw/i386/pc.h"
+#include "hw/catalog.h"
 #include "hw/char/serial.h"
 #include "hw/isa/isa.h"
 #include "hw/rtc/mc146818rtc.h"

@@ -12,8 +12,10 @@
  * wait in the listen backlog until the current client goes away.
  *
  * Writes never block: data is appended to an output queue that the main
- * loop drains as the peer reads.  The frontend (monitor, qtest, serial)
- * can ask how much is queued and decide what to do at its cap.
+ * loop drains as the peer reads.  The queue itself has no limit: each
+ * frontend asks how much is queued and enforces its own cap (the monitor
+ * drops or mutes its client, qtest stops reading commands, the UART
+ * drops bytes).  null discards all output and never queues any.
  * All calls happen on the main thread with the BQL held.
  */
 #ifndef CHARDEV_CHAR_H
@@ -78,10 +80,20 @@ void qemu_chr_fe_accept_input(Chardev *chr, bool accept);
 void qemu_chr_write(Chardev *chr, const void *buf, size_t len);
 size_t qemu_chr_outq_len(Chardev *chr);
 bool qemu_chr_is_connected(Chardev *chr);
-/* Drop the current peer (a server then accepts the next one). */
-void qemu_chr_disconnect(Chardev *chr);
-/* Try for up to @timeout_ms to write all queued output (at exit). */
-void qemu_chr_flush_all(int timeout_ms);
+/*
+ * Drop the current peer (a server then accepts the next one).  Only a
+ * socket has a peer to drop: for stdio, file and null this does nothing
+ * and returns false, and the frontend decides what to do instead.
+ */
+bool qemu_chr_disconnect(Chardev *chr);
+/*
+ * At exit, after the main loop: stop reading and accepting, then write
+ * all queued output, for as long as each peer keeps taking it.  A peer
+ * that takes no byte for @stall_ms is dropped with a warning; that is
+ * the only bound (CHR_EXIT_STALL_MS is the documented value).
+ */
+#define CHR_EXIT_STALL_MS 3000
+void qemu_chr_drain_all(int stall_ms);
 /* Close everything, unlink unix socket paths Vigil created. */
 void qemu_chr_cleanup_all(void);
 

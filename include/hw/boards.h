@@ -71,21 +71,37 @@ struct MachineState {
     BusState *isa_bus;    /* NULL on machines without ISA */
     BusState *sysbus;     /* board devices without a bus type */
     void *opaque;         /* machine-specific state */
+    /* The vCPUs' part of a reset (machine_set_vcpu_reset()), or NULL. */
+    void (*reset_vcpus)(void);
 };
 
 extern MachineState *current_machine;
 
-const MachineClass *const *machine_all_types(size_t *count);
-const MachineClass *machine_find_type(const char *name); /* name or alias */
-const MachineClass *machine_default_type(void);
-/* -M help, QEMU format ("Supported machines are:" ...). */
-void machine_print_help(void);
+/* The "none" machine (hw/core/null-machine.c).  The list of all machine
+ * types is the board layer's: hw/catalog.h. */
+extern const MachineClass none_machine_class;
 
 /* Allocate RAM and run mc->init.  Sets current_machine. */
 MachineState *machine_create(const MachineClass *mc, uint64_t ram_size,
                              unsigned smp_cpus, GError **errp);
 bool machine_done(MachineState *ms, GError **errp);
 void machine_destroy(MachineState *ms);
+
+/*
+ * The vCPUs belong to the accelerator, a layer above hw/: whoever
+ * creates them registers how to put them back in their architectural
+ * reset state (main() passes the accelerator's reset_vcpus).  NULL: no
+ * vCPUs (qtest).
+ */
+void machine_set_vcpu_reset(MachineState *ms, void (*reset_vcpus)(void));
+/*
+ * system_reset of current_machine, the one reset routine (main's
+ * runstate hook, the fuzz harnesses and the tests all use it): every
+ * device in creation order (qdev_reset_all()), then the board's reset
+ * (mc->reset: reload the kernel, ...), then the vCPUs.  Does nothing
+ * without a machine.  The caller pauses the vCPUs first (runstate does).
+ */
+void machine_reset(void);
 
 /*
  * Find the bus a device of type @dc plugs into, or fail with QEMU's

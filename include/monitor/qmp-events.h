@@ -1,27 +1,31 @@
 /*
- * QMP events.  The only way anything below the monitor emits an event.
+ * QMP events.
  *
- * Each call builds the event with its timestamp (host wall clock, taken
- * once at the call) and delivers it to every negotiated client of every
- * QMP monitor, in call order.  Clients still negotiating do not get it
- * (QEMU drops, not queues).  Safe from any thread with the BQL held: on
- * a vCPU thread the event is queued and the main loop is woken to write
- * it, so a slow client never stalls the guest.
+ * Run-state events (SHUTDOWN, STOP, GUEST_PANICKED, ...) are not sent
+ * from below: runstate announces them to listeners, and
+ * monitor_events_init() registers the monitor's listener, which formats
+ * each as the QMP event of the same name (docs/devel/layers.rst).
+ * Events of the monitor's own commands (DUMP_COMPLETED) are sent with
+ * the functions below.
+ *
+ * Each event is built with its timestamp (host wall clock, taken once
+ * when it is raised) and delivered to every negotiated client of every
+ * QMP monitor, in the order raised.  Clients still negotiating do not
+ * get it (QEMU drops, not queues).  Safe from any thread with the BQL
+ * held: on a vCPU thread the event is queued and the main loop is woken
+ * to write it, so a slow client never stalls the guest.
  */
 #ifndef MONITOR_QMP_EVENTS_H
 #define MONITOR_QMP_EVENTS_H
 
 #include "qemu/common.h"
-#include "system/runstate.h"
 
-void qapi_event_send_guest_panicked(GuestPanicAction action);
-void qapi_event_send_guest_crashloaded(GuestPanicAction action);
-void qapi_event_send_guest_pvshutdown(void);
-void qapi_event_send_stop(void);
-void qapi_event_send_resume(void);
-void qapi_event_send_shutdown(bool guest, ShutdownCause reason);
-void qapi_event_send_reset(bool guest, ShutdownCause reason);
-void qapi_event_send_powerdown(void);
+/* Subscribe the monitor to runstate's events (idempotent); main() and
+ * harnesses that build a machine call it before the machine runs. */
+void monitor_events_init(void);
+/* Unsubscribe (idempotent). */
+void monitor_events_cleanup(void);
+
 /* @status is a DumpStatus name; @error NULL unless the dump failed. */
 void qapi_event_send_dump_completed(const char *status, uint64_t completed,
                                     uint64_t total, const char *error);

@@ -13,6 +13,15 @@
  * "JSON nesting depth limit exceeded").  After an error the framer
  * discards the text in progress and carries on with the next byte, as
  * QEMU's streamer does.
+ *
+ * NUL characters: "\u0000" is accepted anywhere a string may stand,
+ * object keys included, as QEMU accepts it, and decoded to a real U+0000
+ * byte.  Such a value therefore holds strings (and keys) whose length
+ * is not their strlen(): consumers must use the length-aware jansson
+ * calls (json_string_length(), json_object_keylen_foreach(), ...) and
+ * reject NULs where a C string is needed (json_check_no_nul()).  Where a
+ * client's string is quoted in a message it is copied with
+ * json_mutf8_dup(), which the JSON writer prints back as "\u0000".
  */
 #ifndef QOBJECT_JSON_STREAM_H
 #define QOBJECT_JSON_STREAM_H
@@ -61,5 +70,37 @@ void json_stream_feed(JSONStream *s, const char *buf, size_t len);
  * "JSON parse error, <detail>" message.  Exposed for tests.
  */
 json_t *json_stream_parse(const char *text, size_t len, GError **errp);
+
+/*
+ * json_loadb() with JSON_ALLOW_NUL added to @flags and NULs accepted in
+ * object keys too; jansson's own error in @jerr.  For JSON that does
+ * not come through a QMP stream (JSON -device).
+ */
+json_t *json_load_nul(const char *text, size_t len, size_t flags,
+                      json_error_t *jerr);
+
+/*
+ * A NUL-terminated copy of the @len bytes at @str, each NUL written as
+ * the two bytes 0xC0 0x80 (QEMU's "modified UTF-8").  Never equal to a
+ * name without NULs; the JSON writer prints it back as "\u0000".
+ */
+char *json_mutf8_dup(const char *str, size_t len);
+
+/*
+ * Whether @v is a string holding U+0000 or holds such a string or key at
+ * any depth.  On a hit, *@where gets a new string naming the place as
+ * QEMU names nested parameters ("a.b", "a[2]", starting from @name, ""
+ * for a top-level object), keys copied with json_mutf8_dup(), and
+ * *@in_key tells whether the NUL is in a key rather than a value.
+ */
+bool json_find_nul(const json_t *v, const char *name, char **where,
+                   bool *in_key);
+
+/*
+ * Vigil's one rule for client strings used as C strings: fails with
+ * "Parameter 'a.b' contains a NUL character" (or "Parameter name ..."
+ * for a key) if json_find_nul() finds one in @v (an object).
+ */
+bool json_check_no_nul(const json_t *v, GError **errp);
 
 #endif /* QOBJECT_JSON_STREAM_H */

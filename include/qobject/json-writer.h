@@ -6,7 +6,10 @@
  * spaces per level, an empty object or array still broken over two
  * lines.  Strings are escaped as QEMU does: \" \\ \b \f \n \r \t, every
  * other code point below 0x20 or from 0x7F up as \uXXXX (upper-case hex,
- * surrogate pairs above the BMP, U+FFFD for invalid UTF-8).  Reals use
+ * surrogate pairs above the BMP, U+FFFD for invalid UTF-8).  A NUL,
+ * and QEMU's two-byte form of it (0xC0 0x80, see json_mutf8_dup()),
+ * come out as \u0000, so a client's string quoted in an error message
+ * reads back exactly as the client sent it.  Reals use
  * "%.17g".
  *
  * Key order: QEMU's QDict iterates its 512 hash buckets in order and, in
@@ -30,7 +33,10 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(json_t, json_decref)
 void json_writer_append(GString *out, const json_t *value, bool pretty);
 /* Append @str as a JSON string literal with QEMU's escaping. */
 void json_writer_append_string(GString *out, const char *str, size_t len);
-/* QEMU's QDict bucket of @key (tdb_hash % 512); exposed for tests. */
-unsigned json_writer_key_bucket(const char *key);
+/*
+ * QEMU's QDict bucket of the @len bytes at @key (tdb_hash % 512), a NUL
+ * counted as QEMU stores it (0xC0 0x80); exposed for tests.
+ */
+unsigned json_writer_key_bucket(const char *key, size_t len);
 
 #endif /* QOBJECT_JSON_WRITER_H */

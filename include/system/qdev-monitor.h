@@ -10,6 +10,7 @@
 #define SYSTEM_QDEV_MONITOR_H
 
 #include "hw/boards.h"
+#include "hw/catalog.h"
 
 /*
  * If @optarg asks for help ("help", "?", "T,help", "T,?"), print it in

@@ -1,17 +1,24 @@
 /*
  * Run states, actions and the reasons the machine stops.
  *
- * This is the layer between devices/accelerators and the monitor:
- * devices report what the guest did (guest_panicked, ...); runstate
- * applies the configured action (-action, -no-shutdown, set-action),
- * changes state, stops or resumes vCPUs through the accelerator, and
- * emits QMP events through monitor/qmp-events.h.  It never knows who
- * caused a request.
+ * This is the layer between devices/accelerators and the monitor
+ * (docs/devel/layers.rst): devices report what the guest did
+ * (qemu_system_guest_panicked, ...); runstate applies the configured
+ * action (-action, -no-shutdown, set-action), changes state, stops or
+ * resumes vCPUs through the hooks the accelerator's owner registers, and
+ * announces what happened to the listeners registered with
+ * runstate_add_event_listener() (the monitor turns them into QMP
+ * events).  It never knows who caused a request nor who listens.
  *
  * Shutdown/reset/powerdown *requests* are recorded and acted on by the
  * main loop (runstate_process_requests()), as in QEMU, so that the event
  * order is GUEST_PANICKED, STOP, then SHUTDOWN.  All functions expect the
  * BQL.
+ *
+ * Implementation: runstate.c (states, transitions, events, requests),
+ * runstate-action.c (-action and the guest's reports), cpus.c
+ * (vm_start/vm_stop, cont/stop), runstate-signal.c (termination
+ * signals and the report of who sent them).
  */
 #ifndef SYSTEM_RUNSTATE_H
 #define SYSTEM_RUNSTATE_H
@@ -115,12 +122,15 @@ WatchdogAction runstate_watchdog_action(void);
 /* Back to the defaults (panic=shutdown, shutdown=poweroff, ...); tests. */
 void runstate_reset_actions(void);
 
-/* Start vCPUs and enter running; emits RESUME unless starting from
- * nothing at boot.  The QMP "cont" semantics (errors in shutdown state)
- * are in qmp_cont(). */
+/* ---- starting and stopping the vCPUs (cpus.c) ---- */
+
+/* false under -S: stay in prelaunch until "cont" (set by main()). */
+extern bool autostart;
+/* Start vCPUs and enter running; announces RESUME first.  The QMP
+ * "cont" semantics (errors in shutdown state) are in qmp_cont(). */
 void vm_start(void);
-/* Stop vCPUs and enter @state if currently live; emits STOP.  Returns
- * true if the state changed. */
+/* Stop vCPUs and enter @state if currently live; announces STOP.
+ * Returns true if the state changed. */
 bool vm_stop(RunState state);
 /* QMP cont / stop with QEMU's errors. */
 bool qmp_cont(GError **errp);
@@ -138,7 +148,11 @@ void qemu_system_powerdown_request(void);
 /* QMP quit: emits SHUTDOWN{host-qmp-quit} now and asks the main loop to
  * exit with status 0 once pending output is flushed. */
 void qemu_system_quit_now(void);
-/* Signal (SIGTERM/SIGINT/SIGHUP): async-signal-safe request. */
+/* ---- termination signals (runstate-signal.c) ---- */
+
+/* Signal (SIGTERM/SIGINT/SIGHUP) from @pid (0: unknown): an
+ * async-signal-safe request; the process powers off with
+ * SHUTDOWN{host-signal}, even under -no-shutdown. */
 void qemu_system_killed(int signal, pid_t pid);
 /*
  * Whether the main loop prints "terminating on signal N from pid P
@@ -148,17 +162,22 @@ void qemu_system_killed(int signal, pid_t pid);
 void runstate_set_kill_report(bool on);
 
 /*
- * Main-loop hook: act on pending requests (emit SHUTDOWN/RESET/POWERDOWN,
- * pause, reset devices through the reset hook).  Returns true when the
- * process should exit; *status is then the exit status (0, or 1 for
- * panic=exit-failure).
+ * Main-loop hook: act on pending requests (announce SHUTDOWN/RESET/
+ * POWERDOWN, pause, reset the machine through the reset hook).  Returns
+ * true when the process should exit; *status is then the exit status
+ * (0, or 1 for panic=exit-failure).
  */
 bool runstate_process_requests(int *status);
 /* True if a request is pending (so the main loop must not sleep). */
 bool runstate_has_pending_requests(void);
 
-/* Hooks set by main(): how to reset the machine, and the accelerator's
- * vCPU control (NULL-safe). */
+/* ---- registrations from the layers above ---- */
+
+/*
+ * Hooks set by main(): how to reset the machine (machine_reset(), the
+ * one reset routine), the accelerator's vCPU control and the board's
+ * power button.  Each may be NULL.  @hooks is copied; NULL clears.
+ */
 typedef struct RunstateHooks {
     void (*reset_machine)(void); /* devices + board + vCPUs */
     void (*pause_vcpus)(void);   /* returns when all are stopped */
@@ -167,15 +186,38 @@ typedef struct RunstateHooks {
 } RunstateHooks;
 void runstate_set_hooks(const RunstateHooks *hooks);
 
-/* Wake the main loop (safe from any thread). */
-void qemu_notify_event(void);
+/* What runstate announces; each kind is the QMP event of that name. */
+typedef enum RunstateEventKind {
+    RUNSTATE_EVENT_SHUTDOWN,          /* guest, reason */
+    RUNSTATE_EVENT_POWERDOWN,         /* no data */
+    RUNSTATE_EVENT_RESET,             /* guest, reason */
+    RUNSTATE_EVENT_STOP,              /* no data */
+    RUNSTATE_EVENT_RESUME,            /* no data */
+    RUNSTATE_EVENT_GUEST_PANICKED,    /* action */
+    RUNSTATE_EVENT_GUEST_CRASHLOADED, /* action */
+    RUNSTATE_EVENT_GUEST_PVSHUTDOWN,  /* no data */
+    RUNSTATE_EVENT__MAX
+} RunstateEventKind;
+
+typedef struct RunstateEvent {
+    RunstateEventKind kind;
+    bool guest;              /* SHUTDOWN, RESET: the guest caused it */
+    ShutdownCause reason;    /* SHUTDOWN, RESET */
+    GuestPanicAction action; /* GUEST_PANICKED, GUEST_CRASHLOADED */
+} RunstateEvent;
+
+typedef void RunstateEventFn(const RunstateEvent *ev, void *opaque);
 
 /*
- * For I/O handlers that want to read again instead of returning to the
- * main loop's poll(): flushes queued QMP events, then returns true only
- * on the main thread, with no request pending and no timer due, i.e.
- * when a main-loop iteration would do nothing but poll.
+ * Listeners are called synchronously, in registration order, on the
+ * thread that caused the event (a vCPU thread included), with the BQL
+ * held, at the moment QEMU would emit the event: so a listener sees
+ * GUEST_PANICKED before STOP, and RESUME before the state changes.  A
+ * listener must not call back into runstate.  Adding the same
+ * (@fn, @opaque) twice registers it once.
  */
-bool main_loop_io_may_continue(void);
+void runstate_add_event_listener(RunstateEventFn *fn, void *opaque);
+void runstate_remove_event_listener(RunstateEventFn *fn, void *opaque);
+const char *runstate_event_name(RunstateEventKind kind); /* "GUEST_PANICKED" */
 
 #endif /* SYSTEM_RUNSTATE_H */

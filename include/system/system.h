@@ -1,7 +1,8 @@
 /*
  * Machine-wide configuration from the command line that more than one
- * room needs.  Filled by main() before the machine is built; read-only
- * afterwards.
+ * room needs (system/system.c).  Filled by main() before the machine is
+ * built; read-only afterwards.  A "config" layer just above chardev
+ * (docs/devel/layers.rst): the board and the monitor read it.
  */
 #ifndef SYSTEM_SYSTEM_H
 #define SYSTEM_SYSTEM_H
@@ -11,8 +12,6 @@
 
 #define MAX_SERIAL_PORTS 4
 
-/* false under -S: stay in prelaunch until "cont". */
-extern bool autostart;
 /* -name guest name, or NULL. */
 extern const char *qemu_name;
 

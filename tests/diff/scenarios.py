@@ -5,7 +5,7 @@
 
 import re
 
-from runner import Scenario, QUIT_LINES
+from runner import Scenario, ev
 
 CAPS = ('qmp', '{"execute": "qmp_capabilities"}')
 # The libqtest handshake (reference §6.1): endianness, greeting, caps.
@@ -13,15 +13,6 @@ HS = [('qt', 'endianness'), ('greet',), CAPS]
 START = ('start',)
 QS = ('qmp', '{"execute": "query-status"}')
 PV = ['-device', 'pvpanic']
-
-
-def ev(name, data=None):
-    """The transcript line of an event, as upstream QEMU writes it."""
-    body = '{"timestamp": {"seconds": S, "microseconds": US}, "event": "%s"' \
-        % name
-    if data is not None:
-        body += ', "data": %s' % data
-    return 'Q< ' + body + '}\\r'
 
 
 def qmp(cmd):
@@ -211,30 +202,21 @@ for val, note in ((0x80, 'unknown bit only'), (0x81, 'panic + unknown'),
     add(Scenario('write-0x%02x' % val, HS + [
         START, out(0x505, val), ('settle',), QS,
     ], extra=PV + ['-action', 'panic=pause'], known=['singlestep']))
+# The pvshutdown bit and a blank qtest line: QEMU 7.2 cannot show what
+# upstream does, so 7.2 plays its own steps after the mark (recorded
+# like every other transcript) and upstream.py says what upstream does.
 add(panic_scn('pvshutdown', [], [
-    ('known_tail', 'pvshutdown',
-     [out(0x505, 4), ('settle',)], ['T> outb 0x505 0x4', 'T< OK'],
-     ['T> outb 0x505 0x4', 'T< OK', ev('GUEST_PVSHUTDOWN'),
-      ev('SHUTDOWN', '{"guest": true, "reason": "guest-shutdown"}'),
-      'Q< <eof>', 'exit 0']),
+    ('upstream_only', 'pvshutdown', [out(0x505, 4), ('settle',)]),
     out(0x505, 4), ('wait', 'GUEST_PVSHUTDOWN'), ('wait', 'SHUTDOWN'),
     ('eof',), ('exit',),
-], known=['events-default', 'pvshutdown']))
+], known=['events-default']))
 add(Scenario('pvshutdown-no-shutdown', HS + [
     START,
-    ('known_tail', 'pvshutdown',
-     [out(0x505, 4), ('settle',)], ['T> outb 0x505 0x4', 'T< OK'],
-     ['T> outb 0x505 0x4', 'T< OK', ev('GUEST_PVSHUTDOWN'),
-      ev('SHUTDOWN', '{"guest": true, "reason": "guest-shutdown"}'),
-      ev('STOP'),
-      'Q> {"execute": "query-status"}',
-      'Q< {"return": {"status": "shutdown", "running": false}}\\r',
-      'Q> {"execute": "cont"}',
-      'Q< {"error": {"class": "GenericError", "desc": "Resetting the '
-      'Virtual Machine is required"}}\\r'] + QUIT_LINES),
+    ('upstream_only', 'pvshutdown-no-shutdown',
+     [out(0x505, 4), ('settle',)]),
     out(0x505, 4), ('wait', 'GUEST_PVSHUTDOWN'), ('wait', 'SHUTDOWN'),
     ('wait', 'STOP'), QS, qmp('{"execute": "cont"}'),
-], extra=PV + ['-no-shutdown'], known=['pvshutdown']))
+], extra=PV + ['-no-shutdown']))
 
 # ---- after a panic: cont, stop, reset, second panic ---------------
 
@@ -437,11 +419,9 @@ add(Scenario('wide-access-write-below', HS + [
 ], extra=PV + ['-action', 'panic=none']))
 add(Scenario('qtest-blank-line', HS + [
     START,
-    ('known_tail', 'blank-qtest-line',
-     [('qt', '')], ['T> ', 'T< <eof>'],
-     ['T> ', 'T> inb 0x505', 'T< OK 0x0007'] + QUIT_LINES),
+    ('upstream_only', 'blank-qtest-line', [('qt', ''), ('exit',)]),
     ('qt_noreply', ''), ('qt', 'inb 0x505'),
-], extra=PV, known=['blank-qtest-line']))
+], extra=PV))
 
 # ---- dump-guest-memory ----------------------------------------------
 # Cores go to /dev/null (both sides open it the same way, nothing is
@@ -482,3 +462,18 @@ add(Scenario('dump-errors', HS + [
         '{"protocol": "file:/dev/null"}}'),
     qmp('{"execute": "query-dump"}'),
 ], prelaunch=True))
+
+# ---- NUL inside JSON strings ------------------------------------------
+# "\u0000" is valid JSON; QEMU compares names as whole strings, so a name
+# with a NUL in it names no command, argument or object.
+add(Scenario('nul-in-strings', HS + [
+    qmp(r'{"execute": "query-status\u0000junk"}'),
+    qmp(r'{"execute": "query-status\u0000", "id": 1}'),
+    qmp(r'{"execute": "set-action", "arguments": {"panic": "pause\u0000x"}}'),
+    qmp(r'{"execute": "set-action", "arguments": {"panic\u0000x": "pause"}}'),
+    qmp(r'{"execute": "qom-get", "arguments": '
+        r'{"path": "/machine/peripheral/pp\u0000x", "property": "ioport"}}'),
+    qmp(r'{"execute": "qom-get", "arguments": '
+        r'{"path": "/machine/peripheral/pp", "property": "ioport\u0000x"}}'),
+    qmp(r'{"execute": "query-name", "id": "a\u0000b"}'),
+], extra=PP, known=['nul-in-arguments']))

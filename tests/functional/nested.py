@@ -202,6 +202,35 @@ def check_dump(r):
     return p
 
 
+# The kernel log lines about clocks that /init prints for 'boot-clock'.
+CLOCK_LOG = 'clock|tsc|TSC|Calibrat|calibrat|PIT|HPET|hpet'
+
+
+def check_clock(r):
+    """The guest takes its clocks from the VMM instead of measuring them:
+    kvm-clock (CPUID 0x40000001) from the start, the TSC frequency from
+    it, no PIT calibration of the TSC or the delay loop, TSC-deadline."""
+    p = []
+    log = '\n'.join(r.serial)
+    expect(p, len(ev(r, 'GUEST_PANICKED')) == 1,
+           'GUEST_PANICKED %s' % ev(r, 'GUEST_PANICKED'))
+    for want, why in [
+            ('kvm-clock: Using msrs', 'no kvm-clock (CPUID 0x40000001)'),
+            ('Switched to clocksource kvm-clock', 'clocksource is not '
+             'kvm-clock'),
+            ('Calibrating delay loop (skipped)', 'the delay loop was '
+             'calibrated'),
+            ('TSC deadline timer available', 'no TSC-deadline timer')]:
+        expect(p, want in log, why)
+    expect(p, re.search(r'tsc: Detected [0-9.]+ MHz processor', log),
+           'no TSC frequency')
+    bad = [line for line in r.serial
+           if re.search(r'TSC calibration|calibration using PIT|Refined TSC|'
+                        r'Unable to calibrate', line)]
+    expect(p, not bad, 'the guest calibrated its TSC: %s' % bad[:2])
+    return p
+
+
 def check_panicked(r):
     p = []
     expect(p, len(ev(r, 'GUEST_PANICKED')) == 1,
@@ -280,6 +309,12 @@ CASES = {
                '{"paging": false, "protocol": "file:{core}"}}',
                'event DUMP_COMPLETED', 'core {core}'] + QUIT,
         check=check_dump),
+    # The kernel log's clock lines: what the paravirtual CPUID gives it.
+    'boot-clock': dict(
+        args=['-device', 'pvpanic', '-action', 'panic=pause'],
+        guest='vigil.test=panic vigil.dmesg=' + CLOCK_LOG,
+        steps=['event GUEST_PANICKED'] + QUIT,
+        check=check_clock),
     'bench': dict(
         args=['-device', 'pvpanic', '-action', 'panic=pause'],
         guest='vigil.test=panic',
@@ -297,7 +332,7 @@ GROUPS = {
               'panic-exit-failure-ioport', 'panic-none-smp2',
               'pvh-vmlinux-panic', 'panic-dump-smp2'],
     'power': ['nodevice-poweroff', 'guest-reboot', 'guest-reboot-no-reboot',
-              'system-powerdown', 'events-sysfs-mask'],
+              'system-powerdown', 'events-sysfs-mask', 'boot-clock'],
     'smoke': ['demo'],
 }
 GROUPS['all'] = GROUPS['panic'] + GROUPS['power']
@@ -321,6 +356,8 @@ class CaseResult:
         self.time = None
         self.kvmstat = {}     # L1 KVM counters over the case (nested only)
         self.core = {}        # "step core": what the dump held
+        self.trace = []       # L1 tracefs lines (case key 'trace')
+        self.trace_t0 = None  # the VMM's start on the trace clock
 
     def vl2(self, key):
         """Values of the guest's "VL2 KEY value" console lines."""
@@ -341,7 +378,8 @@ class CaseResult:
         return None
 
 
-MARKER = re.compile(r'^(CASE|QMP>?|STEP|SERIAL|STDERR) ([^\s|]+)(\|)?(?: (.*))?$')
+MARKER = re.compile(r'^(CASE|QMP>?|STEP|SERIAL|STDERR|TRACE) ([^\s|]+)(\|)?'
+                    r'(?: (.*))?$')
 
 
 def parse(lines):
@@ -358,6 +396,8 @@ def parse(lines):
             r.serial.append(rest)
         elif kind == 'STDERR' and bar:
             r.stderr.append(rest)
+        elif kind == 'TRACE' and bar:
+            r.trace.append(rest)
         elif kind == 'STEP':
             r.steps.append(rest)
         elif kind == 'QMP':
@@ -387,6 +427,8 @@ def parse(lines):
                 r.core = dict(w.partition('=')[::2] for w in arg.split())
             elif word == 'TIME':
                 r.time = float(arg)
+            elif word == 'TRACE-T0':
+                r.trace_t0 = float(arg)
             elif word == 'RESULT':
                 status, _, reason = arg.partition(' ')
                 r.runner = (status, reason)
@@ -455,6 +497,8 @@ class Env:
             '-serial', 'file:' + serial,
             '-qmp', 'unix:%s,server=on,wait=off' % sock] + case['args']
         lines = ['case ' + label] + ['arg ' + a for a in argv]
+        if case.get('trace'):
+            lines.append('trace ' + case['trace'])
         lines += ['qmp ' + sock, 'serial ' + serial,
                   'timeout %d' % (case.get('timeout', 90) *
                                   self.args.timeout_scale)]
@@ -608,7 +652,8 @@ def main():
         ap.error('--vigil is required unless --vmm qemu')
     args.mode = choose_mode(args)
     if not args.mode:
-        print('SKIP: no hardware KVM and no qemu-system-x86_64')
+        print('SKIP-REASON: no-kvm-no-qemu: no hardware KVM and no '
+              'qemu-system-x86_64')
         return SKIP
     build_dir = args.build_dir or (
         os.path.dirname(os.path.abspath(args.vigil)) if args.vigil

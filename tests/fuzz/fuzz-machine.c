@@ -10,6 +10,7 @@
 #include <stdlib.h>
 
 #include "hw/i386/pc.h"
+#include "monitor/qmp-events.h"
 #include "qemu/log.h"
 #include "qemu/timer.h"
 #include "system/accel.h"
@@ -20,16 +21,9 @@
 
 static MachineState *machine;
 
-static void reset_machine(void)
-{
-    qdev_reset_all();
-    if (machine->mc->reset) {
-        machine->mc->reset(machine);
-    }
-}
-
+/* As main(): machine_reset() is the one reset routine. */
 static const RunstateHooks fuzz_hooks = {
-    .reset_machine = reset_machine,
+    .reset_machine = machine_reset,
     .powerdown = pc_acpi_powerdown,
 };
 
@@ -56,10 +50,13 @@ MachineState *fuzz_machine_init(void)
     }
     serial_hd_set(0, serial);
     current_accel = &accel_qtest_ops;
+    /* As main(): runstate's events reach the monitor's event writer. */
+    monitor_events_init();
     machine = machine_create(&pc_machine_class, FUZZ_RAM_SIZE, 1, &err);
     if (!machine) {
         die("machine", err);
     }
+    machine_set_vcpu_reset(machine, accel_qtest_ops.reset_vcpus);
     if (!accel_qtest_ops.init_machine(machine, &err)) {
         die("accel", err);
     }
@@ -80,7 +77,7 @@ void fuzz_machine_reset(void)
     runstate_reset_actions();
     autostart = true;
     qemu_loglevel = 0;
-    reset_machine();
+    machine_reset();
     qemu_clock_set_manual(true);
     vm_start();
 }

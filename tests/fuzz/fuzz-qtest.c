@@ -1,52 +1,74 @@
 /*
- * fuzz-qtest: the qtest line parser and command dispatcher.
+ * fuzz-qtest: a qtest client's bytes, through everything a socket client
+ * reaches.
  *
- * The input is what a qtest client writes to the -qtest socket.  It is
- * delivered through the real chardev frontend callbacks of the real
- * qtest server (accel/qtest/qtest.c), attached to a null chardev, so
- * line framing (lines split across reads, over-long lines), word
- * splitting and every command run as in "vigil -accel qtest"; ports and
- * memory reach the fuzz machine (16 MiB of RAM, so addresses hit RAM,
- * MMIO and unassigned space).  Replies go to the unconnected chardev and
- * are dropped.
+ * The input is what a qtest client writes to the -qtest socket, and it
+ * is written to one (fuzz-socket.h): a real socket chardev with the real
+ * qtest server (accel/qtest/qtest.c) attached, driven by the real main
+ * loop, so line framing (lines split across reads, over-long lines),
+ * word splitting, every command, partial writes, the output queue and
+ * the server's input throttling (it holds input while more than 1 MiB of
+ * replies is unread) run as behind -qtest; ports and memory reach the
+ * fuzz machine (16 MiB of RAM, so addresses hit RAM, MMIO and unassigned
+ * space).  Each input is a new connection.
  *
- * Input format: plain qtest lines, fed in one piece; as in fuzz-qmp, a
- * leading control character (not white space) instead gives the size of
- * the pieces the rest is fed in.
+ * Input format: plain qtest lines, written in one piece; as in fuzz-qmp,
+ * a leading control character (not white space) instead gives the size
+ * of the pieces the rest is written in.
  *
  * The machine runs with -action panic=pause,shutdown=pause (what libvirt
- * uses) so that a panic or a guest shutdown does not end the input.
- * After each piece the harness does what the main loop does; if the
- * real process would exit (reset to shutdown, ...), the rest is dropped.
+ * uses) so that a panic or a guest shutdown does not end the input.  If
+ * the real process would exit (reset to shutdown, ...), the rest is
+ * dropped.  Every reply line must be well formed ("OK", "FAIL", "ERR" or
+ * "IRQ", then a space or the end of the line); anything else aborts.
  */
 #include <stdlib.h>
+#include <string.h>
 
-#include "../../chardev/chardev-internal.h"
 #include "fuzz-machine.h"
+#include "fuzz-socket.h"
 #include "system/qtest.h"
 #include "system/runstate.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static Chardev *qtest_chr;
+static FuzzSocket sock;
 
-static void qtest_harness_init(void)
+/* One reply line, "\n" already taken off. */
+static void check_line(const char *line, size_t len)
 {
-    GError *err = NULL;
+    static const char *const words[] = {"OK", "FAIL", "ERR", "IRQ"};
+
+    for (size_t i = 0; i < G_N_ELEMENTS(words); i++) {
+        size_t n = strlen(words[i]);
+
+        if (len >= n && memcmp(line, words[i], n) == 0 &&
+            (len == n || line[n] == ' ')) {
+            return;
+        }
+    }
+    abort(); /* not a qtest reply */
+}
+
+static void harness_init(void)
+{
+    g_autoptr(GError) err = NULL;
+    Chardev *chr;
 
     fuzz_machine_init();
-    qtest_chr = qemu_chr_parse_compat("qtest", "null", &err);
-    if (!qtest_chr || !qtest_server_init(qtest_chr, "none", &err)) {
+    chr = fuzz_socket_init(&sock, "qtest", "\n", check_line);
+    if (!qtest_server_init(chr, "none", &err)) {
         abort();
     }
+    fuzz_socket_open(&sock);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     size_t piece = size;
 
-    if (!qtest_chr) {
-        qtest_harness_init();
+    if (!sock.chr) {
+        harness_init();
     }
     fuzz_machine_reset();
     runstate_set_action("panic", "pause", NULL);
@@ -57,18 +79,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         data++;
         size--;
     }
-    /* A new client: no partial line from the previous input. */
-    qtest_chr->h->event(qtest_chr->opaque, CHR_EVENT_OPENED);
-    while (size) {
-        size_t n = MIN(piece, size);
-
-        qtest_chr->h->read(qtest_chr->opaque, data, n);
-        data += n;
-        size -= n;
-        if (fuzz_machine_poll()) {
-            break;
-        }
-    }
-    qtest_chr->h->event(qtest_chr->opaque, CHR_EVENT_CLOSED);
+    fuzz_socket_run(&sock, data, size, piece ? piece : 1);
     return 0;
 }

@@ -10,6 +10,11 @@
 #   vigil.test=idle         report and wait forever
 #   vigil.events=N          first write N to the driver's sysfs "events"
 #   vigil.verbose=1         keep kernel messages (panic backtrace) on the console
+#   vigil.dmesg=1           print the kernel log (dmesg) before the action
+#   vigil.dmesg=REGEX       only its lines that match (grep -E)
+#   vigil.kallsyms=1        print the kernel's text symbols ("VL2 KSYM addr
+#                           name"), to name the guest addresses L1 traced
+#                           (boot with nokaslr; slow: minutes nested)
 # Every console byte is a port exit through two levels of virtualisation,
 # so the output is kept to a few short lines.
 export PATH=/bin
@@ -50,6 +55,14 @@ if [ -n "$events" ]; then
         echo "VL2 EVENTS-WRITE-FAILED $events"
 fi
 
+dm=$(arg dmesg)
+case "$dm" in
+"") ;;
+1) dmesg ;;
+*) dmesg | grep -E "$dm" ;;
+esac
+[ "$(arg kallsyms)" = 1 ] &&
+    sed -n 's/^\([0-9a-f]*\) [tT] \([^ 	]*\)$/VL2 KSYM \1 \2/p' /proc/kallsyms
 [ "$(arg verbose)" = 1 ] || echo 0 > /proc/sys/kernel/printk
 echo "VL2 ACTION ${test:=panic}"
 case "$test" in

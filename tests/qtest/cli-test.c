@@ -132,6 +132,43 @@ static void test_version(void)
     run_free(&r);
 }
 
+/*
+ * JSON -device follows QMP's rule for "\u0000" (docs/specs/qmp.rst):
+ * rejected wherever it is, before any device is created.
+ */
+static void test_device_json_nul(void)
+{
+    static const struct {
+        const char *json, *err;
+    } cases[] = {
+        {"{\"driver\": \"pvpanic\\u0000x\"}",
+         "Parameter 'driver' contains a NUL character"},
+        {"{\"driver\": \"pvpanic\", \"id\": \"p\\u0000\"}",
+         "Parameter 'id' contains a NUL character"},
+        {"{\"driver\": \"pvpanic\", \"ioport\\u0000x\": 1}",
+         "Parameter name 'ioport\xc0\x80x' contains a NUL character"},
+        {"{\"driver\": \"isa-debugcon\", \"chardev\": \"c\\u0000\"}",
+         "Parameter 'chardev' contains a NUL character"},
+        {"{\"driver\": \"pvpanic\", \"x\": [{\"y\": \"\\u0000\"}]}",
+         "Parameter 'x[0].y' contains a NUL character"},
+    };
+    g_autofree char *prog = g_path_get_basename(qtest_binary());
+
+    for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+        g_autofree char *args = g_strdup_printf(
+            "-accel qtest -qtest null -display none -device '%s'",
+            cases[i].json);
+        g_autofree char *want = g_strdup_printf("%s: -device %s: %s\n", prog,
+                                                cases[i].json, cases[i].err);
+        Run r;
+
+        run(&r, args);
+        assert_exit(&r, 1);
+        g_assert_cmpstr(r.err, ==, want);
+        run_free(&r);
+    }
+}
+
 int main(int argc, char **argv)
 {
     static const QTestCase cases[] = {
@@ -142,6 +179,7 @@ int main(int argc, char **argv)
         {"accel-help", test_accel_help},
         {"action-help", test_action_help},
         {"version", test_version},
+        {"device-json-nul", test_device_json_nul},
     };
 
     return qtest_run_cases(&argc, &argv, "cli", cases, G_N_ELEMENTS(cases));

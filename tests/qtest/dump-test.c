@@ -315,6 +315,7 @@ static void test_running(void)
     assert_error(r, "There is a dump in process, please wait.");
     g_free(later);
     later = events_then_reply(s, &r);
+    g_assert_cmpstr(later, ==, "");
     g_assert_cmpstr(json_string_value(json_object_get(
                         json_object_get(r, "return"), "status")),
                     ==, "active");
@@ -342,7 +343,7 @@ static void test_write_error(void)
     const char *msg = "dump: failed to save memory: No space left on device";
 
     if (access("/dev/full", W_OK) != 0) {
-        g_test_skip("no /dev/full");
+        g_test_skip("no-dev-full: /dev/full is not writable");
         qtest_quit_ok(s);
         return;
     }

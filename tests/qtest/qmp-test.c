@@ -180,6 +180,63 @@ static void test_argument_errors(void)
     qtest_assert_exit_status(qtest_quit(s), 0);
 }
 
+/*
+ * "\u0000" over a real socket (docs/specs/qmp.rst, "NUL characters"):
+ * a command name with a NUL is not found, byte for byte as QEMU 7.2 says
+ * it; an argument with one never reaches a command; the id comes back
+ * exactly.
+ */
+static void test_nul_strings(void)
+{
+    QTestState *s = qtest_init(NULL);
+    g_autofree char *dir = g_dir_make_tmp("qmp-nul-XXXXXX", NULL);
+    g_autofree char *file = g_build_filename(dir, "x", NULL);
+    g_autofree char *dump = NULL;
+
+    expect_reply(s, "{\"execute\": \"query-status\\u0000junk\", \"id\": 1}",
+                 "{\"id\": 1, \"error\": {\"class\": \"CommandNotFound\", "
+                 "\"desc\": \"The command query-status\\u0000junk has not "
+                 "been found\"}}");
+    expect_reply(s, "{\"execute\": \"quit\\u0000\", \"id\": \"a\\u0000b\"}",
+                 "{\"id\": \"a\\u0000b\", \"error\": {\"class\": "
+                 "\"CommandNotFound\", \"desc\": \"The command quit\\u0000 has "
+                 "not been found\"}}");
+    expect_reply(s,
+                 "{\"execute\": \"qom-get\", \"arguments\": {\"path\": "
+                 "\"/machine\\u0000x\", \"property\": \"type\"}, \"id\": 2}",
+                 "{\"id\": 2, \"error\": {\"class\": \"GenericError\", "
+                 "\"desc\": \"Parameter 'path' contains a NUL character\"}}");
+    expect_reply(s,
+                 "{\"execute\": \"qom-get\", \"arguments\": {\"path\\u0000\": "
+                 "\"/machine\", \"property\": \"type\"}, \"id\": 3}",
+                 "{\"id\": 3, \"error\": {\"class\": \"GenericError\", "
+                 "\"desc\": \"Parameter 'path' is missing\"}}");
+    /* The file name is cut at the NUL nowhere: no file appears. */
+    dump = g_strdup_printf("{\"execute\": \"dump-guest-memory\", "
+                           "\"arguments\": {\"paging\": false, \"protocol\": "
+                           "\"file:%s\\u0000.elf\"}, \"id\": 4}",
+                           file);
+    expect_reply(s, dump,
+                 "{\"id\": 4, \"error\": {\"class\": \"GenericError\", "
+                 "\"desc\": \"Parameter 'protocol' contains a NUL "
+                 "character\"}}");
+    g_assert_false(g_file_test(file, G_FILE_TEST_EXISTS));
+    expect_reply(s,
+                 "{\"execute\": \"set-action\", \"arguments\": {\"panic\": "
+                 "\"pause\\u0000\"}, \"id\": 5}",
+                 "{\"id\": 5, \"error\": {\"class\": \"GenericError\", "
+                 "\"desc\": \"Parameter 'panic' does not accept value "
+                 "'pause\\u0000'\"}}");
+    /* Still serving, and the id with a NUL in a key comes back as sent. */
+    expect_reply(s,
+                 "{\"execute\": \"query-status\", \"id\": {\"k\\u0000\": "
+                 "\"v\\u0000\"}}",
+                 "{\"return\": {\"status\": \"running\", \"running\": "
+                 "true}, \"id\": {\"k\\u0000\": \"v\\u0000\"}}");
+    qtest_assert_exit_status(qtest_quit(s), 0);
+    rmdir(dir);
+}
+
 static void test_query_shapes(void)
 {
     QTestState *s = qtest_init("-name vm1");
@@ -509,7 +566,7 @@ static void test_stdio(void)
     int status;
 
     if (qtest_is_qemu72()) {
-        g_test_skip("needs -accel qtest");
+        g_test_skip("harness-is-qemu: needs -accel qtest");
         return;
     }
     {
@@ -543,6 +600,7 @@ int main(int argc, char **argv)
         {"split-input", test_split_input},
         {"batched-input", test_batched_input},
         {"argument-errors", test_argument_errors},
+        {"nul-strings", test_nul_strings},
         {"query-shapes", test_query_shapes},
         {"quit", test_quit},
         {"sigterm", test_sigterm},

@@ -20,7 +20,10 @@ import tempfile
 import threading
 import time
 
-import vigiltest as V
+sys.dont_write_bytecode = True   # keep the source tree clean
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(
+    os.path.abspath(__file__))), 'pylib'))
+import vigiltest as V  # noqa: E402
 
 opts = None
 results = []  # (name, error or None)

@@ -28,6 +28,7 @@ stuckcmd  The same with a client that sends commands (query-qmp-schema,
 
 import argparse
 import fcntl
+import os
 import re
 import select
 import selectors
@@ -37,7 +38,10 @@ import sys
 import termios
 import time
 
-import vigiltest as V
+sys.dont_write_bytecode = True   # keep the source tree clean
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(
+    os.path.abspath(__file__))), 'pylib'))
+import vigiltest as V  # noqa: E402
 
 TS = re.compile(rb'^\{"timestamp": \{"seconds": (\d+), "microseconds": '
                 rb'(\d+)\}, ')

@@ -20,11 +20,15 @@ beyond --rss-limit-kib fails.
 """
 
 import argparse
+import os
 import re
 import sys
 import time
 
-import vigiltest as V
+sys.dont_write_bytecode = True   # keep the source tree clean
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(
+    os.path.abspath(__file__))), 'pylib'))
+import vigiltest as V  # noqa: E402
 
 TS = re.compile(rb'^\{"timestamp": \{"seconds": (\d+), "microseconds": '
                 rb'(\d+)\}, ')

@@ -14,6 +14,7 @@
 #include "hw/acpi/acpi-build.h"
 #include "hw/acpi/acpi-table.h"
 #include "hw/acpi/pm.h"
+#include "hw/catalog.h"
 #include "hw/core/qdev.h"
 #include "hw/isa/isa.h"
 #include "system/memory.h"

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "hw/acpi/aml-build.h"
+#include "hw/catalog.h"
 #include "hw/core/qdev.h"
 #include "hw/misc/pvpanic.h"
 

@@ -192,10 +192,76 @@ static void test_key_order(void)
 
     for (size_t i = 0; i < G_N_ELEMENTS(orders); i++) {
         for (size_t k = 1; k < 3 && orders[i][k]; k++) {
-            g_assert_cmpuint(json_writer_key_bucket(orders[i][k - 1]), <,
-                             json_writer_key_bucket(orders[i][k]));
+            const char *a = orders[i][k - 1], *b = orders[i][k];
+
+            g_assert_cmpuint(json_writer_key_bucket(a, strlen(a)), <,
+                             json_writer_key_bucket(b, strlen(b)));
         }
     }
+}
+
+/* \u0000 is a character like any other, in values and in keys. */
+static void test_nul(void)
+{
+    const char *in = "{\"a\\u0000b\": [\"c\\u0000\", {\"\\u0000\": 1}]}";
+    g_autoptr(GError) err = NULL;
+    g_autoptr(json_t) v = json_stream_parse(in, strlen(in), &err);
+    g_autoptr(GString) out = g_string_new(NULL);
+    g_autofree char *where = NULL;
+    json_t *arr;
+    bool in_key;
+
+    g_assert_no_error(err);
+    /* The key is "a\0b", three bytes: not "a". */
+    g_assert_null(json_object_get(v, "a"));
+    arr = json_object_getn(v, "a\0b", 3);
+    g_assert_nonnull(arr);
+    g_assert_cmpuint(json_string_length(json_array_get(arr, 0)), ==, 2);
+    g_assert_nonnull(json_object_getn(json_array_get(arr, 1), "", 1));
+    json_writer_append(out, v, false);
+    g_assert_cmpstr(out->str, ==,
+                    "{\"a\\u0000b\": [\"c\\u0000\", {\"\\u0000\": 1}]}");
+
+    /* The same through the framer, split at every byte. */
+    for (size_t chunk = 0; chunk < 3; chunk++) {
+        g_autofree char *log = run(in, strlen(in), chunk);
+
+        g_assert_cmpstr(log, ==,
+                        "{\"a\\u0000b\": [\"c\\u0000\", {\"\\u0000\": "
+                        "1}]}\n");
+    }
+    /* "\\u0000" is a backslash and "u0000", not a NUL. */
+    check("{\"a\\\\u0000\": \"\\\\u0000\"}",
+          "{\"a\\\\u0000\": \"\\\\u0000\"}\n");
+    /* The noncharacter used internally is still the client's own. */
+    check("{\"\\u0000\\uFDD0\": \"\\uFDD0\xef\xb7\x91\"}",
+          "{\"\\u0000\\uFDD0\": \"\\uFDD0\\uFDD1\"}\n");
+    check("{\"a\\u0000\": 1, \"a\\u0000\": 2}",
+          "ERR JSON parse error, duplicate key\n");
+
+    /* Where the NUL is, as QEMU names nested parameters. */
+    g_assert_true(json_find_nul(v, "", &where, &in_key));
+    g_assert_cmpstr(where, ==,
+                    "a\xc0\x80"
+                    "b");
+    g_assert_true(in_key);
+    g_clear_pointer(&where, g_free);
+    g_assert_true(json_find_nul(arr, "p", &where, &in_key));
+    g_assert_cmpstr(where, ==, "p[0]");
+    g_assert_false(in_key);
+    g_clear_pointer(&where, g_free);
+    g_assert_false(json_check_no_nul(arr, &err));
+    g_assert_cmpstr(err->message, ==,
+                    "Parameter '[0]' contains a NUL character");
+
+    /* QEMU's two-byte NUL prints as \u0000 and hashes like QEMU's key. */
+    g_string_truncate(out, 0);
+    json_writer_append_string(out, "x\xc0\x80y", 4);
+    g_assert_cmpstr(out->str, ==, "\"x\\u0000y\"");
+    g_assert_cmpuint(json_writer_key_bucket("a\0b", 3), ==,
+                     json_writer_key_bucket("a\xc0\x80"
+                                            "b",
+                                            4));
 }
 
 int main(int argc, char **argv)
@@ -209,5 +275,6 @@ int main(int argc, char **argv)
     g_test_add_func("/json-stream/depth-limit", test_depth_limit);
     g_test_add_func("/json-writer/format", test_writer);
     g_test_add_func("/json-writer/key-order", test_key_order);
+    g_test_add_func("/json-stream/nul", test_nul);
     return g_test_run();
 }

@@ -6,6 +6,7 @@
  */
 #include <time.h>
 
+#include "hw/catalog.h"
 #include "hw/char/serial.h"
 #include "hw/irq.h"
 #include "hw/isa/isa.h"

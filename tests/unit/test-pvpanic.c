@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "hw/boards.h"
+#include "hw/catalog.h"
 #include "hw/isa/isa.h"
 #include "hw/misc/pvpanic.h"
 #include "qemu/log.h"

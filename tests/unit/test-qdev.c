@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "hw/boards.h"
+#include "hw/catalog.h"
 #include "hw/isa/isa.h"
 #include "hw/misc/pvpanic.h"
 #include "system/qdev-monitor.h"

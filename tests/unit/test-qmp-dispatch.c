@@ -19,7 +19,7 @@ static void client_output(void *opaque, const char *buf, size_t len)
 static void client_init(Client *c, bool negotiate)
 {
     c->out = g_string_new(NULL);
-    qmp_session_init(&c->s, false, client_output, c);
+    qmp_session_init(&c->s, false, client_output, NULL, c);
     qmp_session_start(&c->s);
     g_string_truncate(c->out, 0);
     if (negotiate) {
@@ -50,7 +50,7 @@ static void test_greeting(void)
     Client c;
 
     c.out = g_string_new(NULL);
-    qmp_session_init(&c.s, false, client_output, &c);
+    qmp_session_init(&c.s, false, client_output, NULL, &c);
     qmp_session_start(&c.s);
     g_assert_cmpstr(c.out->str, ==,
                     "{\"QMP\": {\"version\": {\"qemu\": {\"micro\": 0, "
@@ -205,6 +205,88 @@ static void test_reset_and_schema(void)
     qmp_schema_cleanup();
 }
 
+/*
+ * "\u0000" in a request (docs/specs/qmp.rst, "NUL characters").  The
+ * first group is byte-identical to QEMU 7.2's replies.
+ */
+static void test_nul_strings(void)
+{
+    static const struct {
+        const char *req, *reply;
+    } cases[] = {
+        {"{\"execute\":\"query-status\\u0000junk\"}",
+         "{\"error\": {\"class\": \"CommandNotFound\", \"desc\": \"The "
+         "command query-status\\u0000junk has not been found\"}}\r\n"},
+        {"{\"execute\":\"query-status\\u0000junk\",\"id\":\"a\\u0000b\"}",
+         "{\"id\": \"a\\u0000b\", \"error\": {\"class\": "
+         "\"CommandNotFound\", \"desc\": \"The command "
+         "query-status\\u0000junk has not been found\"}}\r\n"},
+        {"{\"execute\":\"\\u0000\"}",
+         "{\"error\": {\"class\": \"CommandNotFound\", \"desc\": \"The "
+         "command \\u0000 has not been found\"}}\r\n"},
+        {"{\"execute\":\"qmp_capabilities\\u0000\"}",
+         "{\"error\": {\"class\": \"CommandNotFound\", \"desc\": \"The "
+         "command qmp_capabilities\\u0000 has not been found\"}}\r\n"},
+        {"{\"execute\":\"query-status\",\"id\":{\"k\\u0000\":\"v\\u0000\"}}",
+         "{\"return\": {\"status\": \"prelaunch\", \"running\": false}, "
+         "\"id\": {\"k\\u0000\": \"v\\u0000\"}}\r\n"},
+        {"{\"execute\\u0000\":\"query-status\"}",
+         "{\"error\": {\"class\": \"GenericError\", \"desc\": \"QMP input "
+         "member 'execute\\u0000' is unexpected\"}}\r\n"},
+        {"{\"execute\":\"query-status\",\"x\\u0000\":1}",
+         "{\"error\": {\"class\": \"GenericError\", \"desc\": \"QMP input "
+         "member 'x\\u0000' is unexpected\"}}\r\n"},
+        {"{\"execute\":\"query-status\",\"arguments\":{\"a\\u0000b\":1}}",
+         "{\"error\": {\"class\": \"GenericError\", \"desc\": "
+         "\"Parameter 'a\\u0000b' is unexpected\"}}\r\n"},
+        {"{\"execute\":\"qom-get\",\"arguments\":{\"path\\u0000\":\"/"
+         "machine\",\"property\":\"type\"}}",
+         "{\"error\": {\"class\": \"GenericError\", \"desc\": "
+         "\"Parameter 'path' is missing\"}}\r\n"},
+        {"{\"execute\":\"set-action\",\"arguments\":{\"panic\":"
+         "\"pause\\u0000x\"}}",
+         "{\"error\": {\"class\": \"GenericError\", \"desc\": "
+         "\"Parameter 'panic' does not accept value 'pause\\u0000x'\"}}\r\n"},
+        /* Vigil's rule: no command ever sees a string with a NUL. */
+        {"{\"execute\":\"qom-get\",\"arguments\":{\"path\":\"/"
+         "machine\\u0000x\",\"property\":\"type\"},\"id\":\"i\\u0000\"}",
+         "{\"id\": \"i\\u0000\", \"error\": {\"class\": \"GenericError\", "
+         "\"desc\": \"Parameter 'path' contains a NUL character\"}}\r\n"},
+        {"{\"execute\":\"human-monitor-command\",\"arguments\":{"
+         "\"command-line\":\"info status\\u0000junk\"}}",
+         "{\"error\": {\"class\": \"GenericError\", \"desc\": "
+         "\"Parameter 'command-line' contains a NUL character\"}}\r\n"},
+        {"{\"execute\":\"dump-guest-memory\",\"arguments\":{\"paging\":"
+         "false,\"protocol\":\"file:/tmp/x\\u0000y\"}}",
+         "{\"error\": {\"class\": \"GenericError\", \"desc\": "
+         "\"Parameter 'protocol' contains a NUL character\"}}\r\n"},
+        {"{\"execute\":\"device-list-properties\",\"arguments\":{"
+         "\"typename\":\"pvpanic\\u0000x\"}}",
+         "{\"error\": {\"class\": \"GenericError\", \"desc\": "
+         "\"Parameter 'typename' contains a NUL character\"}}\r\n"},
+        {"{\"execute\":\"qom-list-types\",\"arguments\":{"
+         "\"implements\":\"device\\u0000x\"}}",
+         "{\"error\": {\"class\": \"GenericError\", \"desc\": "
+         "\"Parameter 'implements' contains a NUL character\"}}\r\n"},
+    };
+    Client c;
+
+    client_init(&c, false);
+    /* Not qmp_capabilities, so no negotiation either. */
+    g_assert_cmpstr(ask(&c, "{\"execute\":\"qmp_capabilities\\u0000\","
+                            "\"id\":\"pre\\u0000\"}"),
+                    ==,
+                    "{\"id\": \"pre\\u0000\", \"error\": {\"class\": "
+                    "\"CommandNotFound\", \"desc\": \"Expecting capabilities "
+                    "negotiation with 'qmp_capabilities'\"}}\r\n");
+    g_assert_false(c.s.negotiated);
+    ask(&c, "{\"execute\":\"qmp_capabilities\"}");
+    for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+        g_assert_cmpstr(ask(&c, cases[i].req), ==, cases[i].reply);
+    }
+    client_destroy(&c);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -214,6 +296,7 @@ int main(int argc, char **argv)
     g_test_add_func("/qmp/request-errors", test_request_errors);
     g_test_add_func("/qmp/oob", test_oob);
     g_test_add_func("/qmp/hmp", test_hmp);
+    g_test_add_func("/qmp/nul-strings", test_nul_strings);
     g_test_add_func("/qmp/reset-and-schema", test_reset_and_schema);
     return g_test_run();
 }

@@ -1,7 +1,8 @@
 /*
  * Run states and actions through the public runstate API: QEMU's panic
- * table, transitions, requests and their exit statuses.  Events are left
- * to the qtest suite; here we observe states and the main-loop hook.
+ * table, transitions, requests and their exit statuses, and the events
+ * runstate announces to its registered listeners (the monitor's QMP
+ * formatting of them is left to the qtest and diff suites).
  */
 #include "qemu/common.h"
 
@@ -292,6 +293,129 @@ static void test_set_action(void)
     runstate_reset_actions();
 }
 
+/* ---- events through a registered listener ---- */
+
+/* One line per event: "SHUTDOWN guest=1 reason=guest-panic". */
+static GString *heard;
+
+static void record_event(const RunstateEvent *ev, void *opaque)
+{
+    g_assert_true(opaque == &heard);
+    g_string_append(heard, runstate_event_name(ev->kind));
+    switch (ev->kind) {
+    case RUNSTATE_EVENT_SHUTDOWN:
+    case RUNSTATE_EVENT_RESET:
+        g_string_append_printf(heard, " guest=%d reason=%s", ev->guest,
+                               shutdown_cause_name(ev->reason));
+        break;
+    case RUNSTATE_EVENT_GUEST_PANICKED:
+    case RUNSTATE_EVENT_GUEST_CRASHLOADED:
+        g_string_append_printf(heard, " action=%s",
+                               guest_panic_action_name(ev->action));
+        break;
+    default:
+        break;
+    }
+    g_string_append_c(heard, '\n');
+}
+
+/* setup_running() with a listener; the RESUME of the start is dropped. */
+static void setup_listening(const char *panic, const char *shutdown)
+{
+    if (!heard) {
+        heard = g_string_new(NULL);
+    }
+    runstate_add_event_listener(record_event, &heard);
+    runstate_add_event_listener(record_event, &heard); /* counted once */
+    setup_running(panic, shutdown);
+    g_assert_cmpstr(heard->str, ==, "RESUME\n");
+    g_string_truncate(heard, 0);
+}
+
+static void stop_listening(void)
+{
+    runstate_remove_event_listener(record_event, &heard);
+    g_string_truncate(heard, 0);
+}
+
+typedef struct EventRow {
+    const char *panic;
+    const char *shutdown;
+    const char *events; /* after the panic and one main-loop turn */
+} EventRow;
+
+/* QEMU's order: GUEST_PANICKED, STOP at once; SHUTDOWN from the loop. */
+static const EventRow panic_event_rows[] = {
+    {"pause", "poweroff", "GUEST_PANICKED action=pause\nSTOP\n"},
+    {"shutdown", "poweroff",
+     "GUEST_PANICKED action=poweroff\nSTOP\n"
+     "SHUTDOWN guest=1 reason=guest-panic\n"},
+    {"shutdown", "pause", "GUEST_PANICKED action=pause\nSTOP\n"},
+    {"exit-failure", "poweroff",
+     "GUEST_PANICKED action=poweroff\nSTOP\n"
+     "SHUTDOWN guest=1 reason=guest-panic\n"},
+    {"none", "poweroff", "GUEST_PANICKED action=run\n"},
+};
+
+static void test_events_panic(void)
+{
+    for (size_t i = 0; i < G_N_ELEMENTS(panic_event_rows); i++) {
+        const EventRow *r = &panic_event_rows[i];
+        int status;
+
+        setup_listening(r->panic, r->shutdown);
+        qemu_system_guest_panicked();
+        process(&status);
+        g_assert_cmpstr(heard->str, ==, r->events);
+        stop_listening();
+    }
+}
+
+static void test_events_requests(void)
+{
+    int status;
+
+    setup_listening(NULL, NULL);
+    qemu_system_reset_request(SHUTDOWN_CAUSE_GUEST_RESET);
+    qemu_system_powerdown_request();
+    g_assert_cmpstr(heard->str, ==, ""); /* nothing until the main loop */
+    g_assert_false(process(&status));
+    g_assert_cmpstr(heard->str, ==,
+                    "RESET guest=1 reason=guest-reset\nPOWERDOWN\n");
+    g_string_truncate(heard, 0);
+
+    qmp_stop();
+    g_assert_true(qmp_cont(NULL));
+    qemu_system_guest_crashloaded();
+    qemu_system_guest_pvshutdown();
+    g_assert_true(process(&status));
+    g_assert_cmpstr(heard->str, ==,
+                    "STOP\nRESUME\nGUEST_CRASHLOADED action=run\n"
+                    "GUEST_PVSHUTDOWN\n"
+                    "SHUTDOWN guest=1 reason=guest-shutdown\n");
+    stop_listening();
+
+    /* A subsystem reset is silent; quit and a signal are host causes. */
+    setup_listening(NULL, NULL);
+    qemu_system_reset_request(SHUTDOWN_CAUSE_SUBSYSTEM_RESET);
+    g_assert_false(process(&status));
+    qemu_system_quit_now();
+    g_assert_cmpstr(heard->str, ==, "SHUTDOWN guest=0 reason=host-qmp-quit\n");
+    stop_listening();
+    setup_listening(NULL, NULL);
+    runstate_set_kill_report(false);
+    qemu_system_killed(15, 0);
+    g_assert_true(process(&status));
+    runstate_set_kill_report(true);
+    g_assert_cmpstr(heard->str, ==, "SHUTDOWN guest=0 reason=host-signal\n");
+    stop_listening();
+
+    /* Removed: hears nothing more. */
+    setup_running(NULL, NULL);
+    qemu_system_guest_panicked();
+    g_assert_cmpstr(heard->str, ==, "");
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -308,5 +432,7 @@ int main(int argc, char **argv)
     g_test_add_func("/runstate/reset", test_reset);
     g_test_add_func("/runstate/powerdown-quit-signal",
                     test_powerdown_quit_signal);
+    g_test_add_func("/runstate/events/panic", test_events_panic);
+    g_test_add_func("/runstate/events/requests", test_events_requests);
     return g_test_run();
 }

@@ -96,10 +96,7 @@ struct BusState {
     void *opaque;        /* bus-specific state (e.g. ISABus) */
 };
 
-/* All device types, sorted by name (static table in hw/core). */
-const DeviceClass *const *qdev_all_types(size_t *count);
-/* Look up by name or alias; NULL if unknown. */
-const DeviceClass *qdev_find_type(const char *name);
+/* The list of device types is the board layer's: hw/catalog.h. */
 
 DeviceState *qdev_new(const DeviceClass *dc);
 void qdev_unref(DeviceState *dev);

@@ -68,8 +68,10 @@ static const uint8_t *name_string(Cursor *c)
     return seg;
 }
 
-static bool name_is(const uint8_t *seg, const char *s)
+static bool name_is(const uint8_t *seg, const char *name)
 {
+    const uint8_t *s = (const uint8_t *)name;
+
     return seg && seg[0] == s[0] && seg[1] == s[1] && seg[2] == s[2] &&
            seg[3] == s[3];
 }

@@ -11,64 +11,28 @@ it proves the AML follows the device's port.  Exit 77 (skip) only when
 """
 import json
 import os
-import socket
 import subprocess
 import sys
 import tempfile
-import time
+
+sys.dont_write_bytecode = True   # keep the source tree clean
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                '..', '..', 'pylib'))
+import vigiltest as vt  # noqa: E402
 
 TIMEOUT = 30
 
 
-def skip(msg):
-    print(f"SKIP: {msg}")
+def skip(key, msg):
+    print(f"SKIP-REASON: {key}: {msg}")  # see scripts/test-summary.py
     sys.exit(77)
-
-
-class Qmp:
-    def __init__(self, path):
-        deadline = time.monotonic() + TIMEOUT
-        while True:
-            try:
-                self.sock = socket.socket(socket.AF_UNIX)
-                self.sock.connect(path)
-                break
-            except OSError:
-                self.sock.close()
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.05)
-        self.sock.settimeout(TIMEOUT)
-        self.buf = b""
-
-    def recv(self):
-        while b"\n" not in self.buf:
-            data = self.sock.recv(4096)
-            if not data:
-                raise EOFError("QMP connection closed")
-            self.buf += data
-        line, self.buf = self.buf.split(b"\n", 1)
-        return json.loads(line)
-
-    def cmd(self, name):
-        self.sock.sendall(json.dumps({"execute": name}).encode() + b"\n")
-        while True:
-            msg = self.recv()
-            if "return" in msg or "error" in msg:
-                return msg
-
-    def wait_event(self, name):
-        while True:
-            msg = self.recv()
-            if msg.get("event") == name:
-                return msg
 
 
 def main():
     vigil, guest = sys.argv[1], sys.argv[2]
     ioport = sys.argv[3] if len(sys.argv) > 3 else None
     if not os.access("/dev/kvm", os.R_OK | os.W_OK):
-        skip("/dev/kvm is not usable")
+        skip("dev-kvm-unusable", "/dev/kvm is not usable")
     device = "pvpanic" + (f",ioport={ioport}" if ioport else "")
     want_port = int(ioport, 0) if ioport else 0x505
     with tempfile.TemporaryDirectory() as tmp:
@@ -81,16 +45,17 @@ def main():
         proc = subprocess.Popen(argv, stderr=subprocess.PIPE, text=True)
         ok = False
         try:
-            qmp = Qmp(sock)
-            qmp.recv()                                  # greeting
-            assert "return" in qmp.cmd("qmp_capabilities")
-            assert "return" in qmp.cmd("cont")
-            ev = qmp.wait_event("GUEST_PANICKED")
+            qmp = vt.QmpConn(vt.unix_connect(sock, TIMEOUT))
+            qmp.greeting(TIMEOUT)
+            assert "return" in qmp.cmd("qmp_capabilities", timeout=TIMEOUT)
+            assert "return" in qmp.cmd("cont", timeout=TIMEOUT)
+            ev = qmp.wait_event("GUEST_PANICKED", TIMEOUT)
             assert ev["data"]["action"] == "pause", ev
             print(f"GUEST_PANICKED seen: {json.dumps(ev)}")
-            qmp.cmd("quit")
+            qmp.cmd("quit", timeout=TIMEOUT)
             ok = True
-        except (OSError, EOFError, AssertionError, ValueError) as e:
+        except (OSError, EOFError, AssertionError, ValueError,
+                vt.TestFailure) as e:
             print(f"FAIL: {type(e).__name__}: {e}")
         finally:
             try:

@@ -7,8 +7,10 @@
  *   2. TINY_LOOPS times: read the pvpanic port (must give a non-zero
  *      capability byte, else print "E") and write 0 to it (no event)
  *   3. write 1 to the pvpanic port: GUEST_PANICKED
- *   4. built with TINY_REBOOT=1/2/3: reboot through the reset control
- *      register (0xcf9), the i8042 (command 0xfe) or a triple fault
+ *   4. built with TINY_REBOOT=1/2/3/4: reboot through the reset control
+ *      register (0xcf9), the i8042 (command 0xfe), a triple fault raised
+ *      by a CPU exception (ud2) or one raised by a software interrupt
+ *      (int3; kvm_pvm reports an emulation failure instead: tiny-test.py)
  *   5. otherwise, if the VM keeps running (-action panic=none), print a "."
  *      on COM1 every 10 ms, forever: a host can watch the guest make
  *      progress (stop/cont) or reboot ("boot").  The pace comes from
@@ -64,9 +66,13 @@ tiny_main:
     mov $0xfe, %al          /* pulse the reset line */
     out %al, $0x64
 #elif defined(TINY_REBOOT) && TINY_REBOOT == 3
-    /* The boot IDT (base 0, RAM full of zeros) has no present gate:
-     * #BP -> #NP -> #DF -> triple fault.  (No lidt: kvm_pvm cannot
+    /* The boot IDT (base 0, RAM full of zeros) has no valid gate:
+     * #UD -> #GP -> #DF -> triple fault.  (No lidt: kvm_pvm cannot
      * emulate it.) */
+    ud2
+#elif defined(TINY_REBOOT) && TINY_REBOOT == 4
+    /* The same through a software interrupt: #BP -> #GP -> #DF -> triple
+     * fault on a CPU; kvm_pvm emulates int3 and fails instead. */
     int3
 #endif
 

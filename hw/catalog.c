@@ -1,0 +1,126 @@
+/*
+ * The machine types this binary offers (hw/catalog.h), in -M help order.
+ */
+#include "hw/catalog.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "hw/i386/pc.h"
+
+static const MachineClass *const machine_types[] = {
+    &pc_machine_class,
+    &none_machine_class,
+};
+
+const MachineClass *const *machine_all_types(size_t *count)
+{
+    *count = G_N_ELEMENTS(machine_types);
+    return machine_types;
+}
+
+const MachineClass *machine_find_type(const char *name)
+{
+    if (!name) {
+        return NULL;
+    }
+    for (size_t i = 0; i < G_N_ELEMENTS(machine_types); i++) {
+        const MachineClass *mc = machine_types[i];
+
+        if (strcmp(mc->name, name) == 0 ||
+            (mc->alias && strcmp(mc->alias, name) == 0)) {
+            return mc;
+        }
+    }
+    return NULL;
+}
+
+const MachineClass *machine_default_type(void)
+{
+    for (size_t i = 0; i < G_N_ELEMENTS(machine_types); i++) {
+        if (machine_types[i]->is_default) {
+            return machine_types[i];
+        }
+    }
+    return machine_types[0];
+}
+
+/*
+ * QEMU's layout: the short name is printed as an alias of the versioned
+ * name, and "(default)" goes on the versioned line.
+ */
+void machine_print_help(void)
+{
+    printf("Supported machines are:\n");
+    for (size_t i = 0; i < G_N_ELEMENTS(machine_types); i++) {
+        const MachineClass *mc = machine_types[i];
+        const char *dflt = mc->is_default ? " (default)" : "";
+
+        if (mc->alias) {
+            printf("%-20s %s (alias of %s)\n", mc->name, mc->desc, mc->alias);
+            printf("%-20s %s%s\n", mc->alias, mc->desc, dflt);
+        } else {
+            printf("%-20s %s%s\n", mc->name, mc->desc, dflt);
+        }
+    }
+}
+
+/*
+ * Device classes without a header of their own (scripts/check-layers.py
+ * checks that each is defined in a layer this file may use).
+ *
+ * TO ADD A DEVICE TYPE: declare its DeviceClass here and add it to
+ * device_types[].  Order does not matter; qdev_all_types() returns the
+ * list sorted by name.  Only concrete types belong here (no abstract
+ * "isa-device").
+ */
+extern const DeviceClass pvpanic_isa_class; /* hw/misc/pvpanic-isa.c */
+extern const DeviceClass isa_serial_class;  /* hw/char/serial-isa.c */
+extern const DeviceClass i8042_class;       /* hw/char/i8042.c */
+extern const DeviceClass mc146818rtc_class; /* hw/rtc/mc146818rtc.c */
+
+static const DeviceClass *const device_types[] = {
+    &pvpanic_isa_class,
+    &isa_serial_class,
+    &i8042_class,
+    &mc146818rtc_class,
+};
+
+#define NR_TYPES G_N_ELEMENTS(device_types)
+
+static const DeviceClass *sorted_types[NR_TYPES];
+
+static int compare_types(const void *a, const void *b)
+{
+    const DeviceClass *const *x = a;
+    const DeviceClass *const *y = b;
+
+    return strcmp((*x)->name, (*y)->name);
+}
+
+const DeviceClass *const *qdev_all_types(size_t *count)
+{
+    /* The table is tiny and static: sort a copy once, on first use. */
+    if (!sorted_types[0]) {
+        memcpy(sorted_types, device_types, sizeof(device_types));
+        qsort(sorted_types, NR_TYPES, sizeof(sorted_types[0]), compare_types);
+    }
+    *count = NR_TYPES;
+    return sorted_types;
+}
+
+const DeviceClass *qdev_find_type(const char *name)
+{
+    if (!name) {
+        return NULL;
+    }
+    for (size_t i = 0; i < NR_TYPES; i++) {
+        const DeviceClass *dc = device_types[i];
+
+        if (strcmp(dc->name, name) == 0 ||
+            (dc->alias && strcmp(dc->alias, name) == 0)) {
+            return dc;
+        }
+    }
+    return NULL;
+}
