@@ -236,9 +236,10 @@ class Kit:
 
     def qmp_case(self):
         """The static QMP case runner (qmp-case.c)."""
-        src = os.path.join(HERE, 'qmp-case.c')
+        src = [os.path.join(HERE, f)
+               for f in ('qmp-case.c', 'l1-probes.c', 'l1-probes.h')]
         out = self.path('qmp-case')
-        key = stat_key(src)
+        key = stat_key(*src)
         with self.locked():
             self._build_runner(src, out, key)
         return out
@@ -248,7 +249,7 @@ class Kit:
             cc = os.environ.get('CC', 'cc')
             log('compiling qmp-case')
             r = subprocess.run([cc, '-static', '-O2', '-std=gnu11', '-Wall',
-                                '-o', out + '.tmp', src])
+                                '-o', out + '.tmp', src[0], src[1]])
             if r.returncode != 0:
                 raise KitError('cannot build qmp-case statically (needs gcc '
                                'and libc6-dev)')

@@ -46,7 +46,6 @@
  * Exit status: 0 when every case passed, 1 otherwise.
  */
 #define _GNU_SOURCE /* memmem */
-#include <dirent.h>
 #include <elf.h>
 #include <errno.h>
 #include <inttypes.h>
@@ -66,6 +65,8 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+
+#include "l1-probes.h"
 
 #define MAX_ARGS   128
 #define MAX_STEPS  64
@@ -509,168 +510,6 @@ static bool run_step(Run *r, char *step)
     return false;
 }
 
-/*
- * KVM's statistics in debugfs (mounted by the L1 /init): the top-level files
- * are sums over all VMs.  Counters are printed as the difference over the
- * case; they show how many exits of each kind the VMM's guest took, which
- * is what costs time under nested virtualisation.
- */
-#define KVM_STATS_DIR "/sys/kernel/debug/kvm"
-#define MAX_STATS     96
-
-typedef struct KvmStats {
-    int n;
-    char name[MAX_STATS][40];
-    uint64_t val[MAX_STATS];
-} KvmStats;
-
-static void kvm_stats_read(KvmStats *st)
-{
-    DIR *d = opendir(KVM_STATS_DIR);
-    struct dirent *e;
-
-    st->n = 0;
-    while (d && (e = readdir(d)) && st->n < MAX_STATS) {
-        char path[300], buf[32];
-        ssize_t len;
-        int fd;
-
-        if (e->d_type != DT_REG) {
-            continue;
-        }
-        snprintf(path, sizeof(path), "%s/%s", KVM_STATS_DIR, e->d_name);
-        fd = open(path, O_RDONLY);
-        if (fd < 0) {
-            continue;
-        }
-        len = read(fd, buf, sizeof(buf) - 1);
-        close(fd);
-        if (len <= 0) {
-            continue;
-        }
-        buf[len] = 0;
-        snprintf(st->name[st->n], sizeof(st->name[0]), "%.39s", e->d_name);
-        st->val[st->n++] = strtoull(buf, NULL, 10);
-    }
-    if (d) {
-        closedir(d);
-    }
-}
-
-/*
- * The per-VM counters vanish with the VM, and most cases end with the VMM
- * exiting: sample after every step and keep the largest value of each.
- */
-static void kvm_stats_sample(KvmStats *max)
-{
-    static KvmStats now_st;
-
-    kvm_stats_read(&now_st);
-    if (!max->n) {
-        *max = now_st;
-        return;
-    }
-    for (int i = 0; i < max->n && i < now_st.n; i++) {
-        if (!strcmp(max->name[i], now_st.name[i]) &&
-            now_st.val[i] > max->val[i]) {
-            max->val[i] = now_st.val[i];
-        }
-    }
-}
-
-static void kvm_stats_print(const char *name, const KvmStats *before,
-                            const KvmStats *after)
-{
-    if (!after->n) {
-        return;
-    }
-    printf("CASE %s KVMSTAT", name);
-    for (int i = 0; i < after->n; i++) {
-        uint64_t v = after->val[i];
-
-        for (int j = 0; j < before->n; j++) {
-            if (!strcmp(before->name[j], after->name[i]) &&
-                before->val[j] <= v) {
-                v -= before->val[j];
-                break;
-            }
-        }
-        if (v) {
-            printf(" %s=%" PRIu64, after->name[i], v);
-        }
-    }
-    printf("\n");
-}
-
-static void dump_file(const char *path, const char *tag, const char *name)
-{
-    FILE *f = fopen(path, "r");
-    char line[MAX_LINE];
-
-    if (!f) {
-        return;
-    }
-    while (fgets(line, sizeof(line), f)) {
-        size_t n = strlen(line);
-
-        while (n && (line[n - 1] == '\n' || line[n - 1] == '\r')) {
-            line[--n] = 0;
-        }
-        printf("%s %s| %s\n", tag, name, line);
-    }
-    fclose(f);
-}
-
-/*
- * Event tracing in the kernel qmp-case runs under (L1 when nested): with
- * the "mono" trace clock the timestamps are CLOCK_MONOTONIC, the clock of
- * every t= above, so an exit can be placed on the case's timeline.
- */
-#define TRACE_DIR "/sys/kernel/debug/tracing"
-
-static bool trace_write(const char *file, const char *text, bool append)
-{
-    char path[300];
-    int fd;
-    ssize_t n;
-
-    snprintf(path, sizeof(path), "%s/%s", TRACE_DIR, file);
-    fd = open(path, O_WRONLY | (append ? O_APPEND : O_TRUNC));
-    if (fd < 0) {
-        return false;
-    }
-    n = write(fd, text, strlen(text));
-    close(fd);
-    return n == (ssize_t)strlen(text);
-}
-
-static void trace_start(const Case *c)
-{
-    char events[sizeof(c->trace)], *save = NULL;
-    bool ok;
-
-    snprintf(events, sizeof(events), "%s", c->trace);
-    ok = trace_write("tracing_on", "0", false) &&
-         trace_write("trace_clock", "mono", false) &&
-         trace_write("buffer_size_kb", "16384", false) &&
-         trace_write("set_event", "", false) && trace_write("trace", "", false);
-    for (char *ev = strtok_r(events, " ,", &save); ok && ev;
-         ev = strtok_r(NULL, " ,", &save)) {
-        ok = trace_write("set_event", ev, true);
-    }
-    if (!ok || !trace_write("tracing_on", "1", false)) {
-        printf("CASE %s TRACE-ERROR %s\n", c->name, strerror(errno));
-    }
-}
-
-static void trace_stop(const Case *c)
-{
-    trace_write("tracing_on", "0", false);
-    dump_file(TRACE_DIR "/trace", "TRACE", c->name);
-    trace_write("set_event", "", false);
-    trace_write("trace", "", false);
-}
-
 static pid_t spawn(const Case *c, const char *out_path)
 {
     pid_t pid = fork();
@@ -726,7 +565,7 @@ static bool run_case(const Case *c)
     kvm_stats_read(&stats[0]);
     stats[1].n = 0;
     if (c->trace[0]) {
-        trace_start(c);
+        trace_start(c->name, c->trace);
     }
     r.t0 = now();
     if (c->trace[0]) {
@@ -766,7 +605,7 @@ static bool run_case(const Case *c)
     dump_file(c->serial_path, "SERIAL", c->name);
     dump_file(out_path, "STDERR", c->name);
     if (c->trace[0]) {
-        trace_stop(c);
+        trace_stop(c->name);
     }
     kvm_stats_print(c->name, &stats[0], &stats[1]);
     printf("CASE %s TIME %.3f\n", c->name, elapsed(&r));
