@@ -163,6 +163,21 @@ static bool text_mentions(const char *text, size_t len, unsigned cp)
     return false;
 }
 
+/* @buf = @text with every marker (3 bytes at @mark) turned into a NUL. */
+static void unmark_text(GString *buf, const char *text, size_t len,
+                        const char *mark)
+{
+    g_string_truncate(buf, 0);
+    for (size_t i = 0; i < len; i++) {
+        if (i + 3 <= len && memcmp(text + i, mark, 3) == 0) {
+            g_string_append_c(buf, '\0');
+            i += 2;
+        } else {
+            g_string_append_c(buf, text[i]);
+        }
+    }
+}
+
 /* @v with every marker (3 bytes at @mark) turned into a NUL; new ref. */
 static json_t *unmark(json_t *v, const char *mark)
 {
@@ -186,31 +201,13 @@ static json_t *unmark(json_t *v, const char *mark)
     }
     buf = g_string_new(NULL);
     if (json_is_string(v)) {
-        const char *p = json_string_value(v);
-        size_t n = json_string_length(v);
-
-        for (i = 0; i < n; i++) {
-            if (i + 3 <= n && memcmp(p + i, mark, 3) == 0) {
-                g_string_append_c(buf, '\0');
-                i += 2;
-            } else {
-                g_string_append_c(buf, p[i]);
-            }
-        }
+        unmark_text(buf, json_string_value(v), json_string_length(v), mark);
         copy = json_stringn_nocheck(buf->str, buf->len);
     } else {
         copy = json_object();
         json_object_keylen_foreach(v, key, key_len, elt)
         {
-            g_string_truncate(buf, 0);
-            for (i = 0; i < key_len; i++) {
-                if (i + 3 <= key_len && memcmp(key + i, mark, 3) == 0) {
-                    g_string_append_c(buf, '\0');
-                    i += 2;
-                } else {
-                    g_string_append_c(buf, key[i]);
-                }
-            }
+            unmark_text(buf, key, key_len, mark);
             json_object_setn_new_nocheck(copy, buf->str, buf->len,
                                          unmark(elt, mark));
         }

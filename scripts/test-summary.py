@@ -24,30 +24,16 @@ import re
 import shutil
 import sys
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "..", "tests", "pylib"))
+import vigiltest as vt  # noqa: E402
+
 PASS = {"OK", "EXPECTEDFAIL"}
 SKIP = {"SKIP"}
 
 REASON_RE = re.compile(r"^SKIP-REASON: ([a-z0-9-]+): (.*)$", re.M)
 SUBTEST_SKIP_RE = re.compile(r"^ok \d+ (\S+) # SKIP(?: (.*))?$", re.M)
 SUBTEST_KEY_RE = re.compile(r"^([a-z0-9-]+): (.*)$")
-
-
-def _kvm_usable():
-    try:
-        fd = os.open("/dev/kvm", os.O_RDWR)
-    except OSError:
-        return False
-    os.close(fd)
-    return True
-
-
-def _hw_virt():
-    try:
-        with open("/proc/cpuinfo", encoding="utf-8") as f:
-            flags = f.read()
-    except OSError:
-        return False
-    return re.search(r"\b(vmx|svm)\b", flags) is not None
 
 
 def _missing(tool):
@@ -64,11 +50,11 @@ REASONS = {
     "no-dev-kvm": ("/dev/kvm does not exist",
                    lambda rec: not os.path.exists("/dev/kvm")),
     "dev-kvm-unusable": ("/dev/kvm cannot be opened read-write",
-                         lambda rec: not _kvm_usable()),
+                         lambda rec: not vt.kvm_usable()),
     "no-qemu-system": ("qemu-system-x86_64 is not installed",
                        lambda rec: _missing("qemu-system-x86_64")),
     "no-kvm-no-qemu": ("neither hardware KVM nor qemu-system-x86_64",
-                       lambda rec: not (_hw_virt() and _kvm_usable())
+                       lambda rec: not (vt.hardware_virt() and vt.kvm_usable())
                        and _missing("qemu-system-x86_64")),
     "no-dev-full": ("/dev/full is not writable",
                     lambda rec: not os.access("/dev/full", os.W_OK)),

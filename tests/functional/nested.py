@@ -33,6 +33,9 @@ SRC = os.path.dirname(os.path.dirname(os.path.dirname(
 sys.path.insert(0, os.path.join(SRC, 'tests', 'guest'))
 import kit as guestkit  # noqa: E402
 
+sys.path.insert(0, os.path.join(SRC, 'tests', 'pylib'))
+import vigiltest as vt  # noqa: E402
+
 SKIP = 77
 L1_CPU = 'qemu64,+svm,+npt'
 L1_APPEND = 'console=ttyS0 quiet loglevel=1 panic=-1'
@@ -438,16 +441,8 @@ def parse(lines):
 # ---- environments ----------------------------------------------------------
 
 def hardware_kvm():
-    try:
-        with open('/proc/cpuinfo') as f:
-            flags = re.search(r'^flags\s*:(.*)$', f.read(), re.M)
-        if not flags or not {'vmx', 'svm'} & set(flags.group(1).split()):
-            return False
-        fd = os.open('/dev/kvm', os.O_RDWR)
-        os.close(fd)
-        return True
-    except OSError:
-        return False
+    """Hardware virtualization with a usable /dev/kvm: no nesting needed."""
+    return vt.hardware_virt() and vt.kvm_usable()
 
 
 class Env:

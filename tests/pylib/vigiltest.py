@@ -28,6 +28,7 @@ Scripts find this file with::
 import ctypes
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -79,6 +80,26 @@ def check_rss(cond, msg):
         check(cond, msg)
     elif not cond:
         print("# note (RSS not judged in this build): %s" % msg)
+
+
+def kvm_usable():
+    """True when /dev/kvm exists and this user may open it."""
+    try:
+        fd = os.open("/dev/kvm", os.O_RDWR)
+    except OSError:
+        return False
+    os.close(fd)
+    return True
+
+
+def hardware_virt():
+    """True when the CPU advertises VMX or SVM (hardware virtualization)."""
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as f:
+            flags = f.read()
+    except OSError:
+        return False
+    return re.search(r"\b(vmx|svm)\b", flags) is not None
 
 
 def proc_status(pid):

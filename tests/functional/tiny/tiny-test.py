@@ -427,22 +427,13 @@ class Ctx:
                 vm.qmp.close()
 
 
-def kvm_usable():
-    try:
-        fd = os.open('/dev/kvm', os.O_RDWR)
-    except OSError:
-        return False
-    os.close(fd)
-    return True
-
-
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('--vigil', required=True)
     ap.add_argument('--guest-dir', required=True)
     ap.add_argument('case', choices=sorted(CASES))
     a = ap.parse_args()
-    if not kvm_usable():
+    if not vt.kvm_usable():
         print('SKIP-REASON: dev-kvm-unusable: /dev/kvm is not usable')
         return SKIP
     ctx = Ctx(os.path.abspath(a.vigil), a.guest_dir)
