@@ -50,11 +50,20 @@ const AccelOps *accel_choose(const char *const *names, size_t n, GError **errp)
     for (size_t i = 0; i < n; i++) {
         const AccelOps *ops = accel_find(names[i]);
 
+        g_clear_error(&last_err);
+        if (!strcmp(names[i], "tcg")) {
+            /* Listed so that "kvm:tcg" works; it is never available. */
+            error_setg(&last_err, "Vigil has no TCG accelerator; "
+                                  "use -accel kvm or -accel qtest");
+            if (i + 1 < n) {
+                warn_report("failed to initialize tcg: %s", last_err->message);
+            }
+            continue;
+        }
         if (!ops) {
             error_setg(errp, "invalid accelerator %s", names[i]);
             return NULL;
         }
-        g_clear_error(&last_err);
         if (ops->available(&last_err)) {
             return ops;
         }

@@ -59,6 +59,7 @@ const QmpType qmp_schema_ret = {QMP_META_ARRAY, .element = &schema_info};
 
 typedef struct SchemaGen {
     GHashTable *names; /* const QmpType * -> char * */
+    GHashTable *arrays; /* "[N]" names already emitted (set) */
     json_t *types;     /* type entries, in order of first use */
     unsigned next;
 } SchemaGen;
@@ -84,6 +85,13 @@ static const char *type_ref(SchemaGen *g, const QmpType *t)
     case QMP_META_ARRAY:
         name = g_strdup_printf("[%s]", type_ref(g, t->element));
         g_hash_table_insert(g->names, (gpointer)t, name);
+        /*
+         * Two array types over one element type have one name; the
+         * schema must list it once (libvirt rejects a repeated name).
+         */
+        if (!g_hash_table_add(g->arrays, name)) {
+            return name;
+        }
         json_array_append_new(
             g->types, json_pack("{s:s,s:s,s:s}", "name", name, "element-type",
                                 type_ref(g, t->element), "meta-type", "array"));
@@ -131,6 +139,7 @@ static json_t *schema_build(void)
 {
     SchemaGen g = {
         .names = g_hash_table_new_full(NULL, NULL, NULL, g_free),
+        .arrays = g_hash_table_new(g_str_hash, g_str_equal),
         .types = json_array(),
     };
     json_t *list = json_array();
@@ -153,6 +162,7 @@ static json_t *schema_build(void)
     }
     json_array_extend(list, g.types);
     json_decref(g.types);
+    g_hash_table_destroy(g.arrays);
     g_hash_table_destroy(g.names);
     return list;
 }

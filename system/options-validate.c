@@ -224,16 +224,22 @@ bool vigil_options_validate(VigilConfig *cfg, int *exit_status)
         *exit_status = status;
         return false;
     }
-    if (cfg->daemonize && cfg->nographic) {
-        error_report("-nographic cannot be used with -daemonize");
-        return false;
-    }
     if (!validate_kind(cfg, VIGIL_OPT_CHARDEV, &serial_index) ||
         !validate_kind(cfg, VIGIL_OPT_SERIAL, &serial_index)) {
         return false;
     }
+    /*
+     * -nographic only changes the defaults: with -nodefaults (libvirt's
+     * probe passes both with -daemonize) it adds nothing.  The stdio
+     * serial it would add cannot outlive -daemonize, as in QEMU.
+     */
     if (cfg->nographic && !cfg->nodefaults && cfg->nb_serial == 0) {
         g_autoptr(GError) err = NULL;
+
+        if (cfg->daemonize) {
+            error_report("-nographic: cannot use stdio with -daemonize");
+            return false;
+        }
         Chardev *chr = qemu_chr_parse_compat("serial0", "stdio", &err);
 
         if (!chr) {

@@ -62,12 +62,12 @@ static void defer(VigilConfig *cfg, VigilDeferredKind kind, const char *opt,
 /* Record one accelerator name; "tcg" gets its own explanation. */
 static bool add_accel(VigilConfig *cfg, const char *name, GError **errp)
 {
-    if (!strcmp(name, "tcg")) {
-        error_setg(errp, "Vigil has no TCG accelerator; "
-                         "use -accel kvm or -accel qtest");
-        return false;
-    }
-    if (!accel_find(name)) {
+    /*
+     * "tcg" is recorded so that an accel= list such as libvirt's probe
+     * "kvm:tcg" is tried in order; accel_choose() says why it cannot be
+     * used if it is ever reached.
+     */
+    if (strcmp(name, "tcg") != 0 && !accel_find(name)) {
         error_setg(errp, "invalid accelerator %s", name);
         return false;
     }
@@ -123,6 +123,12 @@ static bool opt_accel(VigilConfig *cfg, const char *arg, int *exit_status,
     if (cfg->accel_from_machine) {
         error_setg(errp, "The -accel and \"-machine accel=\" options are "
                          "incompatible");
+        return false;
+    }
+    if (!strcmp(name, "tcg")) {
+        /* Alone it can never work: say so now, not after start-up. */
+        error_setg(errp, "Vigil has no TCG accelerator; "
+                         "use -accel kvm or -accel qtest");
         return false;
     }
     cfg->accel_from_option = true;

@@ -258,7 +258,7 @@ static const BadCase bad_cases[] = {
      "'pc' is 255\n",
      1},
     {{"-daemonize", "-nographic"},
-     "vigil: -nographic cannot be used with -daemonize\n",
+     "vigil: -nographic: cannot use stdio with -daemonize\n",
      1},
 };
 
