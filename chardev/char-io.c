@@ -3,6 +3,7 @@
  * output queue drained by a main-loop fd watch.  Writes never block.
  */
 #include "chardev-internal.h"
+#include "qemu/fdset.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -14,6 +15,8 @@
 #define CHR_READ_AGAIN_MAX 16
 /* Give memory back after a burst drained completely. */
 #define OUTQ_KEEP (256 * 1024)
+/* fds accepted with one read; the kernel closes any beyond (MSG_CTRUNC). */
+#define CHR_MAX_MSGFDS 16
 
 static void chr_update_in_watch(Chardev *chr);
 static void chr_read_cb(void *opaque);
@@ -78,6 +81,83 @@ static void chr_schedule_idle(Chardev *chr)
     qemu_bh_schedule(chr->idle_bh);
 }
 
+static void chr_close_msgfds(Chardev *chr)
+{
+    for (guint i = 0; chr->msgfds && i < chr->msgfds->len; i++) {
+        close(g_array_index(chr->msgfds, int, i));
+    }
+    if (chr->msgfds) {
+        g_array_set_size(chr->msgfds, 0);
+    }
+}
+
+/*
+ * read(), or on a socket recvmsg() collecting SCM_RIGHTS descriptors
+ * into chr->msgfds (close-on-exec from the start).
+ */
+static ssize_t chr_recv(Chardev *chr, int fd, uint8_t *buf, size_t len)
+{
+    union {
+        struct cmsghdr align;
+        char buf[CMSG_SPACE(sizeof(int) * CHR_MAX_MSGFDS)];
+    } control;
+    struct iovec iov = {.iov_base = buf, .iov_len = len};
+    struct msghdr msg = {
+        .msg_iov = &iov,
+        .msg_iovlen = 1,
+        .msg_control = control.buf,
+        .msg_controllen = sizeof(control.buf),
+    };
+    ssize_t n;
+
+    if (!chr->is_socket) {
+        return read(fd, buf, len);
+    }
+    n = recvmsg(fd, &msg, MSG_CMSG_CLOEXEC);
+    if (n < 0) {
+        return n;
+    }
+    for (struct cmsghdr *c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c)) {
+        size_t nfds;
+
+        if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS) {
+            continue;
+        }
+        nfds = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+        if (!chr->msgfds) {
+            chr->msgfds = g_array_new(false, false, sizeof(int));
+        }
+        for (size_t i = 0; i < nfds; i++) {
+            int rfd;
+
+            memcpy(&rfd, CMSG_DATA(c) + i * sizeof(int), sizeof(int));
+            g_array_append_val(chr->msgfds, rfd);
+        }
+    }
+    return n;
+}
+
+/* Hand @buf (and its fds) to the frontend; close the fds it left. */
+static void chr_deliver(Chardev *chr, const uint8_t *buf, size_t len)
+{
+    if (chr->h && chr->h->read) {
+        chr->h->read(chr->opaque, buf, len);
+    }
+    chr_close_msgfds(chr);
+}
+
+int qemu_chr_fe_take_msgfd(Chardev *chr)
+{
+    int fd;
+
+    if (!chr->msgfds || chr->msgfds->len == 0) {
+        return -1;
+    }
+    fd = g_array_index(chr->msgfds, int, 0);
+    g_array_remove_index(chr->msgfds, 0);
+    return fd;
+}
+
 static void chr_read_cb(void *opaque)
 {
     Chardev *chr = opaque;
@@ -86,11 +166,12 @@ static void chr_read_cb(void *opaque)
     uint8_t buf[READ_CHUNK];
     ssize_t n;
 
-    n = read(fd, buf, sizeof(buf));
+    n = chr_recv(chr, fd, buf, sizeof(buf));
     if (n < 0 && (errno == EAGAIN || errno == EINTR)) {
         return;
     }
     if (n <= 0) {
+        chr_close_msgfds(chr);
         if (chr->kind == CHARDEV_STDIO) {
             /*
              * End of input is not the end of the conversation: replies
@@ -105,9 +186,7 @@ static void chr_read_cb(void *opaque)
         chr_detach(chr, true);
         return;
     }
-    if (chr->h && chr->h->read) {
-        chr->h->read(chr->opaque, buf, n);
-    }
+    chr_deliver(chr, buf, n);
     /*
      * Read again before going back to poll(): a client that waited for
      * the reply we just sent has often written its next request by now
@@ -124,13 +203,12 @@ static void chr_read_cb(void *opaque)
         if (chr->in_gen != me || !main_loop_io_may_continue()) {
             break;
         }
-        n = read(fd, buf, sizeof(buf));
+        n = chr_recv(chr, fd, buf, sizeof(buf));
         if (n <= 0) {
+            chr_close_msgfds(chr);
             break; /* EAGAIN, or EOF/error that the watch reports next */
         }
-        if (chr->h && chr->h->read) {
-            chr->h->read(chr->opaque, buf, n);
-        }
+        chr_deliver(chr, buf, n);
     }
 }
 
@@ -232,9 +310,33 @@ static void chr_write_cb(void *opaque)
     }
 }
 
+/*
+ * logfile=: QEMU logs what the backend accepted, which for a socket with
+ * no peer and for null is everything; a regular file takes it at once.
+ */
+static void chr_write_log(Chardev *chr, const void *buf, size_t len)
+{
+    while (len) {
+        ssize_t n = write(chr->log_fd, buf, len);
+
+        if (n < 0 && errno == EINTR) {
+            continue;
+        }
+        if (n <= 0) {
+            return; /* a full disk loses log bytes, never the guest's */
+        }
+        buf = (const char *)buf + n;
+        len -= n;
+    }
+}
+
 void qemu_chr_write(Chardev *chr, const void *buf, size_t len)
 {
     size_t done = 0;
+
+    if (chr->log_fd >= 0) {
+        chr_write_log(chr, buf, len);
+    }
 
     if (!chr->connected || chr->pending_close || chr->out_fd < 0 || !len) {
         return;
@@ -293,13 +395,15 @@ void chr_detach(Chardev *chr, bool notify)
     }
     /* stdio's fds 0 and 1 stay open; everything else is ours. */
     if (chr->kind != CHARDEV_STDIO) {
+        /* qemu_close(): a file may be a dup from an -add-fd set. */
         if (chr->in_fd >= 0) {
-            close(chr->in_fd);
+            qemu_close(chr->in_fd);
         }
         if (chr->out_fd >= 0 && chr->out_fd != chr->in_fd) {
-            close(chr->out_fd);
+            qemu_close(chr->out_fd);
         }
     }
+    chr_close_msgfds(chr);
     chr->in_fd = chr->out_fd = -1;
     chr->connected = false;
     chr->pending_close = false;

@@ -34,6 +34,63 @@ char *chr_socket_describe(Chardev *chr)
                            chr->server ? ",server=on" : "");
 }
 
+/* "unix:PATH" or "tcp:HOST:PORT" of a socket's own (@peer: the other)
+ * address, numeric, as QEMU prints it; NULL if it has none. */
+static char *sock_addr_str(int fd, bool peer, bool with_proto)
+{
+    struct sockaddr_storage ss = {0};
+    socklen_t len = sizeof(ss);
+    char host[NI_MAXHOST], serv[NI_MAXSERV];
+    int rc = peer ? getpeername(fd, (struct sockaddr *)&ss, &len)
+                  : getsockname(fd, (struct sockaddr *)&ss, &len);
+
+    if (rc < 0) {
+        return NULL;
+    }
+    if (ss.ss_family == AF_UNIX) {
+        const struct sockaddr_un *sun = (const struct sockaddr_un *)&ss;
+        size_t n = len > offsetof(struct sockaddr_un, sun_path)
+                       ? len - offsetof(struct sockaddr_un, sun_path)
+                       : 0;
+
+        return g_strdup_printf("unix:%.*s", (int)strnlen(sun->sun_path, n),
+                               sun->sun_path);
+    }
+    if (getnameinfo((struct sockaddr *)&ss, len, host, sizeof(host), serv,
+                    sizeof(serv), NI_NUMERICHOST | NI_NUMERICSERV) != 0) {
+        return NULL;
+    }
+    return g_strdup_printf(ss.ss_family == AF_INET6 ? "%s[%s]:%s" : "%s%s:%s",
+                           with_proto ? "tcp:" : "", host, serv);
+}
+
+char *chr_socket_filename(Chardev *chr)
+{
+    const char *server = chr->server ? ",server=on" : "";
+    g_autofree char *local = NULL;
+    g_autofree char *remote = NULL;
+
+    if (chr->connected && chr->in_fd >= 0) {
+        local = sock_addr_str(chr->in_fd, false, true);
+        if (local && g_str_has_prefix(local, "unix:")) {
+            return g_strdup_printf("%s%s", local, server);
+        }
+        remote = sock_addr_str(chr->in_fd, true, false);
+        if (local && remote) {
+            return g_strdup_printf("%s%s <-> %s", local, server, remote);
+        }
+        return g_strdup("unknown");
+    }
+    /* Waiting for a client: where it listens (what it bound, fd= too). */
+    local =
+        chr->listen_fd >= 0 ? sock_addr_str(chr->listen_fd, false, true) : NULL;
+    if (local) {
+        return g_strdup_printf("disconnected:%s%s", local, server);
+    }
+    local = chr_socket_describe(chr);
+    return g_strdup_printf("disconnected:%s", local);
+}
+
 static bool unix_addr(Chardev *chr, struct sockaddr_un *sun, GError **errp)
 {
     memset(sun, 0, sizeof(*sun));

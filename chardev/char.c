@@ -5,6 +5,7 @@
  * socket exists.
  */
 #include "chardev-internal.h"
+#include "qemu/fdset.h"
 #include "qemu/option.h"
 
 #include <errno.h>
@@ -23,6 +24,9 @@ typedef enum OptKey {
     KEY_SERVER,
     KEY_WAIT,
     KEY_FD,
+    KEY_APPEND,
+    KEY_LOGFILE,
+    KEY_LOGAPPEND,
 } OptKey;
 
 typedef struct OptDesc {
@@ -31,19 +35,31 @@ typedef struct OptDesc {
     bool is_bool;
 } OptDesc;
 
+/* Every backend also takes logfile= and logappend= (QEMU's common ones). */
 static const OptDesc socket_opts[] = {
-    {"id", KEY_ID, false},        {"path", KEY_PATH, false},
-    {"host", KEY_HOST, false},    {"port", KEY_PORT, false},
-    {"server", KEY_SERVER, true}, {"wait", KEY_WAIT, true},
-    {"fd", KEY_FD, false},        {NULL},
+    {"id", KEY_ID, false},
+    {"path", KEY_PATH, false},
+    {"host", KEY_HOST, false},
+    {"port", KEY_PORT, false},
+    {"server", KEY_SERVER, true},
+    {"wait", KEY_WAIT, true},
+    {"fd", KEY_FD, false},
+    {"logfile", KEY_LOGFILE, false},
+    {"logappend", KEY_LOGAPPEND, true},
+    {NULL},
 };
 static const OptDesc file_opts[] = {
     {"id", KEY_ID, false},
     {"path", KEY_PATH, false},
+    {"append", KEY_APPEND, true},
+    {"logfile", KEY_LOGFILE, false},
+    {"logappend", KEY_LOGAPPEND, true},
     {NULL},
 };
 static const OptDesc id_opts[] = {
     {"id", KEY_ID, false},
+    {"logfile", KEY_LOGFILE, false},
+    {"logappend", KEY_LOGAPPEND, true},
     {NULL},
 };
 
@@ -115,6 +131,7 @@ static Chardev *chr_new(ChardevKind kind)
     chr->kind = kind;
     chr->wait = true;
     chr->listen_fd = chr->in_fd = chr->out_fd = chr->passed_fd = -1;
+    chr->log_fd = -1;
     chr->saved_fl[0] = chr->saved_fl[1] = -1;
     chr->outq = g_string_new(NULL);
     chr->accept_input = true;
@@ -128,6 +145,10 @@ static void chr_free(Chardev *chr)
     g_free(chr->host);
     g_free(chr->port);
     g_free(chr->file_path);
+    g_free(chr->logfile);
+    if (chr->msgfds) {
+        g_array_unref(chr->msgfds);
+    }
     g_string_free(chr->outq, TRUE);
     g_free(chr);
 }
@@ -216,6 +237,20 @@ static bool apply_opts(Chardev *chr, const OptDesc *opts, char **items,
             break;
         case KEY_FD:
             if (!parse_fd(value, &chr->passed_fd, errp)) {
+                return false;
+            }
+            break;
+        case KEY_APPEND:
+            if (!parse_bool(key, value, &chr->append, errp)) {
+                return false;
+            }
+            break;
+        case KEY_LOGFILE:
+            g_free(chr->logfile);
+            chr->logfile = g_strdup(value);
+            break;
+        case KEY_LOGAPPEND:
+            if (!parse_bool(key, value, &chr->logappend, errp)) {
                 return false;
             }
             break;
@@ -387,6 +422,25 @@ const char *qemu_chr_type_name(Chardev *chr)
     return names[chr->kind];
 }
 
+char *qemu_chr_filename(Chardev *chr)
+{
+    static const char *const names[] = {
+        [CHARDEV_STDIO] = "stdio",
+        [CHARDEV_NULL] = "null",
+        [CHARDEV_FILE] = "file",
+    };
+
+    if (chr->kind == CHARDEV_SOCKET) {
+        return chr_socket_filename(chr);
+    }
+    return g_strdup(names[chr->kind]);
+}
+
+bool qemu_chr_has_frontend(Chardev *chr)
+{
+    return chr->h != NULL;
+}
+
 void qemu_chr_foreach(void (*fn)(Chardev *chr, void *opaque), void *opaque)
 {
     for (guint i = 0; chardevs && i < chardevs->len; i++) {
@@ -398,6 +452,17 @@ static bool chr_open_one(Chardev *chr, GError **errp)
 {
     int fd;
 
+    if (chr->logfile) {
+        chr->log_fd = qemu_open(chr->logfile,
+                                O_WRONLY | O_CREAT |
+                                    (chr->logappend ? O_APPEND : O_TRUNC),
+                                0666, NULL);
+        if (chr->log_fd < 0) {
+            error_setg(errp, "Unable to open logfile %s: %s", chr->logfile,
+                       g_strerror(errno));
+            return false;
+        }
+    }
     switch (chr->kind) {
     case CHARDEV_SOCKET:
         return chr_socket_open(chr, errp);
@@ -410,8 +475,10 @@ static bool chr_open_one(Chardev *chr, GError **errp)
         chr_attach_fds(chr, -1, -1, false);
         return true;
     case CHARDEV_FILE:
-        fd = open(chr->file_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
-                  0666);
+        /* As QEMU: the file is truncated unless append=on. */
+        fd = qemu_open(chr->file_path,
+                       O_WRONLY | O_CREAT | (chr->append ? O_APPEND : O_TRUNC),
+                       0666, NULL);
         if (fd < 0) {
             error_setg(errp, "Could not open '%s': %s", chr->file_path,
                        g_strerror(errno));
@@ -440,6 +507,9 @@ void qemu_chr_cleanup_all(void)
 
         chr_detach(chr, false);
         chr_socket_close_listener(chr);
+        if (chr->log_fd >= 0) {
+            qemu_close(chr->log_fd);
+        }
         qemu_bh_delete(chr->idle_bh);
         for (int fd = 0; fd < 2; fd++) {
             if (chr->saved_fl[fd] >= 0) {

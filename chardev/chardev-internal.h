@@ -30,6 +30,11 @@ struct Chardev {
     int passed_fd;
 
     char *file_path; /* file backend */
+    bool append;     /* file: append=on (O_APPEND instead of O_TRUNC) */
+    /* logfile=: a copy of everything written to the chardev */
+    char *logfile;
+    bool logappend;
+    int log_fd; /* -1 without logfile= */
 
     int listen_fd;  /* server socket, -1 otherwise */
     int in_fd;      /* connected peer (reads), -1 if none */
@@ -55,6 +60,10 @@ struct Chardev {
     gint64 progress_us;
     guint64 drain_target;
 
+    /* fds that came with the bytes being delivered (SCM_RIGHTS), for
+     * the frontend to take during read(); the rest are closed after. */
+    GArray *msgfds;
+
     const ChardevHandlers *h;
     void *opaque;
     bool accept_input;
@@ -68,6 +77,8 @@ bool chr_socket_open(Chardev *chr, GError **errp);
 void chr_socket_listen_watch(Chardev *chr, bool on);
 void chr_socket_close_listener(Chardev *chr);
 char *chr_socket_describe(Chardev *chr);
+/* query-chardev's filename of a socket chardev, as QEMU words it. */
+char *chr_socket_filename(Chardev *chr);
 
 /* char-io.c */
 void chr_attach_fds(Chardev *chr, int in_fd, int out_fd, bool is_socket);

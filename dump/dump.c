@@ -6,10 +6,12 @@
  * block by block, so a dump costs no copy of guest RAM.
  */
 #include "system/dump.h"
+#include "qemu/fdset.h"
 
 #include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -174,7 +176,7 @@ static void put_qemu_note(GByteArray *out, const VCPUDumpState *c)
 
 int dump_open_file(const char *path, GError **errp)
 {
-    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0400);
+    int fd = qemu_open(path, O_WRONLY | O_CREAT | O_TRUNC, 0400, NULL);
 
     if (fd < 0) {
         error_setg(errp, "Could not open '%s': %s", path, g_strerror(errno));
@@ -182,15 +184,59 @@ int dump_open_file(const char *path, GError **errp)
     return fd;
 }
 
-static bool write_all(int fd, const void *buf, size_t len, GError **errp)
+static bool cancelled(const DumpProgress *p)
+{
+    return p && __atomic_load_n(&p->cancel, __ATOMIC_ACQUIRE);
+}
+
+/* EAGAIN on a non-blocking fd: wait until it takes more or we give up. */
+static bool wait_writable(int fd, DumpProgress *p)
+{
+    struct pollfd pfd[2] = {
+        {.fd = fd, .events = POLLOUT},
+        {.fd = p ? p->cancel_fd : -1, .events = POLLIN},
+    };
+
+    while (!cancelled(p)) {
+        int n = poll(pfd, 2, -1);
+
+        if (n < 0 && errno != EINTR) {
+            return false;
+        }
+        if (n > 0 && pfd[1].revents) {
+            return false;
+        }
+        if (n > 0 && pfd[0].revents) {
+            return true;
+        }
+    }
+    return false;
+}
+
+static bool write_all(int fd, const void *buf, size_t len, DumpProgress *prog,
+                      GError **errp)
 {
     const uint8_t *p = buf;
 
     while (len) {
-        /* Bounded chunks: write() of more than 2 GiB is short anyway. */
-        ssize_t n = write(fd, p, MIN(len, (size_t)1 << 30));
+        /*
+         * Bounded chunks: write() of more than 2 GiB is short anyway, and
+         * a writer thread reports progress and notices cancel per chunk.
+         */
+        ssize_t n = write(fd, p, MIN(len, (size_t)(prog ? 4 << 20 : 1 << 30)));
 
+        if (cancelled(prog)) {
+            error_setg(errp, "dump: cancelled");
+            return false;
+        }
         if (n < 0 && errno == EINTR) {
+            continue;
+        }
+        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+            if (!wait_writable(fd, prog)) {
+                error_setg(errp, "dump: cancelled");
+                return false;
+            }
             continue;
         }
         if (n <= 0) {
@@ -201,12 +247,23 @@ static bool write_all(int fd, const void *buf, size_t len, GError **errp)
         }
         p += n;
         len -= n;
+        if (prog) {
+            __atomic_add_fetch(&prog->completed, (uint64_t)n, __ATOMIC_RELEASE);
+        }
     }
     return true;
 }
 
 bool dump_write_elf(int fd, const VCPUDumpState *cpus, unsigned ncpus,
                     const DumpBlock *blocks, size_t nblocks, GError **errp)
+{
+    return dump_write_elf_progress(fd, cpus, ncpus, blocks, nblocks, NULL,
+                                   errp);
+}
+
+bool dump_write_elf_progress(int fd, const VCPUDumpState *cpus, unsigned ncpus,
+                             const DumpBlock *blocks, size_t nblocks,
+                             DumpProgress *progress, GError **errp)
 {
     g_autoptr(GByteArray) notes = g_byte_array_new();
     g_autoptr(GByteArray) head = g_byte_array_new();
@@ -256,11 +313,12 @@ bool dump_write_elf(int fd, const VCPUDumpState *cpus, unsigned ncpus,
     }
     g_byte_array_append(head, notes->data, notes->len);
 
-    if (!write_all(fd, head->data, head->len, errp)) {
+    /* Headers and notes are not memory: they count for no progress. */
+    if (!write_all(fd, head->data, head->len, NULL, errp)) {
         return false;
     }
     for (size_t i = 0; i < nblocks; i++) {
-        if (!write_all(fd, blocks[i].host, blocks[i].size, errp)) {
+        if (!write_all(fd, blocks[i].host, blocks[i].size, progress, errp)) {
             return false;
         }
     }

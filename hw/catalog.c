@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "hw/i386/cpu-models.h"
 #include "hw/i386/pc.h"
 
 static const MachineClass *const machine_types[] = {
@@ -46,8 +47,8 @@ const MachineClass *machine_default_type(void)
 }
 
 /*
- * QEMU's layout: the short name is printed as an alias of the versioned
- * name, and "(default)" goes on the versioned line.
+ * QEMU's layout: the short name (the alias) first, "alias of" the
+ * versioned name, then the versioned name with "(default)".
  */
 void machine_print_help(void)
 {
@@ -57,11 +58,9 @@ void machine_print_help(void)
         const char *dflt = mc->is_default ? " (default)" : "";
 
         if (mc->alias) {
-            printf("%-20s %s (alias of %s)\n", mc->name, mc->desc, mc->alias);
-            printf("%-20s %s%s\n", mc->alias, mc->desc, dflt);
-        } else {
-            printf("%-20s %s%s\n", mc->name, mc->desc, dflt);
+            printf("%-20s %s (alias of %s)\n", mc->alias, mc->desc, mc->name);
         }
+        printf("%-20s %s%s\n", mc->name, mc->desc, dflt);
     }
 }
 
@@ -86,7 +85,13 @@ static const DeviceClass *const device_types[] = {
     &mc146818rtc_class,
 };
 
-#define NR_TYPES G_N_ELEMENTS(device_types)
+/*
+ * Plus one CPU type per CPU model (hw/i386/cpu-models.h): not
+ * user-creatable, so -device refuses them, but qom-list-types lists them
+ * as QEMU does (libvirt looks for e.g. "qemu64-x86_64-cpu").
+ */
+#define NR_CPU_TYPES X86_CPU_MODEL_COUNT
+#define NR_TYPES     (G_N_ELEMENTS(device_types) + NR_CPU_TYPES)
 
 static const DeviceClass *sorted_types[NR_TYPES];
 
@@ -102,7 +107,14 @@ const DeviceClass *const *qdev_all_types(size_t *count)
 {
     /* The table is tiny and static: sort a copy once, on first use. */
     if (!sorted_types[0]) {
+        size_t ncpu;
+        const X86CPUModel *const *cpus = x86_cpu_models(&ncpu);
+
+        g_assert(ncpu == NR_CPU_TYPES);
         memcpy(sorted_types, device_types, sizeof(device_types));
+        for (size_t i = 0; i < ncpu; i++) {
+            sorted_types[G_N_ELEMENTS(device_types) + i] = &cpus[i]->klass;
+        }
         qsort(sorted_types, NR_TYPES, sizeof(sorted_types[0]), compare_types);
     }
     *count = NR_TYPES;
@@ -111,11 +123,14 @@ const DeviceClass *const *qdev_all_types(size_t *count)
 
 const DeviceClass *qdev_find_type(const char *name)
 {
+    size_t count;
+    const DeviceClass *const *types = qdev_all_types(&count);
+
     if (!name) {
         return NULL;
     }
-    for (size_t i = 0; i < NR_TYPES; i++) {
-        const DeviceClass *dc = device_types[i];
+    for (size_t i = 0; i < count; i++) {
+        const DeviceClass *dc = types[i];
 
         if (strcmp(dc->name, name) == 0 ||
             (dc->alias && strcmp(dc->alias, name) == 0)) {

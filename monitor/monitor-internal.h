@@ -73,6 +73,16 @@ struct QmpSession {
     GString *deferred; /* that reply */
     GQueue pending;    /* json_t requests that arrived meanwhile */
     GString *buf;      /* reused formatting buffer */
+    /*
+     * Descriptors passed with SCM_RIGHTS: @incoming_fds arrived and go
+     * with the next request the parser completes; @cur_fds belong to the
+     * request being dispatched, and what its command does not take is
+     * closed after it.  @named_fds: getfd's names (fd per name), kept
+     * across clients as QEMU keeps them per monitor.
+     */
+    GArray *incoming_fds;
+    GArray *cur_fds;
+    GHashTable *named_fds;
 };
 
 typedef json_t *QmpCommandFn(QmpSession *s, json_t *args, GError **errp);
@@ -109,10 +119,18 @@ json_t *qmp_qom_list(QmpSession *s, json_t *args, GError **errp);
 json_t *qmp_qom_get(QmpSession *s, json_t *args, GError **errp);
 json_t *qmp_qom_list_types(QmpSession *s, json_t *args, GError **errp);
 json_t *qmp_device_list_properties(QmpSession *s, json_t *args, GError **errp);
+json_t *qmp_qom_list_properties(QmpSession *s, json_t *args, GError **errp);
 extern const QmpType qmp_qom_list_arg, qmp_qom_get_arg, qmp_qom_list_types_arg,
     qmp_device_list_properties_arg;
 extern const QmpType qmp_qom_list_ret, qmp_qom_list_types_ret,
     qmp_device_list_properties_ret;
+
+/* qmp-cmds-options.c */
+json_t *qmp_query_command_line_options(QmpSession *s, json_t *args,
+                                       GError **errp);
+json_t *qmp_query_uuid(QmpSession *s, json_t *args, GError **errp);
+extern const QmpType qmp_command_line_options_arg, qmp_command_line_options_ret,
+    qmp_uuid_info;
 
 /* qmp-cmds-dump.c */
 json_t *qmp_dump_guest_memory(QmpSession *s, json_t *args, GError **errp);
@@ -120,8 +138,31 @@ json_t *qmp_query_dump(QmpSession *s, json_t *args, GError **errp);
 json_t *qmp_query_dump_capability(QmpSession *s, json_t *args, GError **errp);
 extern const QmpType qmp_dump_guest_memory_arg, qmp_dump_query_result,
     qmp_dump_capability_ret, qmp_dump_completed_arg;
-/* Drop a detached dump that has not run yet; forget the last result. */
+/* Stop and join a detached dump still being written (its file is left
+ * incomplete, no event); forget the last result. */
 void qmp_dump_cleanup(void);
+/* A detached dump is being written: a second one and cont are refused. */
+bool qmp_dump_in_progress(void);
+
+/* qmp-cmds-machine.c */
+json_t *qmp_query_machines(QmpSession *s, json_t *args, GError **errp);
+extern const QmpType qmp_query_machines_arg, qmp_query_machines_ret;
+
+/* qmp-cmds-cpu.c */
+json_t *qmp_query_cpu_definitions(QmpSession *s, json_t *args, GError **errp);
+json_t *qmp_query_cpus_fast(QmpSession *s, json_t *args, GError **errp);
+extern const QmpType qmp_query_cpu_definitions_ret, qmp_query_cpus_fast_ret;
+
+/* qmp-cmds-misc-queries.c */
+json_t *qmp_query_migrate_capabilities(QmpSession *s, json_t *args,
+                                       GError **errp);
+json_t *qmp_migrate_set_capabilities(QmpSession *s, json_t *args,
+                                     GError **errp);
+/* Every query whose answer is always [] (block, iothreads, jobs, TPM). */
+json_t *qmp_query_empty_list(QmpSession *s, json_t *args, GError **errp);
+extern const QmpType qmp_tpm_models_ret, qmp_tpm_types_ret, qmp_empty_list_ret,
+    qmp_named_block_nodes_arg, qmp_migrate_capabilities_ret,
+    qmp_migrate_set_capabilities_arg;
 
 /* qmp-schema.c */
 json_t *qmp_query_qmp_schema(QmpSession *s, json_t *args, GError **errp);
@@ -153,8 +194,35 @@ void qmp_session_send(QmpSession *s, const json_t *msg);
 void qmp_session_send_error(QmpSession *s, const json_t *id, const GError *err);
 /* Send the deferred reply, then process requests queued behind it. */
 void qmp_session_flush_deferred(QmpSession *s);
+/* An fd that arrived with the bytes fed next (owned by the session). */
+void qmp_session_add_fd(QmpSession *s, int fd);
+/* The fd that came with the request being dispatched (the caller owns
+ * it), or -1: QEMU's "No file descriptor supplied via SCM_RIGHTS". */
+int qmp_session_take_msgfd(QmpSession *s);
+/* getfd: @fd (owned) under @name; an fd of the same name is closed. */
+void qmp_session_set_named_fd(QmpSession *s, const char *name, int fd);
+/* Take the fd named @name out of the session (caller owns it), or -1
+ * with "File descriptor named 'NAME' has not been found". */
+int qmp_session_take_named_fd(QmpSession *s, const char *name, GError **errp);
+/* closefd: close and forget @name; false if there is no such name. */
+bool qmp_session_close_named_fd(QmpSession *s, const char *name);
+
+/* qmp-cmds-fd.c: getfd, closefd, add-fd, remove-fd, query-fdsets */
+json_t *qmp_getfd(QmpSession *s, json_t *args, GError **errp);
+json_t *qmp_closefd(QmpSession *s, json_t *args, GError **errp);
+json_t *qmp_add_fd(QmpSession *s, json_t *args, GError **errp);
+json_t *qmp_remove_fd(QmpSession *s, json_t *args, GError **errp);
+json_t *qmp_query_fdsets(QmpSession *s, json_t *args, GError **errp);
+extern const QmpType qmp_getfd_arg, qmp_add_fd_arg, qmp_add_fd_ret,
+    qmp_remove_fd_arg, qmp_query_fdsets_ret;
+
+/* qmp-cmds-chardev.c */
+json_t *qmp_query_chardev(QmpSession *s, json_t *args, GError **errp);
+extern const QmpType qmp_query_chardev_ret;
 
 /* qmp.c: deliver a formatted event to every negotiated client. */
 void monitor_broadcast_event(const json_t *event);
+/* qmp.c: some monitor has a client connected (QEMU's mon_refcount). */
+bool monitor_has_clients(void);
 
 #endif /* MONITOR_INTERNAL_H */

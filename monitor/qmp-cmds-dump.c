@@ -4,22 +4,31 @@
  *
  * The command checks everything it can before it touches anything, so a
  * bad request creates no file and never stops the guest.  Then, as QEMU
- * does: a running VM is stopped (STOP), the ELF core is written
- * (system/dump.h), DUMP_COMPLETED reports the result, and the VM is
- * resumed (RESUME).  Without "detach" all of that happens before the
- * reply.  With "detach" the reply comes right after STOP and the write
- * runs from the main loop's next idle moment; query-dump says "active"
- * until then.  The main loop does the write itself (no thread), so the
- * monitors wait for it; that is a few hundred milliseconds per GiB.
+ * does: a running VM is stopped (STOP, run state "save-vm"), the ELF core
+ * is written (system/dump.h), DUMP_COMPLETED reports the result, and the
+ * VM is resumed (RESUME).  Without "detach" all of that happens before
+ * the reply.  With "detach" the reply comes right after STOP and a
+ * thread writes the core while the main loop goes on serving monitors;
+ * query-dump says "active" with the bytes written so far, a second dump
+ * and "cont" are refused until the main loop has seen the thread finish.
+ * The thread only reads guest memory (the vCPUs are stopped or the VM is
+ * paused) and the job; everything else happens on the main thread.
+ *
+ * "protocol" is "file:PATH" ("/dev/fdset/N" works) or "fd:NAME", an fd
+ * the client passed with getfd, which the dump takes and closes.
  */
 #include "monitor-internal.h"
+#include "hw/core/cpu.h"
 #include "monitor/qmp-events.h"
+#include "qemu/fdset.h"
 #include "qemu/main-loop.h"
 #include "system/accel.h"
 #include "system/dump.h"
 #include "system/runstate.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <sys/eventfd.h>
 #include <unistd.h>
 
 #define DUMP_MAX_BLOCKS 4
@@ -92,7 +101,7 @@ const QmpType qmp_dump_completed_arg = {
         },
 };
 
-/* A dump that has been checked and prepared, waiting to be written. */
+/* A dump that has been checked and prepared, then written. */
 typedef struct DumpJob {
     int fd;
     bool resume; /* we stopped a running VM: start it again afterwards */
@@ -100,6 +109,13 @@ typedef struct DumpJob {
     VCPUDumpState *cpus;
     DumpBlock blocks[DUMP_MAX_BLOCKS];
     size_t nblocks;
+
+    /* detach: the writer thread and what it shares with the main loop */
+    GThread *thread;
+    int done_fd;           /* eventfd the thread signals when it returns */
+    DumpProgress progress; /* .cancel_fd: eventfd that stops it at exit */
+    bool ok;               /* the thread's result, read after the join */
+    GError *err;
 } DumpJob;
 
 static struct {
@@ -107,36 +123,51 @@ static struct {
     uint64_t completed;
     uint64_t total;
 } dump_result;
-static DumpJob *dump_pending; /* a detached job not yet run */
-static QEMUBH *dump_bh;       /* runs a detached dump */
+static DumpJob *dump_active; /* the detached dump being written */
 
 static json_t *dump_result_json(void)
 {
+    uint64_t completed = dump_result.completed;
+
+    if (dump_active) {
+        completed =
+            __atomic_load_n(&dump_active->progress.completed, __ATOMIC_ACQUIRE);
+    }
+    /* qapi/dump.json's member order. */
     return json_pack("{s:s,s:I,s:I}", "status",
                      dump_status_values[dump_result.status], "completed",
-                     (json_int_t)dump_result.completed, "total",
+                     (json_int_t)completed, "total",
                      (json_int_t)dump_result.total);
+}
+
+bool qmp_dump_in_progress(void)
+{
+    return dump_active != NULL;
 }
 
 static void dump_job_free(DumpJob *job)
 {
     if (job->fd >= 0) {
-        close(job->fd);
+        qemu_close(job->fd);
+    }
+    if (job->done_fd >= 0) {
+        close(job->done_fd);
+    }
+    if (job->progress.cancel_fd >= 0) {
+        close(job->progress.cancel_fd);
+    }
+    if (job->err) {
+        g_error_free(job->err);
     }
     g_free(job->cpus);
     g_free(job);
 }
 
-/* Write, report, resume.  Returns false with errp set on failure. */
-static bool dump_job_run(DumpJob *job, GError **errp)
+/* The write is over (@ok, @err consumed): report, resume, free. */
+static bool dump_job_finish(DumpJob *job, bool ok, GError *err, GError **errp)
 {
-    GError *err = NULL;
-    bool ok;
-
-    ok = dump_write_elf(job->fd, job->cpus, job->ncpus, job->blocks,
-                        job->nblocks, &err);
     /* close() reports a failed deferred write (NFS, quota). */
-    if (close(job->fd) < 0 && ok) {
+    if (qemu_close(job->fd) < 0 && ok) {
         ok = false;
         g_set_error(&err, VIGIL_ERROR, VIGIL_ERROR_GENERIC,
                     "dump: failed to save memory: %s", g_strerror(errno));
@@ -147,7 +178,7 @@ static bool dump_job_run(DumpJob *job, GError **errp)
     qapi_event_send_dump_completed(dump_status_values[dump_result.status],
                                    dump_result.completed, dump_result.total,
                                    ok ? NULL : err->message);
-    if (job->resume && runstate_get() == RUN_STATE_PAUSED) {
+    if (job->resume) {
         vm_start();
     }
     dump_job_free(job);
@@ -157,14 +188,57 @@ static bool dump_job_run(DumpJob *job, GError **errp)
     return ok;
 }
 
-static void dump_idle_cb(void *opaque)
+static gpointer dump_thread(gpointer opaque)
 {
-    DumpJob *job = dump_pending;
+    DumpJob *job = opaque;
+    uint64_t one = 1;
 
-    dump_pending = NULL;
-    if (job) {
-        dump_job_run(job, NULL); /* the event carries any error */
+    job->ok =
+        dump_write_elf_progress(job->fd, job->cpus, job->ncpus, job->blocks,
+                                job->nblocks, &job->progress, &job->err);
+    if (write(job->done_fd, &one, sizeof(one)) < 0) {
+        /* Cannot fail: an eventfd only refuses at 2^64 - 2. */
     }
+    return NULL;
+}
+
+/* Main loop: the writer thread returned. */
+static void dump_done_cb(void *opaque)
+{
+    DumpJob *job = dump_active;
+    GError *err;
+
+    qemu_set_fd_handler(job->done_fd, NULL, NULL, NULL);
+    g_thread_join(job->thread);
+    job->thread = NULL;
+    dump_active = NULL;
+    err = job->err;
+    job->err = NULL;
+    dump_job_finish(job, job->ok, err, NULL); /* the event has any error */
+}
+
+/* Start the writer; false (job untouched) if no thread can be had. */
+static bool dump_job_detach(DumpJob *job, GError **errp)
+{
+    int fl = fcntl(job->fd, F_GETFL);
+
+    job->done_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+    job->progress.cancel_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+    if (job->done_fd < 0 || job->progress.cancel_fd < 0) {
+        error_setg(errp, "dump: eventfd: %s", g_strerror(errno));
+        return false;
+    }
+    /* A pipe whose reader stalls must not keep the exit waiting. */
+    if (fl >= 0) {
+        fcntl(job->fd, F_SETFL, fl | O_NONBLOCK);
+    }
+    job->thread = g_thread_try_new("dump", dump_thread, job, errp);
+    if (!job->thread) {
+        return false;
+    }
+    dump_active = job;
+    qemu_set_fd_handler(job->done_fd, dump_done_cb, NULL, job);
+    return true;
 }
 
 /* QEMU's checks, in QEMU's order, before anything is created. */
@@ -177,7 +251,7 @@ static bool dump_check_args(json_t *args, int64_t *begin, int64_t *length,
     const char *format = json_string_value(json_object_get(args, "format"));
     bool elf = !format || strcmp(format, "elf") == 0;
 
-    if (dump_pending) {
+    if (dump_active) {
         error_setg(errp, "There is a dump in process, please wait.");
         return false;
     }
@@ -236,13 +310,10 @@ static bool dump_check_filter(bool filter, int64_t begin, int64_t length,
     return false;
 }
 
-static int dump_open(const char *protocol, GError **errp)
+static int dump_open(QmpSession *s, const char *protocol, GError **errp)
 {
     if (g_str_has_prefix(protocol, "fd:")) {
-        /* No getfd/add-fd here, so no name can have been registered. */
-        error_setg(errp, "File descriptor named '%s' has not been found",
-                   protocol + 3);
-        return -1;
+        return qmp_session_take_named_fd(s, protocol + 3, errp);
     }
     if (!g_str_has_prefix(protocol, "file:")) {
         error_setg(errp, "Invalid parameter 'protocol'");
@@ -257,7 +328,7 @@ static bool dump_capture_cpus(DumpJob *job, GError **errp)
         !current_machine) {
         return true; /* qtest: no vCPUs, no notes */
     }
-    job->ncpus = current_machine->smp_cpus;
+    job->ncpus = cpu_count(); /* the vCPU devices; none on "none" */
     job->cpus = g_new0(VCPUDumpState, job->ncpus);
     for (unsigned i = 0; i < job->ncpus; i++) {
         if (!current_accel->get_vcpu_dump_state(i, &job->cpus[i], errp)) {
@@ -273,13 +344,16 @@ json_t *qmp_dump_guest_memory(QmpSession *s, json_t *args, GError **errp)
     uint64_t total;
     bool filter = false;
     bool detach = json_is_true(json_object_get(args, "detach"));
+    GError *err = NULL;
     DumpJob *job;
+    bool ok;
 
     if (!dump_check_args(args, &begin, &length, &filter, errp) ||
         !dump_check_filter(filter, begin, length, errp)) {
         return NULL;
     }
     job = g_new0(DumpJob, 1);
+    job->done_fd = job->progress.cancel_fd = -1;
     job->nblocks = dump_collect_blocks(current_machine, filter, begin, length,
                                        job->blocks, DUMP_MAX_BLOCKS, &total);
     if (job->nblocks == 0) {
@@ -288,15 +362,15 @@ json_t *qmp_dump_guest_memory(QmpSession *s, json_t *args, GError **errp)
         error_setg(errp, "dump: no guest memory to dump");
         return NULL;
     }
-    job->fd =
-        dump_open(json_string_value(json_object_get(args, "protocol")), errp);
+    job->fd = dump_open(s, json_string_value(json_object_get(args, "protocol")),
+                        errp);
     if (job->fd < 0) {
         g_free(job);
         return NULL;
     }
     /* Registers are only stable once the vCPUs are out of KVM_RUN. */
     if (runstate_is_running()) {
-        job->resume = vm_stop(RUN_STATE_PAUSED);
+        job->resume = vm_stop(RUN_STATE_SAVE_VM);
     }
     if (!dump_capture_cpus(job, errp)) {
         if (job->resume) {
@@ -309,14 +383,15 @@ json_t *qmp_dump_guest_memory(QmpSession *s, json_t *args, GError **errp)
     dump_result.completed = 0;
     dump_result.total = total;
     if (detach) {
-        dump_pending = job;
-        if (!dump_bh) {
-            dump_bh = qemu_bh_new(dump_idle_cb, NULL);
+        if (dump_job_detach(job, &err)) {
+            return json_object();
         }
-        qemu_bh_schedule(dump_bh);
-        return json_object();
+        ok = false; /* no thread: it fails as a write would, with an event */
+    } else {
+        ok = dump_write_elf(job->fd, job->cpus, job->ncpus, job->blocks,
+                            job->nblocks, &err);
     }
-    return dump_job_run(job, errp) ? json_object() : NULL;
+    return dump_job_finish(job, ok, err, errp) ? json_object() : NULL;
 }
 
 json_t *qmp_query_dump(QmpSession *s, json_t *args, GError **errp)
@@ -336,11 +411,20 @@ json_t *qmp_query_dump_capability(QmpSession *s, json_t *args, GError **errp)
 
 void qmp_dump_cleanup(void)
 {
-    qemu_bh_delete(dump_bh);
-    dump_bh = NULL;
-    if (dump_pending) {
-        dump_job_free(dump_pending);
-        dump_pending = NULL;
+    DumpJob *job = dump_active;
+
+    if (job) {
+        uint64_t one = 1;
+
+        /* Exit: stop the writer before the guest memory goes away. */
+        __atomic_store_n(&job->progress.cancel, true, __ATOMIC_RELEASE);
+        if (write(job->progress.cancel_fd, &one, sizeof(one)) < 0) {
+            /* Cannot fail (see dump_thread). */
+        }
+        g_thread_join(job->thread);
+        qemu_set_fd_handler(job->done_fd, NULL, NULL, NULL);
+        dump_active = NULL;
+        dump_job_free(job);
     }
     dump_result.status = DUMP_STATUS_NONE;
     dump_result.completed = dump_result.total = 0;

@@ -1,16 +1,22 @@
 /*
- * qom-list, qom-get, qom-list-types, device-list-properties.
+ * qom-list, qom-get, qom-list-types, qom-list-properties,
+ * device-list-properties.
  *
  * Vigil has no object model of its own; this file presents the few
  * objects that exist (the root, the machine and its containers,
- * chardevs, devices) in the shape QEMU's QOM tree gives them.
+ * chardevs, devices, -object objects) and the types it has (devices,
+ * CPUs, machines, accelerators, -object types) in the shape QEMU's QOM
+ * gives them.
  */
 #include "monitor-internal.h"
 #include "chardev/char.h"
 #include "hw/boards.h"
 #include "hw/catalog.h"
 #include "hw/core/qdev.h"
+#include "monitor/cmdline.h"
 #include "qobject/json-writer.h"
+#include "qom/object.h"
+#include "system/accel.h"
 
 #define PERIPHERAL      "/machine/peripheral/"
 #define PERIPHERAL_ANON "/machine/peripheral-anon/"
@@ -109,10 +115,16 @@ static const struct {
     {"/objects", NULL, NULL},
 };
 
+/* QEMU's QOM name of a machine type: "pc-i440fx-9.1-machine". */
+static char *machine_qom_type(const MachineClass *mc)
+{
+    return g_strdup_printf("%s-machine", mc->name);
+}
+
 static char *machine_type_name(void)
 {
-    return g_strdup_printf(
-        "%s-machine", current_machine ? current_machine->mc->name : "none");
+    return current_machine ? machine_qom_type(current_machine->mc)
+                           : g_strdup("none-machine");
 }
 
 static bool resolve(const char *path, Node *n)
@@ -170,6 +182,14 @@ static void list_chardev_child(Chardev *chr, void *opaque)
     add_prop(opaque, qemu_chr_id(chr), type);
 }
 
+/* -object objects live in /objects, as in QEMU. */
+static void list_user_object(UserObject *obj, void *opaque)
+{
+    g_autofree char *type = g_strdup_printf("child<%s>", obj->type->name);
+
+    add_prop(opaque, obj->id, type);
+}
+
 static void list_container(const char *path, json_t *list)
 {
     add_prop(list, "type", "string");
@@ -195,6 +215,9 @@ static void list_container(const char *path, json_t *list)
     }
     if (strcmp(path, "/chardevs") == 0) {
         qemu_chr_foreach(list_chardev_child, list);
+    }
+    if (strcmp(path, "/objects") == 0) {
+        user_object_foreach(list_user_object, list);
     }
 }
 
@@ -359,16 +382,109 @@ json_t *qmp_qom_get(QmpSession *s, json_t *args, GError **errp)
     return v;
 }
 
-static void add_type(json_t *list, const char *name, const char *parent,
-                     bool abstract)
+/* ---- the type hierarchy (qom-list-types, qom-list-properties) ---- */
+
+typedef struct TypeEntry {
+    const char *name;
+    const char *parent; /* NULL for "object" */
+    bool abstract;
+} TypeEntry;
+
+/*
+ * The abstract types above the concrete ones, as in QEMU.  A concrete
+ * type's parent missing here is taken to be a device.
+ */
+static const TypeEntry abstract_types[] = {
+    {"object", NULL, true},         {"device", "object", true},
+    {"isa-device", "device", true}, {"cpu", "device", true},
+    {"x86_64-cpu", "cpu", true},    {"machine", "object", true},
+    {"accel", "object", true},
+};
+
+static const AccelOps *const accels[] = {&accel_kvm_ops, &accel_qtest_ops};
+
+/* Every type Vigil has: devices and CPUs (hw/catalog.c), machines,
+ * accelerators, and the -object types (qom/object.c). */
+static GArray *all_types(void)
+{
+    GArray *t = g_array_new(false, false, sizeof(TypeEntry));
+    size_t n;
+    const DeviceClass *const *devs = qdev_all_types(&n);
+    const MachineClass *const *machines;
+    const ObjectType *const *objs;
+
+    g_array_append_vals(t, abstract_types, G_N_ELEMENTS(abstract_types));
+    for (size_t i = 0; i < n; i++) {
+        TypeEntry e = {devs[i]->name,
+                       devs[i]->parent ? devs[i]->parent : "device", false};
+
+        g_array_append_val(t, e);
+    }
+    machines = machine_all_types(&n);
+    for (size_t i = 0; i < n; i++) {
+        g_autofree char *name = machine_qom_type(machines[i]);
+        TypeEntry e = {g_intern_string(name), "machine", false};
+
+        g_array_append_val(t, e);
+    }
+    /* Never "tcg-accel": Vigil has no TCG (libvirt then offers kvm only). */
+    for (size_t i = 0; i < G_N_ELEMENTS(accels); i++) {
+        g_autofree char *name = g_strdup_printf("%s-accel", accels[i]->name);
+        TypeEntry e = {g_intern_string(name), "accel", false};
+
+        g_array_append_val(t, e);
+    }
+    objs = object_all_types(&n);
+    for (size_t i = 0; i < n; i++) {
+        if (objs[i]->parent) { /* "object" is already there */
+            TypeEntry e = {objs[i]->name, objs[i]->parent, objs[i]->abstract};
+
+            g_array_append_val(t, e);
+        }
+    }
+    return t;
+}
+
+static const TypeEntry *type_lookup(GArray *t, const char *name)
+{
+    for (guint i = 0; name && i < t->len; i++) {
+        const TypeEntry *e = &g_array_index(t, TypeEntry, i);
+
+        if (strcmp(e->name, name) == 0) {
+            return e;
+        }
+    }
+    return NULL;
+}
+
+/* Is @e @ancestor or below it?  Unknown parents count as devices. */
+static bool type_is_a(GArray *t, const TypeEntry *e, const char *ancestor)
+{
+    for (int depth = 0; e && depth < 16; depth++) {
+        const char *parent = e->parent;
+
+        if (strcmp(e->name, ancestor) == 0) {
+            return true;
+        }
+        e = type_lookup(t, parent);
+        if (!e && parent) {
+            e = type_lookup(t, "device");
+        }
+    }
+    return false;
+}
+
+static void add_type(json_t *list, const TypeEntry *e)
 {
     json_t *t = json_object();
 
-    json_object_set_new(t, "name", json_string(name));
-    if (abstract) {
+    json_object_set_new(t, "name", json_string(e->name));
+    if (e->abstract) {
         json_object_set_new(t, "abstract", json_true());
     }
-    json_object_set_new(t, "parent", json_string(parent));
+    if (e->parent) {
+        json_object_set_new(t, "parent", json_string(e->parent));
+    }
     json_array_append_new(list, t);
 }
 
@@ -376,27 +492,77 @@ json_t *qmp_qom_list_types(QmpSession *s, json_t *args, GError **errp)
 {
     const char *impl = json_string_value(json_object_get(args, "implements"));
     bool abstract = json_is_true(json_object_get(args, "abstract"));
+    g_autoptr(GArray) types = all_types();
     json_t *list = json_array();
-    size_t count;
-    const DeviceClass *const *types = qdev_all_types(&count);
 
-    for (size_t i = 0; i < count; i++) {
-        const DeviceClass *dc = types[i];
+    for (guint i = 0; i < types->len; i++) {
+        const TypeEntry *e = &g_array_index(types, TypeEntry, i);
 
-        /* Every type is a device; the parent is the only other level. */
-        if (!impl || strcmp(impl, dc->name) == 0 ||
-            g_strcmp0(impl, dc->parent) == 0 || strcmp(impl, "device") == 0) {
-            add_type(list, dc->name, dc->parent ? dc->parent : "device", false);
+        if ((!e->abstract || abstract) &&
+            (!impl || type_is_a(types, e, impl))) {
+            add_type(list, e);
         }
     }
-    if (abstract) {
-        if (!impl || strcmp(impl, "isa-device") == 0 ||
-            strcmp(impl, "device") == 0) {
-            add_type(list, "isa-device", "device", true);
+    return list;
+}
+
+static void add_described_prop(json_t *list, const char *name, const char *type,
+                               const char *description)
+{
+    json_t *e = json_pack("{s:s,s:s}", "name", name, "type", type);
+
+    if (description) {
+        json_object_set_new(e, "description", json_string(description));
+    }
+    json_array_append_new(list, e);
+}
+
+static void list_object_prop(const ObjectProp *p, void *opaque)
+{
+    add_described_prop(opaque, p->name, p->qom_type, p->description);
+}
+
+/* A machine's properties: the -machine keys that are properties. */
+static void list_machine_props(json_t *list)
+{
+    const CmdlineOption *o = qmp_cmdline_option_find("machine");
+
+    for (const CmdlineParam *p = o ? o->params : NULL; p && p->name; p++) {
+        if (p->qom_type) {
+            add_described_prop(list, p->name, p->qom_type, p->help);
         }
-        if (!impl || strcmp(impl, "device") == 0) {
-            add_type(list, "device", "object", true);
+    }
+    add_prop(list, "peripheral-anon", "child<container>");
+    add_prop(list, "peripheral", "child<container>");
+}
+
+json_t *qmp_qom_list_properties(QmpSession *s, json_t *args, GError **errp)
+{
+    const char *name = json_string_value(json_object_get(args, "typename"));
+    g_autoptr(GArray) types = all_types();
+    const TypeEntry *e = type_lookup(types, name);
+    const DeviceClass *dc = qdev_find_type(name);
+    const ObjectType *ot = object_type_find(name);
+    json_t *list;
+
+    if (!e) {
+        error_setg(errp, "Class '%s' not found", name);
+        return NULL;
+    }
+    list = json_array();
+    add_prop(list, "type", "string");
+    if (dc) {
+        for (size_t i = 2; device_common[i]; i += 2) {
+            add_prop(list, device_common[i], device_common[i + 1]);
         }
+        for (const Property *p = dc->props; p && p->name; p++) {
+            add_described_prop(list, p->name, qdev_prop_type_name(p),
+                               p->description);
+        }
+    } else if (ot) {
+        object_type_foreach_prop(ot, list_object_prop, list);
+    } else if (type_is_a(types, e, "machine") && !e->abstract) {
+        list_machine_props(list);
     }
     return list;
 }

@@ -189,6 +189,11 @@ static json_t *query_kvm(QmpSession *s, json_t *args, GError **errp)
 
 static json_t *cmd_cont(QmpSession *s, json_t *args, GError **errp)
 {
+    /* As QEMU: the guest stays stopped until a detached dump is done. */
+    if (qmp_dump_in_progress()) {
+        error_setg(errp, "There is a dump in process, please wait.");
+        return NULL;
+    }
     return qmp_cont(errp) ? json_object() : NULL;
 }
 
@@ -265,12 +270,44 @@ const QmpCommand qmp_commands[] = {
      &qmp_qom_list_types_ret},
     {"device-list-properties", qmp_device_list_properties,
      &qmp_device_list_properties_arg, &qmp_device_list_properties_ret},
+    {"qom-list-properties", qmp_qom_list_properties,
+     &qmp_device_list_properties_arg, &qmp_qom_list_ret},
+    {"query-command-line-options", qmp_query_command_line_options,
+     &qmp_command_line_options_arg, &qmp_command_line_options_ret},
+    {"query-uuid", qmp_query_uuid, &qmp_type_empty, &qmp_uuid_info},
     {"human-monitor-command", cmd_hmp, &hmp_arg, &qmp_type_str},
     {"dump-guest-memory", qmp_dump_guest_memory, &qmp_dump_guest_memory_arg,
      &qmp_type_empty},
     {"query-dump", qmp_query_dump, &qmp_type_empty, &qmp_dump_query_result},
     {"query-dump-guest-memory-capability", qmp_query_dump_capability,
      &qmp_type_empty, &qmp_dump_capability_ret},
+    {"query-machines", qmp_query_machines, &qmp_query_machines_arg,
+     &qmp_query_machines_ret},
+    {"query-cpu-definitions", qmp_query_cpu_definitions, &qmp_type_empty,
+     &qmp_query_cpu_definitions_ret},
+    {"query-cpus-fast", qmp_query_cpus_fast, &qmp_type_empty,
+     &qmp_query_cpus_fast_ret},
+    {"query-tpm-models", qmp_query_empty_list, &qmp_type_empty,
+     &qmp_tpm_models_ret},
+    {"query-tpm-types", qmp_query_empty_list, &qmp_type_empty,
+     &qmp_tpm_types_ret},
+    {"query-migrate-capabilities", qmp_query_migrate_capabilities,
+     &qmp_type_empty, &qmp_migrate_capabilities_ret},
+    {"migrate-set-capabilities", qmp_migrate_set_capabilities,
+     &qmp_migrate_set_capabilities_arg, &qmp_type_empty},
+    {"query-block", qmp_query_empty_list, &qmp_type_empty, &qmp_empty_list_ret},
+    {"query-named-block-nodes", qmp_query_empty_list,
+     &qmp_named_block_nodes_arg, &qmp_empty_list_ret},
+    {"query-iothreads", qmp_query_empty_list, &qmp_type_empty,
+     &qmp_empty_list_ret},
+    {"query-jobs", qmp_query_empty_list, &qmp_type_empty, &qmp_empty_list_ret},
+    {"getfd", qmp_getfd, &qmp_getfd_arg, &qmp_type_empty},
+    {"closefd", qmp_closefd, &qmp_getfd_arg, &qmp_type_empty},
+    {"add-fd", qmp_add_fd, &qmp_add_fd_arg, &qmp_add_fd_ret},
+    {"remove-fd", qmp_remove_fd, &qmp_remove_fd_arg, &qmp_type_empty},
+    {"query-fdsets", qmp_query_fdsets, &qmp_type_empty, &qmp_query_fdsets_ret},
+    {"query-chardev", qmp_query_chardev, &qmp_type_empty,
+     &qmp_query_chardev_ret},
 };
 const size_t qmp_commands_count = G_N_ELEMENTS(qmp_commands);
 

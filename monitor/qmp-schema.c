@@ -58,9 +58,9 @@ static const QmpType schema_info = {
 const QmpType qmp_schema_ret = {QMP_META_ARRAY, .element = &schema_info};
 
 typedef struct SchemaGen {
-    GHashTable *names; /* const QmpType * -> char * */
+    GHashTable *names;  /* const QmpType * -> char * */
     GHashTable *arrays; /* "[N]" names already emitted (set) */
-    json_t *types;     /* type entries, in order of first use */
+    json_t *types;      /* type entries, in order of first use */
     unsigned next;
 } SchemaGen;
 

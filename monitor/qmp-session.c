@@ -7,20 +7,50 @@
 #include "qemu/log.h"
 #include "qobject/json-writer.h"
 
+#include <unistd.h>
+
 #define QMP_SESSION_BUF_KEEP (64 * 1024)
+
+/*
+ * Descriptors waiting for the request they came with: beyond this many
+ * the oldest is closed, so a client cannot make Vigil hold fds.  A
+ * command takes one (getfd, add-fd).
+ */
+#define QMP_SESSION_MAX_FDS 16
 
 /* Input that arrived while a reply was deferred. */
 typedef struct Pending {
     json_t *req;
     GError *err;
+    GArray *fds; /* that came with it, or NULL */
 } Pending;
 
-static Pending *pending_new(json_t *req, const GError *err)
+static void fds_close(GArray *fds)
+{
+    for (guint i = 0; fds && i < fds->len; i++) {
+        close(g_array_index(fds, int, i));
+    }
+    if (fds) {
+        g_array_unref(fds);
+    }
+}
+
+/* The fds that arrived so far now go with the request just parsed. */
+static GArray *take_incoming(QmpSession *s)
+{
+    GArray *fds = s->incoming_fds;
+
+    s->incoming_fds = NULL;
+    return fds;
+}
+
+static Pending *pending_new(json_t *req, const GError *err, GArray *fds)
 {
     Pending *p = g_new(Pending, 1);
 
     p->req = req;
     p->err = err ? g_error_copy(err) : NULL;
+    p->fds = fds;
     return p;
 }
 
@@ -30,7 +60,19 @@ static void pending_free(Pending *p)
     if (p->err) {
         g_error_free(p->err);
     }
+    fds_close(p->fds);
     g_free(p);
+}
+
+/* Dispatch @req with @fds (consumed: the ones not taken are closed). */
+static void dispatch_with_fds(QmpSession *s, json_t *req, GArray *fds)
+{
+    GArray *outer = s->cur_fds;
+
+    s->cur_fds = fds;
+    qmp_dispatch(s, req);
+    fds_close(s->cur_fds);
+    s->cur_fds = outer;
 }
 
 static void session_emit(void *opaque, json_t *value, const GError *err)
@@ -40,17 +82,20 @@ static void session_emit(void *opaque, json_t *value, const GError *err)
     if (err) {
         if (s->deferring) {
             /* Keep the order: the error is replied to in its turn. */
-            g_queue_push_tail(&s->pending, pending_new(NULL, err));
+            g_queue_push_tail(&s->pending,
+                              pending_new(NULL, err, take_incoming(s)));
             return;
         }
+        fds_close(take_incoming(s));
         qmp_session_send_error(s, NULL, err);
         return;
     }
     if (s->deferring) {
-        g_queue_push_tail(&s->pending, pending_new(value, NULL));
+        g_queue_push_tail(&s->pending,
+                          pending_new(value, NULL, take_incoming(s)));
         return;
     }
-    qmp_dispatch(s, value);
+    dispatch_with_fds(s, value, take_incoming(s));
     json_decref(value);
 }
 
@@ -66,6 +111,8 @@ void qmp_session_init(QmpSession *s, bool pretty, QmpOutputFn *output,
     s->buf = g_string_sized_new(512);
     s->deferred = g_string_new(NULL);
     g_queue_init(&s->pending);
+    s->named_fds = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+                                         (GDestroyNotify)fds_close);
 }
 
 static void session_clear(QmpSession *s)
@@ -80,6 +127,7 @@ static void session_clear(QmpSession *s)
     while ((p = g_queue_pop_head(&s->pending))) {
         pending_free(p);
     }
+    fds_close(take_incoming(s));
 }
 
 void qmp_session_destroy(QmpSession *s)
@@ -88,6 +136,7 @@ void qmp_session_destroy(QmpSession *s)
     json_stream_destroy(&s->stream);
     g_string_free(s->buf, TRUE);
     g_string_free(s->deferred, TRUE);
+    g_hash_table_destroy(s->named_fds);
 }
 
 void qmp_session_reset(QmpSession *s)
@@ -171,8 +220,69 @@ void qmp_session_flush_deferred(QmpSession *s)
         if (p->err) {
             qmp_session_send_error(s, NULL, p->err);
         } else {
-            qmp_dispatch(s, p->req);
+            dispatch_with_fds(s, p->req, p->fds);
+            p->fds = NULL;
         }
         pending_free(p);
     }
+}
+
+void qmp_session_add_fd(QmpSession *s, int fd)
+{
+    if (!s->incoming_fds) {
+        s->incoming_fds = g_array_new(false, false, sizeof(int));
+    }
+    if (s->incoming_fds->len >= QMP_SESSION_MAX_FDS) {
+        close(g_array_index(s->incoming_fds, int, 0));
+        g_array_remove_index(s->incoming_fds, 0);
+    }
+    g_array_append_val(s->incoming_fds, fd);
+}
+
+int qmp_session_take_msgfd(QmpSession *s)
+{
+    int fd;
+
+    if (!s->cur_fds || s->cur_fds->len == 0) {
+        return -1;
+    }
+    /* As QEMU: the first fd; the others of this request are closed. */
+    fd = g_array_index(s->cur_fds, int, 0);
+    g_array_remove_index(s->cur_fds, 0);
+    return fd;
+}
+
+/* One fd in a GArray, so that named_fds' values close themselves. */
+static GArray *fd_box(int fd)
+{
+    GArray *a = g_array_sized_new(false, false, sizeof(int), 1);
+
+    g_array_append_val(a, fd);
+    return a;
+}
+
+void qmp_session_set_named_fd(QmpSession *s, const char *name, int fd)
+{
+    /* Replacing a name closes the fd it had, as QEMU does. */
+    g_hash_table_replace(s->named_fds, g_strdup(name), fd_box(fd));
+}
+
+int qmp_session_take_named_fd(QmpSession *s, const char *name, GError **errp)
+{
+    gpointer key, value;
+    int fd;
+
+    if (!g_hash_table_steal_extended(s->named_fds, name, &key, &value)) {
+        error_setg(errp, "File descriptor named '%s' has not been found", name);
+        return -1;
+    }
+    fd = g_array_index((GArray *)value, int, 0);
+    g_array_unref(value);
+    g_free(key);
+    return fd;
+}
+
+bool qmp_session_close_named_fd(QmpSession *s, const char *name)
+{
+    return g_hash_table_remove(s->named_fds, name);
 }

@@ -11,8 +11,10 @@
  */
 #include "monitor-internal.h"
 #include "monitor/monitor.h"
+#include "qemu/fdset.h"
 #include "qemu/log.h"
 #include "qemu/main-loop.h"
+#include "system/runstate.h"
 #include "qobject/json-writer.h"
 
 typedef struct MonitorQMP {
@@ -71,7 +73,12 @@ static void monitor_output(void *opaque, const char *buf, size_t len)
 static void monitor_read(void *opaque, const uint8_t *buf, size_t len)
 {
     MonitorQMP *mon = opaque;
+    int fd;
 
+    /* Descriptors sent with these bytes go with the request they end. */
+    while ((fd = qemu_chr_fe_take_msgfd(mon->chr)) >= 0) {
+        qmp_session_add_fd(&mon->session, fd);
+    }
     qmp_session_feed(&mon->session, (const char *)buf, len);
 }
 
@@ -90,6 +97,8 @@ static void monitor_event(void *opaque, ChardevEvent event)
     case CHR_EVENT_CLOSED:
         mon->connected = false;
         qmp_session_reset(&mon->session);
+        /* QEMU frees fd sets nobody uses once no client is left. */
+        fdset_cleanup(runstate_is_running(), monitor_has_clients());
         break;
     }
 }
@@ -163,6 +172,17 @@ void monitor_cleanup(void)
     }
     qmp_schema_cleanup();
     qmp_dump_cleanup();
+    fdset_free_all();
+}
+
+bool monitor_has_clients(void)
+{
+    for (guint i = 0; monitors && i < monitors->len; i++) {
+        if (((MonitorQMP *)g_ptr_array_index(monitors, i))->connected) {
+            return true;
+        }
+    }
+    return false;
 }
 
 void monitor_broadcast_event(const json_t *event)

@@ -40,6 +40,7 @@ import sys
 LAYERS = [
     ("util", ["util/", "include/qemu/", "include/system/bql.h"], []),
     ("qobject", ["qobject/", "include/qobject/"], ["util"]),
+    ("qom", ["qom/", "include/qom/"], ["util", "qobject"]),
     ("chardev", ["chardev/", "include/chardev/"], ["util", "qobject"]),
     ("runstate", ["system/runstate", "system/cpus.c",
                   "include/system/runstate.h"], ["util"]),
@@ -55,7 +56,8 @@ LAYERS = [
     ("accel", ["accel/", "include/system/accel.h",
                "include/system/qtest.h"], ["hw-board", "dump"]),
     ("monitor", ["monitor/", "include/monitor/", "system/qdev-monitor.c",
-                 "include/system/qdev-monitor.h"], ["accel", "qobject"]),
+                 "include/system/qdev-monitor.h"],
+     ["accel", "qobject", "qom"]),
     ("main", ["system/", "include/system/"], ["monitor"]),
 ]
 

@@ -10,6 +10,7 @@ PKGS="
   libc6-dev python3 socat valgrind gdb cppcheck clang-tidy clang-format
   qemu-system-x86 acpica-tools busybox-static cpio
   linux-image-cloud-amd64
+  libvirt-daemon-driver-qemu libvirt-daemon libvirt-clients
 "
 
 missing=""

@@ -56,6 +56,10 @@ REASONS = {
     "no-kvm-no-qemu": ("neither hardware KVM nor qemu-system-x86_64",
                        lambda rec: not (vt.hardware_virt() and vt.kvm_usable())
                        and _missing("qemu-system-x86_64")),
+    "no-libvirt": ("libvirtd or virsh is not installed",
+                   lambda rec: _missing("libvirtd") or _missing("virsh")),
+    "not-root": ("the test needs root (the privileged libvirtd)",
+                 lambda rec: os.geteuid() != 0),
     "no-dev-full": ("/dev/full is not writable",
                     lambda rec: not os.access("/dev/full", os.W_OK)),
     "harness-is-qemu": ("the qtest harness drives QEMU, not Vigil",

@@ -10,14 +10,21 @@
  */
 #include "qemu/common.h"
 
+#include <errno.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+
 #include "hw/boards.h"
 #include "hw/i386/pc.h"
 #include "hw/catalog.h"
+#include "monitor/cmdline.h"
 #include "monitor/monitor.h"
 #include "monitor/qmp-events.h"
+#include "qemu/fdset.h"
 #include "qemu/log.h"
 #include "qemu/main-loop.h"
 #include "qemu/timer.h"
+#include "qom/object.h"
 #include "system/accel.h"
 #include "system/bql.h"
 #include "system/options.h"
@@ -98,6 +105,29 @@ static bool open_chardevs(const VigilConfig *cfg, GError **errp)
     return qemu_chr_open_all(errp);
 }
 
+/*
+ * QEMU's late backends: -object completes (secrets read their files,
+ * memory backends map memory) with the machine's defaults, then guest
+ * RAM comes from the -machine memory-backend= one if given.
+ */
+static bool setup_ram(const VigilConfig *cfg, MachineRamConfig *ram,
+                      uint64_t *ram_size, GError **errp)
+{
+    const UserObjectDefaults defaults = {
+        .dump_guest_core = cfg->dump_guest_core,
+        .mem_merge = cfg->mem_merge,
+    };
+
+    ram->dump_guest_core = cfg->dump_guest_core;
+    ram->mem_merge = cfg->mem_merge;
+    if (!user_object_complete_all(&defaults, errp)) {
+        return false;
+    }
+    return !cfg->memory_backend ||
+           memory_backend_claim(cfg->memory_backend, &ram->host, ram_size,
+                                errp);
+}
+
 /* Everything from the machine to running vCPUs; false = exit 1. */
 static bool start_machine(const VigilConfig *cfg, const AccelOps *accel)
 {
@@ -105,11 +135,17 @@ static bool start_machine(const VigilConfig *cfg, const AccelOps *accel)
                                  ? machine_find_type(cfg->machine_type)
                                  : machine_default_type();
     uint64_t ram_size = cfg->ram_size ? cfg->ram_size : mc->default_ram_size;
+    MachineRamConfig ram = {0};
     g_autoptr(GError) err = NULL;
     MachineState *ms;
 
+    if (!setup_ram(cfg, &ram, &ram_size, &err)) {
+        error_report("%s", err->message);
+        return false;
+    }
+    /* A backend's mapping covers whole pages too. */
     ram_size = (ram_size + RAM_ALIGN - 1) & ~(uint64_t)(RAM_ALIGN - 1);
-    ms = machine_create(mc, ram_size, cfg->smp_cpus, &err);
+    ms = machine_create_with_ram(mc, ram_size, cfg->smp_cpus, &ram, &err);
     if (!ms) {
         error_report("%s", err->message);
         return false;
@@ -147,6 +183,18 @@ static bool setup_process(const VigilConfig *cfg)
         return false;
     }
     qemu_loglevel = cfg->log_mask;
+    if (cfg->process_name) {
+        /* -name process=: what ps and top show (15 bytes at most). */
+        prctl(PR_SET_NAME, cfg->process_name);
+    }
+    /*
+     * -overcommit mem-lock=on: lock every page, guest RAM included, now
+     * and in the future (after -daemonize's fork, which drops locks).
+     */
+    if (cfg->mem_lock && mlockall(MCL_CURRENT | MCL_FUTURE) < 0) {
+        error_report("locking memory failed: mlockall: %s", g_strerror(errno));
+        return false;
+    }
     return true;
 }
 
@@ -164,6 +212,7 @@ static void teardown(void)
     if (current_machine) {
         machine_destroy(current_machine);
     }
+    user_object_del_all(); /* after the machine: it may use their RAM */
     current_accel = NULL;
     for (int i = 0; i < MAX_SERIAL_PORTS; i++) {
         serial_hd_set(i, NULL);
@@ -191,11 +240,19 @@ int main(int argc, char **argv)
     bql_lock();
     runstate_init();
     vigil_config_init(&cfg);
+    {
+        size_t n;
+        const CmdlineOption *opts = vigil_cmdline_options(&n);
+
+        qmp_cmdline_options_register(opts, n);
+    }
 
     if (!vigil_options_parse(&cfg, argc, argv, &status) ||
         !vigil_options_validate(&cfg, &status)) {
         goto out;
     }
+    /* -add-fd kept dups: the inherited originals are closed now. */
+    fdset_close_inherited();
     status = 1;
     accel = accel_choose((const char *const *)cfg.accels->pdata,
                          cfg.accels->len, &err);

@@ -12,7 +12,9 @@
 
 #include "hw/boards.h"
 #include "hw/catalog.h"
+#include "hw/i386/cpu-models.h"
 #include "qemu/log.h"
+#include "qom/object.h"
 #include "system/qdev-monitor.h"
 #include "system/system.h"
 
@@ -21,49 +23,30 @@ static void report(const VigilDeferredOpt *d, const GError *err)
     error_report("%s %s: %s", d->opt, d->arg, err->message);
 }
 
+const CmdlineParam vigil_mon_params[] = {
+    {"chardev", CMDLINE_PARAM_STRING},
+    {"id", CMDLINE_PARAM_STRING}, /* names the monitor; nothing refers to it */
+    {"mode", CMDLINE_PARAM_STRING},
+    {"pretty", CMDLINE_PARAM_BOOLEAN},
+    {NULL},
+};
+
 /* -mon [chardev=]ID[,mode=control|readline][,pretty=on|off] */
 static bool parse_mon(VigilConfig *cfg, const char *arg, GError **errp)
 {
-    g_auto(GStrv) parts = qemu_opts_split(arg);
-    const char *id = NULL;
-    bool control = false, pretty = false;
+    g_autoptr(GHashTable) opts =
+        vigil_opts_parse(arg, vigil_mon_params, true, NULL, errp);
+    const char *id, *mode;
     VigilMonitorOpt mon;
 
-    for (int i = 0; parts[i]; i++) {
-        const char *eq = strchr(parts[i], '=');
-        const char *v = eq ? eq + 1 : NULL;
-
-        if (!eq && i == 0) {
-            id = parts[i];
-        } else if (eq && !strncmp(parts[i], "chardev=", 8)) {
-            id = v;
-        } else if (eq && !strncmp(parts[i], "mode=", 5)) {
-            if (!strcmp(v, "control")) {
-                control = true;
-            } else if (!strcmp(v, "readline")) {
-                control = false;
-            } else {
-                error_setg(errp,
-                           "Parameter 'mode' does not accept value "
-                           "'%s'",
-                           v);
-                return false;
-            }
-        } else if (eq && !strncmp(parts[i], "pretty=", 7)) {
-            if (!strcmp(v, "on")) {
-                pretty = true;
-            } else if (!strcmp(v, "off")) {
-                pretty = false;
-            } else {
-                error_setg(errp, "Parameter 'pretty' expects 'on' or 'off'");
-                return false;
-            }
-        } else {
-            error_setg(errp, "Invalid parameter '%.*s'",
-                       (int)(eq ? eq - parts[i] : (long)strlen(parts[i])),
-                       parts[i]);
-            return false;
-        }
+    if (!opts) {
+        return false;
+    }
+    id = g_hash_table_lookup(opts, "chardev");
+    mode = g_hash_table_lookup(opts, "mode");
+    if (mode && strcmp(mode, "control") && strcmp(mode, "readline")) {
+        error_setg(errp, "Parameter 'mode' does not accept value '%s'", mode);
+        return false;
     }
     if (!id) {
         error_setg(errp, "Parameter 'chardev' is missing");
@@ -74,12 +57,12 @@ static bool parse_mon(VigilConfig *cfg, const char *arg, GError **errp)
         error_setg(errp, "chardev \"%s\" not found", id);
         return false;
     }
-    if (!control) {
+    if (!mode || strcmp(mode, "control")) {
         error_setg(errp, "HMP monitor (mode=readline, the default) is not "
                          "supported; use mode=control");
         return false;
     }
-    mon.pretty = pretty;
+    mon.pretty = vigil_opts_get_bool(opts, "pretty", false);
     g_array_append_val(cfg->monitors, mon);
     return true;
 }
@@ -152,6 +135,9 @@ static bool validate_kind(VigilConfig *cfg, VigilDeferredKind kind,
         case VIGIL_OPT_DEVICE:
             ok = qdev_device_parse(d->arg, &err) != NULL;
             break;
+        case VIGIL_OPT_OBJECT:
+            ok = user_object_parse(d->arg, &err) != NULL;
+            break;
         default:
             /* Monitors are handled in their own loop, in order. */
             break;
@@ -164,22 +150,104 @@ static bool validate_kind(VigilConfig *cfg, VigilDeferredKind kind,
     return true;
 }
 
-/* -device help requests are answered before anything is parsed. */
+/*
+ * -machine memory-backend=ID: the backend exists and its size is -m's
+ * (or defines it), as QEMU checks.
+ */
+static bool validate_ram_backend(VigilConfig *cfg, const MachineClass *mc)
+{
+    g_autoptr(GError) err = NULL;
+    uint64_t size;
+
+    if (!cfg->memory_backend) {
+        /* QEMU keeps the id of the RAM it would create for itself. */
+        if (mc->default_ram_id && user_object_find(mc->default_ram_id)) {
+            error_report("object name '%s' is reserved for the default RAM "
+                         "backend, it can't be used for any other purposes. "
+                         "Change the object's 'id' to something else",
+                         mc->default_ram_id);
+            return false;
+        }
+        return true;
+    }
+    if (!memory_backend_size(cfg->memory_backend, &size, &err)) {
+        error_report("%s", err->message);
+        return false;
+    }
+    if (!cfg->ram_size) {
+        cfg->ram_size = size;
+    } else if (cfg->ram_size != size) {
+        error_report("Machine memory size does not match the size of the "
+                     "memory backend");
+        return false;
+    }
+    return true;
+}
+
+/* -device and -object help requests are answered before anything is
+ * parsed. */
 static int device_help_status(VigilConfig *cfg)
 {
     for (guint i = 0; i < cfg->deferred->len; i++) {
         const VigilDeferredOpt *d =
             &g_array_index(cfg->deferred, VigilDeferredOpt, i);
-        int status;
+        int status = -1;
 
         if (d->kind == VIGIL_OPT_DEVICE) {
             status = qdev_device_help(d->arg);
-            if (status >= 0) {
-                return status;
-            }
+        } else if (d->kind == VIGIL_OPT_OBJECT) {
+            status = user_object_help(d->arg);
+        }
+        if (status >= 0) {
+            return status;
         }
     }
     return -1;
+}
+
+/*
+ * The vCPUs: -smp's topology (one APIC ID layout Vigil can describe, see
+ * x86_cpu_topology_check()) and -cpu NAME, a model of
+ * hw/i386/cpu-models.h, on a machine that has vCPUs.  Properties
+ * ("qemu64,+x2apic", "host,migratable=on") would change the guest's CPUID
+ * and are not implemented, so they are refused rather than ignored.  The
+ * board reads both from the config layer.
+ */
+static bool validate_vcpus(const VigilConfig *cfg, const MachineClass *mc)
+{
+    const char *comma = cfg->cpu_model ? strchr(cfg->cpu_model, ',') : NULL;
+    g_autoptr(GError) err = NULL;
+
+    /* -smp's layout, for the board and KVM's CPUID (-smp N alone too). */
+    cpu_topology = (CpuTopology){0};
+    if (cfg->smp.cpus) {
+        cpu_topology = (CpuTopology){cfg->smp.sockets, cfg->smp.dies,
+                                     cfg->smp.cores, cfg->smp.threads};
+        if (!x86_cpu_topology_check(&cpu_topology, &err)) {
+            error_report("-smp: %s", err->message);
+            return false;
+        }
+    }
+    cpu_model_arg = NULL;
+    if (!cfg->cpu_model) {
+        return true;
+    }
+    if (comma) {
+        error_report("-cpu %s: CPU model properties are not supported",
+                     cfg->cpu_model);
+        return false;
+    }
+    if (!x86_cpu_model_find(cfg->cpu_model)) {
+        error_report("unable to find CPU model '%s'", cfg->cpu_model);
+        return false;
+    }
+    if (!mc->default_cpu_model) {
+        error_report("-cpu %s: machine '%s' has no vCPU", cfg->cpu_model,
+                     mc->name);
+        return false;
+    }
+    cpu_model_arg = cfg->cpu_model;
+    return true;
 }
 
 bool vigil_options_validate(VigilConfig *cfg, int *exit_status)
@@ -199,9 +267,7 @@ bool vigil_options_validate(VigilConfig *cfg, int *exit_status)
         return false;
     }
     if (cfg->cpu_help) {
-        printf("Available CPUs:\n"
-               "x86 host                  KVM processor with all "
-               "supported host features\n");
+        x86_cpu_model_print_help();
         *exit_status = 0;
         return false;
     }
@@ -219,9 +285,17 @@ bool vigil_options_validate(VigilConfig *cfg, int *exit_status)
                      cfg->smp_cpus, mc->name, mc->max_cpus);
         return false;
     }
+    if (!validate_vcpus(cfg, mc)) {
+        return false;
+    }
     status = device_help_status(cfg);
     if (status >= 0) {
         *exit_status = status;
+        return false;
+    }
+    /* Objects first: QEMU creates them before chardevs (TLS secrets). */
+    if (!validate_kind(cfg, VIGIL_OPT_OBJECT, &serial_index) ||
+        !validate_ram_backend(cfg, mc)) {
         return false;
     }
     if (!validate_kind(cfg, VIGIL_OPT_CHARDEV, &serial_index) ||

@@ -1,11 +1,14 @@
 /*
- * Values of command-line options: sizes, CPU counts, -action lists.
+ * Values of command-line options: the key=value splitter every option
+ * with keys uses (checked against its CmdlineParam table), sizes, CPU
+ * topology, -action lists.
  *
  * Kept apart from the option table so the unit tests can check each
  * parser on its own.
  */
 #include "system/options.h"
 #include "qemu/option.h"
+#include "qemu/cutils.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -16,180 +19,306 @@
 static const char size_error[] =
     "Parameter 'size' expects a non-negative number below 2^64";
 
-/* Binary suffixes, QEMU's set. */
-static int size_suffix_shift(char c)
+static const CmdlineParam *param_find(const CmdlineParam *params,
+                                      const char *name)
 {
-    static const struct {
-        char c;
-        int shift;
-    } suffixes[] = {
-        {'B', 0},  {'b', 0},  {'k', 10}, {'K', 10}, {'M', 20},
-        {'m', 20}, {'G', 30}, {'g', 30}, {'T', 40}, {'t', 40},
-        {'P', 50}, {'p', 50}, {'E', 60}, {'e', 60},
-    };
-
-    for (size_t i = 0; i < G_N_ELEMENTS(suffixes); i++) {
-        if (suffixes[i].c == c) {
-            return suffixes[i].shift;
+    for (const CmdlineParam *p = params; p->name; p++) {
+        if (!strcmp(p->name, name)) {
+            return p;
         }
     }
-    return -1;
+    return NULL;
 }
 
-/*
- * Parse "N[.F][suffix]" with @default_shift applied when there is no
- * suffix.  Hex ("0x...") takes no fraction.  No octal: "010" is ten.
- */
-static bool parse_size_shift(const char *str, int default_shift,
-                             uint64_t *bytes)
+bool vigil_parse_bool(const char *key, const char *value, bool *out,
+                      GError **errp)
 {
-    const char *p = str;
-    char *end;
-    uint64_t whole;
-    double frac = 0;
-    int shift = default_shift;
-    bool hex;
+    static const char *const on[] = {"on", "yes", "true", "y", NULL};
+    static const char *const off[] = {"off", "no", "false", "n", NULL};
 
-    if (!*p || *p == '-' || *p == '+' || g_ascii_isspace(*p)) {
+    if (g_strv_contains(on, value)) {
+        *out = true;
+    } else if (g_strv_contains(off, value)) {
+        *out = false;
+    } else {
+        error_setg(errp, "Parameter '%s' expects 'on' or 'off'", key);
         return false;
     }
-    hex = p[0] == '0' && (p[1] == 'x' || p[1] == 'X');
-    errno = 0;
-    whole = g_ascii_strtoull(p, &end, hex ? 16 : 10);
-    if (errno || end == p || (hex && end == p + 2)) {
-        return false;
-    }
-    p = end;
-    if (*p == '.' && !hex) {
-        const char *fstart = ++p;
-        double scale = 0.1;
-
-        while (g_ascii_isdigit(*p)) {
-            frac += (*p - '0') * scale;
-            scale /= 10;
-            p++;
-        }
-        if (p == fstart) {
-            return false;
-        }
-    }
-    if (*p) {
-        shift = size_suffix_shift(*p);
-        if (shift < 0 || p[1]) {
-            return false;
-        }
-    } else if (frac != 0) {
-        /* A fraction needs an explicit unit, as in QEMU. */
-        return false;
-    }
-    if (shift && whole > (UINT64_MAX >> shift)) {
-        return false;
-    }
-    whole <<= shift;
-    if (frac != 0) {
-        double extra = frac * (double)((uint64_t)1 << shift);
-
-        if (whole + (uint64_t)extra < whole) {
-            return false;
-        }
-        whole += (uint64_t)extra;
-    }
-    *bytes = whole;
     return true;
 }
 
-/*
- * "[KEY=]VALUE[,IGNORED=...]": the shape of -m and -smp.  The first item
- * may be the bare value; @key names it; @ignored keys are accepted and
- * dropped (hotplug and topology do not exist here).  *value is NULL when
- * none was given; the caller frees it.
- */
-static bool parse_main_value(const char *str, const char *key,
-                             const char *const *ignored, char **value,
+/* The value has the type the table gives (QemuOpts' checks). */
+static bool check_type(const CmdlineParam *p, const char *value, GError **errp)
+{
+    uint64_t n;
+    bool b;
+
+    switch (p->type) {
+    case CMDLINE_PARAM_BOOLEAN:
+        return vigil_parse_bool(p->name, value, &b, errp);
+    case CMDLINE_PARAM_NUMBER: {
+        char *end;
+
+        errno = 0;
+        n = g_ascii_strtoull(value, &end, 0);
+        if (!g_ascii_isdigit(*value) || *end || errno) {
+            error_setg(errp, "Parameter '%s' expects a number", p->name);
+            return false;
+        }
+        return true;
+    }
+    case CMDLINE_PARAM_SIZE:
+        if (!qemu_strtosz(value, 0, &n)) {
+            error_setg(errp,
+                       "Parameter '%s' expects a non-negative number "
+                       "below 2^64",
+                       p->name);
+            return false;
+        }
+        return true;
+    default:
+        return true;
+    }
+}
+
+GHashTable *vigil_opts_parse(const char *arg, const CmdlineParam *params,
+                             bool implied, const char *unknown_prefix,
                              GError **errp)
 {
-    g_auto(GStrv) parts = qemu_opts_split(str);
+    g_auto(GStrv) parts = qemu_opts_split(arg);
+    g_autoptr(GHashTable) h =
+        g_hash_table_new_full(g_str_hash, g_str_equal, NULL, g_free);
 
-    *value = NULL;
     for (int i = 0; parts[i]; i++) {
         const char *eq = strchr(parts[i], '=');
-        g_autofree char *k = NULL;
+        g_autofree char *key = NULL;
+        const char *value;
+        const CmdlineParam *p;
 
-        if (!eq && i == 0) {
-            *value = g_strdup(parts[i]);
-            continue;
+        if (eq) {
+            key = g_strndup(parts[i], eq - parts[i]);
+            value = eq + 1;
+        } else if (i == 0 && implied) {
+            key = g_strdup(params[0].name);
+            value = parts[i];
+        } else {
+            /* QemuOpts' shorthand: a bare "key" is "key=on". */
+            key = g_strdup(parts[i]);
+            value = "on";
         }
-        if (!eq) {
-            error_setg(errp, "Invalid parameter '%s'", parts[i]);
-            goto fail;
+        p = param_find(params, key);
+        if (!p) {
+            if (unknown_prefix) {
+                error_setg(errp, "Property '%s.%s' not found", unknown_prefix,
+                           key);
+            } else {
+                error_setg(errp, "Invalid parameter '%s'", key);
+            }
+            return NULL;
         }
-        k = g_strndup(parts[i], eq - parts[i]);
-        if (!strcmp(k, key)) {
-            g_free(*value);
-            *value = g_strdup(eq + 1);
-        } else if (!g_strv_contains(ignored, k)) {
-            error_setg(errp, "Invalid parameter '%s'", k);
-            goto fail;
+        if (!check_type(p, value, errp)) {
+            return NULL;
         }
+        g_hash_table_replace(h, (gpointer)p->name, g_strdup(value));
     }
-    return true;
-fail:
-    g_free(*value);
-    *value = NULL;
-    return false;
+    return g_steal_pointer(&h);
 }
+
+bool vigil_opts_get_bool(GHashTable *opts, const char *key, bool dflt)
+{
+    const char *v = g_hash_table_lookup(opts, key);
+    bool b = dflt;
+
+    /* Checked by vigil_opts_parse() already. */
+    return v && vigil_parse_bool(key, v, &b, NULL) ? b : dflt;
+}
+
+uint64_t vigil_opts_get_number(GHashTable *opts, const char *key, uint64_t dflt)
+{
+    const char *v = g_hash_table_lookup(opts, key);
+
+    return v ? g_ascii_strtoull(v, NULL, 0) : dflt;
+}
+
+/*
+ * -m: the size, then keys for memory hotplug, which Vigil does not
+ * have: they are accepted (QEMU's syntax) and change nothing.
+ */
+const CmdlineParam vigil_memory_params[] = {
+    {"size", CMDLINE_PARAM_SIZE},
+    {"slots", CMDLINE_PARAM_NUMBER},
+    {"maxmem", CMDLINE_PARAM_SIZE},
+    {NULL},
+};
 
 bool vigil_parse_ram_size(const char *str, uint64_t *bytes, GError **errp)
 {
-    static const char *const ignored[] = {"slots", "maxmem", NULL};
-    g_autofree char *value = NULL;
+    g_autoptr(GError) err = NULL;
+    g_autoptr(GHashTable) opts =
+        vigil_opts_parse(str, vigil_memory_params, true, NULL, &err);
+    const char *value;
 
-    if (!parse_main_value(str, "size", ignored, &value, errp)) {
+    if (!opts && err && !g_str_has_suffix(err->message, "below 2^64")) {
+        g_propagate_error(errp, g_steal_pointer(&err));
         return false;
     }
-    if (!value || !parse_size_shift(value, 20, bytes)) {
+    /* A plain number means MiB: parse again with that default. */
+    value = opts ? g_hash_table_lookup(opts, "size") : NULL;
+    if (!value || !qemu_strtosz(value, 20, bytes)) {
         error_setg(errp, size_error);
         return false;
     }
     return true;
 }
 
-bool vigil_parse_smp(const char *str, unsigned *cpus, GError **errp)
-{
-    static const char *const ignored[] = {
-        "maxcpus", "sockets", "dies", "clusters", "cores", "threads", NULL,
-    };
-    g_autofree char *value = NULL;
+const CmdlineParam vigil_smp_params[] = {
+    {"cpus", CMDLINE_PARAM_NUMBER},     {"maxcpus", CMDLINE_PARAM_NUMBER},
+    {"sockets", CMDLINE_PARAM_NUMBER},  {"dies", CMDLINE_PARAM_NUMBER},
+    {"clusters", CMDLINE_PARAM_NUMBER}, {"cores", CMDLINE_PARAM_NUMBER},
+    {"threads", CMDLINE_PARAM_NUMBER},  {NULL},
+};
 
-    if (!parse_main_value(str, "cpus", ignored, &value, errp)) {
+/* "sockets (1) * dies (1) * cores (2) * threads (1)": pc has dies. */
+static char *hierarchy(const VigilSmp *t)
+{
+    return g_strdup_printf("sockets (%u) * dies (%u) * cores (%u) * "
+                           "threads (%u)",
+                           t->sockets, t->dies, t->cores, t->threads);
+}
+
+static bool smp_get(GHashTable *opts, const char *key, unsigned *out,
+                    GError **errp)
+{
+    const char *v = g_hash_table_lookup(opts, key);
+    char *end;
+    guint64 n;
+
+    *out = 0;
+    if (!v) {
+        return true;
+    }
+    errno = 0;
+    n = g_ascii_strtoull(v, &end, 10);
+    if (errno || end == v || *end || !g_ascii_isdigit(*v) || n > G_MAXUINT) {
+        error_setg(errp, "Parameter 'smp.%s' expects integer", key);
         return false;
     }
-    if (value) {
-        char *end;
-        guint64 n;
-
-        errno = 0;
-        n = g_ascii_strtoull(value, &end, 10);
-        if (errno || end == value || *end || !g_ascii_isdigit(*value) ||
-            n > G_MAXUINT) {
-            error_setg(errp, "Parameter 'smp.cpus' expects integer");
-            return false;
-        }
-        if (n == 0) {
-            error_setg(errp, "Invalid SMP CPUs 0: CPU topology parameters "
-                             "must be greater than zero");
-            return false;
-        }
-        *cpus = (unsigned)n;
+    if (n == 0) {
+        error_setg(errp, "Invalid CPU topology: CPU topology parameters must "
+                         "be greater than zero");
+        return false;
     }
+    *out = (unsigned)n;
     return true;
 }
 
+bool vigil_parse_smp_config(const char *str, VigilSmp *smp, GError **errp)
+{
+    g_autoptr(GHashTable) opts = NULL;
+    g_autoptr(GError) err = NULL;
+    g_autofree char *topo = NULL;
+    VigilSmp t;
+    unsigned total;
+
+    opts = vigil_opts_parse(str, vigil_smp_params, true, NULL, &err);
+    if (!opts) {
+        /* Keep QEMU's wording for a bad number. */
+        if (err && g_str_has_suffix(err->message, "expects a number")) {
+            const char *q = strchr(err->message, '\'');
+
+            error_setg(errp, "Parameter 'smp.%.*s' expects integer",
+                       (int)(strchr(q + 1, '\'') - q - 1), q + 1);
+        } else {
+            g_propagate_error(errp, g_steal_pointer(&err));
+        }
+        return false;
+    }
+    if (!smp_get(opts, "cpus", &t.cpus, errp) ||
+        !smp_get(opts, "maxcpus", &t.maxcpus, errp) ||
+        !smp_get(opts, "sockets", &t.sockets, errp) ||
+        !smp_get(opts, "dies", &t.dies, errp) ||
+        !smp_get(opts, "clusters", &t.clusters, errp) ||
+        !smp_get(opts, "cores", &t.cores, errp) ||
+        !smp_get(opts, "threads", &t.threads, errp)) {
+        return false;
+    }
+    if (t.clusters > 1) {
+        error_setg(errp, "clusters not supported by this machine's CPU "
+                         "topology");
+        return false;
+    }
+    t.clusters = 1;
+    t.dies = t.dies ? t.dies : 1;
+    /* QEMU's rules since 6.2: fill in what is missing, cores first. */
+    if (!t.cpus && !t.maxcpus) {
+        t.sockets = t.sockets ? t.sockets : 1;
+        t.cores = t.cores ? t.cores : 1;
+        t.threads = t.threads ? t.threads : 1;
+    } else {
+        unsigned max = t.maxcpus = t.maxcpus ? t.maxcpus : t.cpus;
+
+        if (!t.cores) {
+            t.sockets = t.sockets ? t.sockets : 1;
+            t.threads = t.threads ? t.threads : 1;
+            t.cores = max / (t.sockets * t.dies * t.threads);
+        } else if (!t.sockets) {
+            t.threads = t.threads ? t.threads : 1;
+            t.sockets = max / (t.dies * t.cores * t.threads);
+        }
+        if (!t.threads) {
+            t.threads = max / (t.sockets * t.dies * t.cores);
+        }
+    }
+    total = t.sockets * t.dies * t.cores * t.threads;
+    t.maxcpus = t.maxcpus ? t.maxcpus : total;
+    t.cpus = t.cpus ? t.cpus : t.maxcpus;
+    topo = hierarchy(&t);
+    if (total != t.maxcpus) {
+        error_setg(errp,
+                   "Invalid CPU topology: product of the hierarchy must "
+                   "match maxcpus: %s != maxcpus (%u)",
+                   topo, t.maxcpus);
+        return false;
+    }
+    if (t.maxcpus < t.cpus) {
+        error_setg(errp,
+                   "Invalid CPU topology: maxcpus must be equal to or "
+                   "greater than smp: %s == maxcpus (%u) < smp_cpus (%u)",
+                   topo, t.maxcpus, t.cpus);
+        return false;
+    }
+    if (t.maxcpus > t.cpus) {
+        error_setg(errp,
+                   "maxcpus (%u) above cpus (%u) needs CPU hotplug, which "
+                   "Vigil does not have",
+                   t.maxcpus, t.cpus);
+        return false;
+    }
+    *smp = t;
+    return true;
+}
+
+bool vigil_parse_smp(const char *str, unsigned *cpus, GError **errp)
+{
+    VigilSmp smp;
+
+    if (!vigil_parse_smp_config(str, &smp, errp)) {
+        return false;
+    }
+    *cpus = smp.cpus;
+    return true;
+}
+
+const CmdlineParam vigil_action_params[] = {
+    {"panic", CMDLINE_PARAM_STRING},
+    {"reboot", CMDLINE_PARAM_STRING},
+    {"shutdown", CMDLINE_PARAM_STRING},
+    {"watchdog", CMDLINE_PARAM_STRING},
+    {NULL},
+};
+
 bool vigil_parse_action(const char *str, GError **errp)
 {
-    static const char *const action_keys[] = {
-        "panic", "reboot", "shutdown", "watchdog", NULL,
-    };
     g_auto(GStrv) parts = qemu_opts_split(str);
 
     if (!parts[0]) {
@@ -205,7 +334,7 @@ bool vigil_parse_action(const char *str, GError **errp)
             return false;
         }
         key = g_strndup(parts[i], eq - parts[i]);
-        if (!g_strv_contains(action_keys, key)) {
+        if (!param_find(vigil_action_params, key)) {
             error_setg(errp, "Invalid parameter '%s'", key);
             return false;
         }

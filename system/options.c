@@ -6,13 +6,18 @@
  * opens a file or a socket.  The settings other rooms read are set from
  * here but live below (autostart in runstate, qemu_name and the serial
  * ports in system/system.c), so that those rooms need not reach up.
+ * Options with key=value lists check their keys against a CmdlineParam
+ * table, the same one query-command-line-options reports.  -machine and
+ * the options libvirt adds are in options-machine.c.
  */
 #include "system/options.h"
+#include "options-internal.h"
 #include "qemu/option.h"
 
 #include <stdio.h>
 #include <string.h>
 
+#include "qemu/fdset.h"
 #include "qemu/log.h"
 #include "system/accel.h"
 #include "system/runstate.h"
@@ -29,24 +34,16 @@ typedef struct VigilOption {
      * validate step (they need the device and chardev layers).
      */
     VigilDeferredKind deferred;
+    /*
+     * Options that take key=value lists: QEMU's name for the option
+     * group and the keys it accepts (query-command-line-options).  The
+     * handlers check keys against the same table.
+     */
+    const char *group;
+    const CmdlineParam *params;
 } VigilOption;
 
-/* "on"/"off" (QEMU's wording for anything else). */
-static bool parse_on_off(const char *key, const char *value, bool *out,
-                         GError **errp)
-{
-    if (!strcmp(value, "on")) {
-        *out = true;
-    } else if (!strcmp(value, "off")) {
-        *out = false;
-    } else {
-        error_setg(errp, "Parameter '%s' expects 'on' or 'off'", key);
-        return false;
-    }
-    return true;
-}
-
-static bool is_help(const char *arg)
+bool vigil_is_help(const char *arg)
 {
     return !strcmp(arg, "help") || !strcmp(arg, "?");
 }
@@ -75,7 +72,7 @@ static bool add_accel(VigilConfig *cfg, const char *name, GError **errp)
     return true;
 }
 
-static bool add_accel_list(VigilConfig *cfg, const char *list, GError **errp)
+bool vigil_add_accel_list(VigilConfig *cfg, const char *list, GError **errp)
 {
     g_auto(GStrv) names = g_strsplit(list, ":", -1);
 
@@ -87,35 +84,49 @@ static bool add_accel_list(VigilConfig *cfg, const char *list, GError **errp)
     return true;
 }
 
+static const CmdlineParam accel_params[] = {
+    {"accel", CMDLINE_PARAM_STRING, "accelerator"},
+    {"kernel-irqchip", CMDLINE_PARAM_STRING, "on (the only choice)"},
+    {"thread", CMDLINE_PARAM_STRING, "single or multi (accepted)"},
+    {NULL},
+};
+
+/* KVM here always uses the in-kernel irqchip; say so for anything else. */
+bool vigil_check_kernel_irqchip(const char *v, GError **errp)
+{
+    bool on;
+
+    if (v && (!vigil_parse_bool("kernel-irqchip", v, &on, NULL) || !on)) {
+        error_setg(errp,
+                   "kernel-irqchip=%s: Vigil's KVM always uses the "
+                   "in-kernel irqchip (kernel-irqchip=on)",
+                   v);
+        return false;
+    }
+    return true;
+}
+
 static bool opt_accel(VigilConfig *cfg, const char *arg, int *exit_status,
                       GError **errp)
 {
     g_auto(GStrv) parts = qemu_opts_split(arg);
-    const char *name = NULL;
+    g_autofree char *prefix = NULL;
+    g_autoptr(GHashTable) opts = NULL;
+    const char *name;
 
-    if (is_help(arg)) {
+    if (vigil_is_help(arg)) {
         accel_print_help();
         *exit_status = 0;
         return true;
     }
-    for (int i = 0; parts[i]; i++) {
-        const char *eq = strchr(parts[i], '=');
-
-        if (!eq && i == 0) {
-            name = parts[i];
-        } else if (eq && !strncmp(parts[i], "accel=", 6)) {
-            name = eq + 1;
-        } else if (eq && (!strncmp(parts[i], "kernel-irqchip=", 15) ||
-                          !strncmp(parts[i], "thread=", 7))) {
-            continue; /* KVM always uses the in-kernel irqchip */
-        } else {
-            error_setg(errp, "Property '%s-accel.%.*s' not found",
-                       name ? name : "accel",
-                       (int)(eq ? eq - parts[i] : (long)strlen(parts[i])),
-                       parts[i]);
-            return false;
-        }
+    prefix = g_strdup_printf(
+        "%s-accel", parts[0] && !strchr(parts[0], '=') ? parts[0] : "accel");
+    opts = vigil_opts_parse(arg, accel_params, true, prefix, errp);
+    if (!opts || !vigil_check_kernel_irqchip(
+                     g_hash_table_lookup(opts, "kernel-irqchip"), errp)) {
+        return false;
     }
+    name = g_hash_table_lookup(opts, "accel");
     if (!name) {
         error_setg(errp, "Parameter 'accel' is missing");
         return false;
@@ -141,50 +152,6 @@ static bool opt_enable_kvm(VigilConfig *cfg, const char *arg, int *exit_status,
     return opt_accel(cfg, "kvm", exit_status, errp);
 }
 
-static bool opt_machine(VigilConfig *cfg, const char *arg, int *exit_status,
-                        GError **errp)
-{
-    static const char *const ignored[] = {
-        "usb",  "vmport", "dump-guest-core", "mem-merge", "kernel-irqchip",
-        "hpet", "smm",    "graphics",        NULL,
-    };
-    g_auto(GStrv) parts = qemu_opts_split(arg);
-
-    for (int i = 0; parts[i]; i++) {
-        const char *eq = strchr(parts[i], '=');
-        g_autofree char *key = NULL;
-
-        if (!eq && i == 0) {
-            g_free(cfg->machine_type);
-            cfg->machine_type = g_strdup(parts[i]);
-            continue;
-        }
-        key = eq ? g_strndup(parts[i], eq - parts[i]) : g_strdup(parts[i]);
-        if (!strcmp(key, "type") && eq) {
-            g_free(cfg->machine_type);
-            cfg->machine_type = g_strdup(eq + 1);
-        } else if (!strcmp(key, "accel") && eq) {
-            if (cfg->accel_from_option) {
-                error_setg(errp, "The -accel and \"-machine accel=\" "
-                                 "options are incompatible");
-                return false;
-            }
-            cfg->accel_from_machine = true;
-            if (!add_accel_list(cfg, eq + 1, errp)) {
-                return false;
-            }
-        } else if (!g_strv_contains(ignored, key)) {
-            error_setg(errp, "Property '%s-machine.%s' not found",
-                       cfg->machine_type ? cfg->machine_type : "pc", key);
-            return false;
-        }
-    }
-    if (cfg->machine_type && is_help(cfg->machine_type)) {
-        cfg->machine_help = true;
-    }
-    return true;
-}
-
 static bool opt_m(VigilConfig *cfg, const char *arg, int *exit_status,
                   GError **errp)
 {
@@ -194,14 +161,18 @@ static bool opt_m(VigilConfig *cfg, const char *arg, int *exit_status,
 static bool opt_smp(VigilConfig *cfg, const char *arg, int *exit_status,
                     GError **errp)
 {
-    return vigil_parse_smp(arg, &cfg->smp_cpus, errp);
+    if (!vigil_parse_smp_config(arg, &cfg->smp, errp)) {
+        return false;
+    }
+    cfg->smp_cpus = cfg->smp.cpus;
+    return true;
 }
 
 static bool opt_cpu(VigilConfig *cfg, const char *arg, int *exit_status,
                     GError **errp)
 {
     cfg->cpu_model = arg;
-    cfg->cpu_help = is_help(arg);
+    cfg->cpu_help = vigil_is_help(arg);
     return true;
 }
 
@@ -254,7 +225,7 @@ static bool opt_no_reboot(VigilConfig *cfg, const char *arg, int *exit_status,
 static bool opt_action(VigilConfig *cfg, const char *arg, int *exit_status,
                        GError **errp)
 {
-    if (is_help(arg)) {
+    if (vigil_is_help(arg)) {
         runstate_print_action_help();
         *exit_status = 1; /* QEMU exits 1 after -action help */
         return true;
@@ -266,34 +237,6 @@ static bool opt_watchdog_action(VigilConfig *cfg, const char *arg,
                                 int *exit_status, GError **errp)
 {
     return runstate_set_action("watchdog", arg, errp);
-}
-
-static bool opt_name(VigilConfig *cfg, const char *arg, int *exit_status,
-                     GError **errp)
-{
-    g_auto(GStrv) parts = qemu_opts_split(arg);
-
-    for (int i = 0; parts[i]; i++) {
-        const char *eq = strchr(parts[i], '=');
-
-        if (!eq && i == 0) {
-            g_free(cfg->name);
-            cfg->name = g_strdup(parts[i]);
-        } else if (eq && !strncmp(parts[i], "guest=", 6)) {
-            g_free(cfg->name);
-            cfg->name = g_strdup(eq + 1);
-        } else if (eq && (!strncmp(parts[i], "process=", 8) ||
-                          !strncmp(parts[i], "debug-threads=", 14))) {
-            continue;
-        } else {
-            error_setg(errp, "Invalid parameter '%.*s'",
-                       (int)(eq ? eq - parts[i] : (long)strlen(parts[i])),
-                       parts[i]);
-            return false;
-        }
-    }
-    qemu_name = cfg->name;
-    return true;
 }
 
 static bool opt_pidfile(VigilConfig *cfg, const char *arg, int *exit_status,
@@ -328,7 +271,7 @@ static bool opt_help(VigilConfig *cfg, const char *arg, int *exit_status,
 static bool opt_d(VigilConfig *cfg, const char *arg, int *exit_status,
                   GError **errp)
 {
-    if (is_help(arg)) {
+    if (vigil_is_help(arg)) {
         cfg->log_help = true;
         return true;
     }
@@ -342,30 +285,24 @@ static bool opt_D(VigilConfig *cfg, const char *arg, int *exit_status,
     return true;
 }
 
+static const CmdlineParam msg_params[] = {
+    {"timestamp", CMDLINE_PARAM_BOOLEAN},
+    {"guest-name", CMDLINE_PARAM_BOOLEAN},
+    {NULL},
+};
+
 static bool opt_msg(VigilConfig *cfg, const char *arg, int *exit_status,
                     GError **errp)
 {
-    g_auto(GStrv) parts = qemu_opts_split(arg);
+    g_autoptr(GHashTable) opts =
+        vigil_opts_parse(arg, msg_params, false, NULL, errp);
 
-    for (int i = 0; parts[i]; i++) {
-        const char *eq = strchr(parts[i], '=');
-        bool ignored;
-
-        if (eq && !strncmp(parts[i], "timestamp=", 10)) {
-            if (!parse_on_off("timestamp", eq + 1, &cfg->msg_timestamp, errp)) {
-                return false;
-            }
-        } else if (eq && !strncmp(parts[i], "guest-name=", 11)) {
-            if (!parse_on_off("guest-name", eq + 1, &ignored, errp)) {
-                return false;
-            }
-        } else {
-            error_setg(errp, "Invalid parameter '%.*s'",
-                       (int)(eq ? eq - parts[i] : (long)strlen(parts[i])),
-                       parts[i]);
-            return false;
-        }
+    if (!opts) {
+        return false;
     }
+    /* guest-name= prefixes messages with -name, which Vigil accepts. */
+    cfg->msg_timestamp =
+        vigil_opts_get_bool(opts, "timestamp", cfg->msg_timestamp);
     error_set_timestamps(cfg->msg_timestamp);
     return true;
 }
@@ -381,37 +318,22 @@ static bool opt_display(VigilConfig *cfg, const char *arg, int *exit_status,
     return true;
 }
 
-static bool opt_audio(VigilConfig *cfg, const char *arg, int *exit_status,
-                      GError **errp)
-{
-    if (strcmp(arg, "none") && strcmp(arg, "driver=none") &&
-        strncmp(arg, "none,", 5) && strncmp(arg, "driver=none,", 12)) {
-        error_setg(errp, "Vigil has no audio support; use -audio none");
-        return false;
-    }
-    return true;
-}
+static const CmdlineParam run_with_params[] = {
+    {"exit-with-parent", CMDLINE_PARAM_BOOLEAN},
+    {NULL},
+};
 
 static bool opt_run_with(VigilConfig *cfg, const char *arg, int *exit_status,
                          GError **errp)
 {
-    g_auto(GStrv) parts = qemu_opts_split(arg);
+    g_autoptr(GHashTable) opts =
+        vigil_opts_parse(arg, run_with_params, false, NULL, errp);
 
-    for (int i = 0; parts[i]; i++) {
-        const char *eq = strchr(parts[i], '=');
-
-        if (eq && !strncmp(parts[i], "exit-with-parent=", 17)) {
-            if (!parse_on_off("exit-with-parent", eq + 1,
-                              &cfg->exit_with_parent, errp)) {
-                return false;
-            }
-        } else {
-            error_setg(errp, "Invalid parameter '%.*s'",
-                       (int)(eq ? eq - parts[i] : (long)strlen(parts[i])),
-                       parts[i]);
-            return false;
-        }
+    if (!opts) {
+        return false;
     }
+    cfg->exit_with_parent =
+        vigil_opts_get_bool(opts, "exit-with-parent", cfg->exit_with_parent);
     return true;
 }
 
@@ -464,6 +386,13 @@ static bool opt_bios(VigilConfig *cfg, const char *arg, int *exit_status,
     return true;
 }
 
+/* -add-fd: checked and dup'ed into its set now (util/fdset.c). */
+static bool opt_add_fd(VigilConfig *cfg, const char *arg, int *exit_status,
+                       GError **errp)
+{
+    return fdset_parse_add_fd(arg, errp);
+}
+
 static bool opt_trace(VigilConfig *cfg, const char *arg, int *exit_status,
                       GError **errp)
 {
@@ -471,48 +400,98 @@ static bool opt_trace(VigilConfig *cfg, const char *arg, int *exit_status,
     return true;
 }
 
+/* -add-fd's keys (util/fdset.c parses them). */
+static const CmdlineParam add_fd_params[] = {
+    {"fd", CMDLINE_PARAM_NUMBER},
+    {"set", CMDLINE_PARAM_NUMBER},
+    {"opaque", CMDLINE_PARAM_STRING},
+    {NULL},
+};
+
+/* Keys that depend on the driver or type, reported empty as QEMU does. */
+static const CmdlineParam by_driver[] = {{NULL}};
+
 static const VigilOption vigil_options[] = {
-    {"accel", true, opt_accel},
-    {"action", true, opt_action},
+    {"accel", true, opt_accel, .group = "accel", .params = accel_params},
+    {"action", true, opt_action, .group = "action",
+     .params = vigil_action_params},
+    {"add-fd", true, opt_add_fd, .group = "add-fd", .params = add_fd_params},
     {"append", true, opt_append},
-    {"audio", true, opt_audio},
+    {"audio", true, opt_audio, .group = "audio", .params = vigil_audio_params},
+    {"audiodev", true, opt_audiodev, .group = "audiodev",
+     .params = vigil_audiodev_params},
     {"bios", true, opt_bios},
-    {"chardev", true, NULL, VIGIL_OPT_CHARDEV},
+    {"boot", true, opt_boot, .group = "boot-opts", .params = vigil_boot_params},
+    {"chardev", true, NULL, VIGIL_OPT_CHARDEV, "chardev", by_driver},
     {"cpu", true, opt_cpu},
     {"D", true, opt_D},
     {"d", true, opt_d},
     {"daemonize", false, opt_daemonize},
-    {"device", true, NULL, VIGIL_OPT_DEVICE},
+    {"device", true, NULL, VIGIL_OPT_DEVICE, "device", by_driver},
     {"display", true, opt_display},
     {"enable-kvm", false, opt_enable_kvm},
     {"h", false, opt_help},
     {"help", false, opt_help},
     {"initrd", true, opt_initrd},
     {"kernel", true, opt_kernel},
-    {"M", true, opt_machine},
-    {"m", true, opt_m},
-    {"machine", true, opt_machine},
-    {"mon", true, NULL, VIGIL_OPT_MON},
-    {"msg", true, opt_msg},
-    {"name", true, opt_name},
+    {"M", true, opt_machine, .group = "machine",
+     .params = vigil_machine_params},
+    {"m", true, opt_m, .group = "memory", .params = vigil_memory_params},
+    {"machine", true, opt_machine, .group = "machine",
+     .params = vigil_machine_params},
+    {"mon", true, NULL, VIGIL_OPT_MON, "mon", vigil_mon_params},
+    {"msg", true, opt_msg, .group = "msg", .params = msg_params},
+    {"name", true, opt_name, .group = "name", .params = vigil_name_params},
     {"no-reboot", false, opt_no_reboot},
     {"no-shutdown", false, opt_no_shutdown},
     {"no-user-config", false, opt_no_user_config},
     {"nodefaults", false, opt_nodefaults},
     {"nographic", false, opt_nographic},
+    {"object", true, NULL, VIGIL_OPT_OBJECT, "object", by_driver},
+    {"overcommit", true, opt_overcommit, .group = "overcommit",
+     .params = vigil_overcommit_params},
     {"pidfile", true, opt_pidfile},
     {"qmp", true, NULL, VIGIL_OPT_QMP},
     {"qmp-pretty", true, NULL, VIGIL_OPT_QMP_PRETTY},
     {"qtest", true, opt_qtest},
     {"qtest-log", true, opt_qtest_log},
-    {"run-with", true, opt_run_with},
+    {"rtc", true, opt_rtc, .group = "rtc", .params = vigil_rtc_params},
+    {"run-with", true, opt_run_with, .group = "run-with",
+     .params = run_with_params},
     {"S", false, opt_S},
     {"serial", true, opt_serial},
-    {"smp", true, opt_smp},
+    {"smp", true, opt_smp, .group = "smp-opts", .params = vigil_smp_params},
     {"trace", true, opt_trace},
+    {"uuid", true, opt_uuid},
     {"version", false, opt_version},
     {"watchdog-action", true, opt_watchdog_action},
 };
+
+const CmdlineOption *vigil_cmdline_options(size_t *count)
+{
+    static CmdlineOption list[G_N_ELEMENTS(vigil_options)];
+    static size_t n;
+    static bool built;
+
+    /* One entry per group (-M and -machine share "machine"). */
+    for (size_t i = 0; !built && i < G_N_ELEMENTS(vigil_options); i++) {
+        const VigilOption *o = &vigil_options[i];
+        bool dup = false;
+
+        for (size_t j = 0; j < i && o->group; j++) {
+            dup |= vigil_options[j].group &&
+                   !strcmp(vigil_options[j].group, o->group);
+        }
+        if (o->group && !dup) {
+            list[n].name = o->group;
+            list[n].params = o->params;
+            n++;
+        }
+    }
+    built = true;
+    *count = n;
+    return list;
+}
 
 static const VigilOption *option_find(const char *name)
 {
@@ -536,7 +515,18 @@ static const char usage_text[] =
     "-cpu model               select the CPU model (default: host)\n"
     "-m [size=]megs           guest RAM (suffixes k, M, G, T)\n"
     "-smp [cpus=]n            number of vCPUs\n"
-    "-name name               name the guest\n"
+    "-name [guest=]name[,process=p][,debug-threads=on|off]\n"
+    "                         name the guest, the process, the threads\n"
+    "-uuid uuid               the VM's UUID (query-uuid)\n"
+    "-object type,id=id[,...] secret, memory-backend-ram|memfd|file\n"
+    "                         (also JSON); -machine memory-backend=id\n"
+    "-overcommit mem-lock=on|off\n"
+    "                         lock all memory, guest RAM included\n"
+    "-rtc base=utc|localtime|date\n"
+    "                         the time the guest's RTC starts from\n"
+    "-boot [order=]drives[,strict=on|off,...]\n"
+    "                         checked and recorded (no firmware reads it)\n"
+    "-audiodev none,id=id     no audio (also JSON)\n"
     "\nDevices and character devices:\n"
     "-device driver[,prop=value][,...]\n"
     "                         add a device ('-device help', "
@@ -575,6 +565,8 @@ static const char usage_text[] =
     "\nProcess:\n"
     "-daemonize               detach once start-up has finished\n"
     "-pidfile file            write the process id to file\n"
+    "-add-fd set=N,fd=M[,opaque=text]\n"
+    "                         put inherited fd M in set N (path /dev/fdset/N)\n"
     "-run-with exit-with-parent=on|off\n"
     "                         exit when the parent process exits\n"
     "-display none            no display (the only choice)\n"
@@ -598,6 +590,9 @@ void vigil_config_init(VigilConfig *cfg)
     cfg->deferred = g_array_new(false, false, sizeof(VigilDeferredOpt));
     cfg->accels = g_ptr_array_new_with_free_func(g_free);
     cfg->monitors = g_array_new(false, false, sizeof(VigilMonitorOpt));
+    cfg->audiodevs = g_ptr_array_new_with_free_func(g_free);
+    cfg->dump_guest_core = true;
+    cfg->mem_merge = true;
 }
 
 void vigil_config_free(VigilConfig *cfg)
@@ -606,6 +601,12 @@ void vigil_config_free(VigilConfig *cfg)
     g_clear_pointer(&cfg->accels, g_ptr_array_unref);
     g_clear_pointer(&cfg->monitors, g_array_unref);
     g_clear_pointer(&cfg->machine_type, g_free);
+    g_clear_pointer(&cfg->memory_backend, g_free);
+    g_clear_pointer(&cfg->process_name, g_free);
+    g_clear_pointer(&cfg->boot.order, g_free);
+    g_clear_pointer(&cfg->boot.once, g_free);
+    g_clear_pointer(&cfg->boot.splash, g_free);
+    g_clear_pointer(&cfg->audiodevs, g_ptr_array_unref);
     if (qemu_name == cfg->name) {
         qemu_name = NULL;
     }

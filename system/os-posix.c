@@ -3,6 +3,7 @@
  * -run-with exit-with-parent.
  */
 #include "system-internal.h"
+#include "qemu/fdset.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -115,25 +116,27 @@ void os_daemonize_finish(void)
 
 bool os_pidfile_create(const char *path, GError **errp)
 {
+    g_autoptr(GError) err = NULL;
     char buf[32];
     int fd, len;
 
-    fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    /* Write-only, as QEMU: an -add-fd set for it holds a write-only fd. */
+    fd = qemu_open(path, O_WRONLY | O_CREAT, 0600, &err);
     if (fd < 0) {
-        error_setg(errp, "cannot create PID file: %s", g_strerror(errno));
+        error_setg(errp, "cannot create PID file: %s", err->message);
         return false;
     }
     /* A second instance with the same pidfile fails here. */
     if (lockf(fd, F_TLOCK, 0) < 0) {
         error_setg(errp, "cannot create PID file: Cannot lock pid file: %s",
                    g_strerror(errno));
-        close(fd);
+        qemu_close(fd);
         return false;
     }
     len = snprintf(buf, sizeof(buf), "%d\n", (int)getpid());
     if (ftruncate(fd, 0) < 0 || write(fd, buf, len) != len) {
         error_setg(errp, "cannot create PID file: %s", g_strerror(errno));
-        close(fd);
+        qemu_close(fd);
         return false;
     }
     pidfile_fd = fd;
@@ -145,7 +148,7 @@ void os_pidfile_remove(void)
 {
     if (pidfile_fd >= 0) {
         unlink(pidfile_path);
-        close(pidfile_fd);
+        qemu_close(pidfile_fd);
         pidfile_fd = -1;
     }
     g_clear_pointer(&pidfile_path, g_free);

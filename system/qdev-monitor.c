@@ -11,6 +11,7 @@
 #include <jansson.h>
 
 #include "system/qdev-monitor.h"
+#include "qemu/cutils.h"
 #include "qemu/option.h"
 #include "qobject/json-stream.h"
 
@@ -222,20 +223,6 @@ int qdev_device_help(const char *optarg)
     }
     print_device_options(dc);
     return 0;
-}
-
-/* QEMU's id rule: a letter, then letters, digits, '-', '.', '_'. */
-static bool id_wellformed(const char *id)
-{
-    if (!g_ascii_isalpha(id[0])) {
-        return false;
-    }
-    for (const char *p = id + 1; *p; p++) {
-        if (!g_ascii_isalnum(*p) && !strchr("-._", *p)) {
-            return false;
-        }
-    }
-    return true;
 }
 
 static bool id_in_use(const char *id)

@@ -7,7 +7,13 @@
  */
 #include "system/system.h"
 
+#include <string.h>
+
 const char *qemu_name;
+bool qemu_debug_threads;
+static uint8_t qemu_uuid[16];
+const char *cpu_model_arg;
+CpuTopology cpu_topology;
 static Chardev *serial_hds[MAX_SERIAL_PORTS];
 
 Chardev *serial_hd(int i)
@@ -20,4 +26,47 @@ void serial_hd_set(int i, Chardev *chr)
     if (i >= 0 && i < MAX_SERIAL_PORTS) {
         serial_hds[i] = chr;
     }
+}
+
+bool qemu_uuid_set(const char *text, GError **errp)
+{
+    /* Hex digit positions in "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx". */
+    static const int dashes[] = {8, 13, 18, 23};
+    uint8_t uuid[16];
+    int pos = 0, d = 0;
+
+    if (strlen(text) != 36) {
+        goto bad;
+    }
+    for (int i = 0; i < 36;) {
+        if (d < 4 && i == dashes[d]) {
+            if (text[i] != '-') {
+                goto bad;
+            }
+            d++;
+            i++;
+            continue;
+        }
+        if (!g_ascii_isxdigit(text[i]) || !g_ascii_isxdigit(text[i + 1])) {
+            goto bad;
+        }
+        uuid[pos++] = g_ascii_xdigit_value(text[i]) << 4 |
+                      g_ascii_xdigit_value(text[i + 1]);
+        i += 2;
+    }
+    memcpy(qemu_uuid, uuid, sizeof(uuid));
+    return true;
+bad:
+    error_setg(errp, "Fail to parse UUID string. Wrong format.");
+    return false;
+}
+
+char *qemu_uuid_unparse(void)
+{
+    const uint8_t *u = qemu_uuid;
+
+    return g_strdup_printf("%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-"
+                           "%02x%02x%02x%02x%02x%02x",
+                           u[0], u[1], u[2], u[3], u[4], u[5], u[6], u[7], u[8],
+                           u[9], u[10], u[11], u[12], u[13], u[14], u[15]);
 }

@@ -3,6 +3,7 @@
  *
  * The item table is the single source for parsing and for "-d help".
  */
+#include "qemu/fdset.h"
 #include "qemu/log.h"
 
 #include <errno.h>
@@ -99,7 +100,7 @@ bool qemu_log_set_file(const char *path, GError **errp)
         return true;
     }
     /* A new run starts a new log, as QEMU's -D does. */
-    f = fopen(path, "w");
+    f = qemu_fopen_w(path);
     if (!f) {
         error_setg(errp, "Error opening logfile %s: %s", path,
                    g_strerror(errno));
@@ -114,7 +115,7 @@ bool qemu_log_set_file(const char *path, GError **errp)
 void qemu_log_close(void)
 {
     if (log_file) {
-        fclose(log_file);
+        qemu_fclose(log_file);
         log_file = NULL;
     }
 }

@@ -331,7 +331,8 @@ static bool kvm_setup_vcpus(MachineState *ms, GError **errp)
     if (!max) {
         max = 4; /* what the KVM API documents when neither cap exists */
     }
-    s->nr_vcpus = ms->smp_cpus ? ms->smp_cpus : 1;
+    /* One KVM vCPU per vCPU device the board created (none on "none"). */
+    s->nr_vcpus = cpu_count();
     if (s->nr_vcpus > (unsigned)max) {
         error_setg(errp,
                    "Number of SMP CPUs requested (%u) exceeds the "

@@ -29,6 +29,7 @@
 #include "system/bql.h"
 #include "system/memory.h"
 #include "system/runstate.h"
+#include "system/system.h"
 
 #define SIG_IPI SIGUSR1
 
@@ -262,6 +263,8 @@ static void *kvm_vcpu_thread(void *opaque)
     KVMVCpu *cpu = opaque;
 
     kvm_current_vcpu = cpu;
+    /* Published before the thread first parks: see kvm_vcpus_create(). */
+    cpu_set_thread_id(cpu->cpu, cpu_current_thread_id());
     pthread_mutex_lock(&kvm_cpus_lock);
     for (;;) {
         while (!kvm_vcpu_should_run(cpu)) {
@@ -314,6 +317,11 @@ static bool kvm_vcpu_create_one(KVMState *s, KVMVCpu *cpu, unsigned index,
     void *run;
 
     cpu->index = index;
+    cpu->cpu = cpu_get(index);
+    if (!cpu->cpu) {
+        error_setg(errp, "no vCPU device %u", index);
+        return false;
+    }
     cpu->fd = ioctl(s->vm_fd, KVM_CREATE_VCPU, (unsigned long)index);
     if (cpu->fd < 0) {
         error_setg(errp, "KVM_CREATE_VCPU %u failed: %s", index,
@@ -356,14 +364,19 @@ static bool kvm_vcpu_start_threads(KVMState *s, GError **errp)
             break;
         }
         cpu->thread_started = true;
-        /* Thread names are limited to 15 characters. */
-        snprintf(name, sizeof(name), "CPU %u/KVM", i);
-        name[15] = 0;
-        pthread_setname_np(cpu->thread, name);
+        /* As QEMU: named only with -name ...,debug-threads=on.  Thread
+         * names are limited to 15 characters. */
+        if (qemu_debug_threads) {
+            snprintf(name, sizeof(name), "CPU %u/KVM", i);
+            name[15] = 0;
+            pthread_setname_np(cpu->thread, name);
+        }
     }
     pthread_sigmask(SIG_SETMASK, &old, NULL);
     return ok;
 }
+
+static void kvm_wait_all_parked_locked(KVMState *s);
 
 bool kvm_vcpus_create(KVMState *s, GError **errp)
 {
@@ -376,7 +389,17 @@ bool kvm_vcpus_create(KVMState *s, GError **errp)
             return false;
         }
     }
-    return kvm_vcpu_start_threads(s, errp);
+    if (!kvm_vcpu_start_threads(s, errp)) {
+        return false;
+    }
+    /*
+     * Every thread parks before vm_start: once all have, each has
+     * published its thread id, which query-cpus-fast reports.
+     */
+    pthread_mutex_lock(&kvm_cpus_lock);
+    kvm_wait_all_parked_locked(s);
+    pthread_mutex_unlock(&kvm_cpus_lock);
+    return true;
 }
 
 /* Wait until every vCPU thread is parked, without holding the BQL. */

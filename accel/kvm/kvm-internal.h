@@ -4,8 +4,10 @@
  *   kvm-all.c  the VM: /dev/kvm, memory slots, in-kernel irqchip and PIT,
  *              GSI routing, the IRQ handler, the AccelOps table
  *   kvm-cpu.c  vCPU threads, the run loop, pause/resume/reset/teardown
- *   kvm-x86.c  x86 vCPU state: CPUID, reset state, the boot hand-off,
+ *   kvm-x86.c  x86 vCPU state: reset state, the boot hand-off,
  *              register dumps
+ *   kvm-cpuid.c  the CPUID of each vCPU from its CPU model, and the
+ *              models' unavailable features
  *
  * Nothing here is visible outside accel/kvm/.
  */
@@ -17,6 +19,7 @@
 
 #include "qemu/common.h"
 #include "hw/boards.h"
+#include "hw/i386/cpu-models.h"
 #include "system/dump.h"
 
 /* Fixed guest-physical pages KVM needs on Intel (below the BIOS window). */
@@ -28,6 +31,7 @@
 
 typedef struct KVMVCpu {
     unsigned index; /* vCPU number = APIC ID */
+    CPUState *cpu;  /* the machine's vCPU device (model, thread id) */
     int fd;
     struct kvm_run *run; /* mmap'ed, shared with the kernel */
     pthread_t thread;
@@ -76,11 +80,16 @@ int kvm_check_extension(KVMState *s, unsigned cap);
 /* Put the in-kernel PIC, IOAPIC and PIT back in their reset state. */
 void kvm_irqchip_reset(KVMState *s);
 
-/* kvm-x86.c */
+/* kvm-cpuid.c */
 /* Fetch KVM_GET_SUPPORTED_CPUID into s->supported_cpuid. */
 bool kvm_x86_init_cpuid(KVMState *s, GError **errp);
-/* Per-vCPU CPUID (APIC IDs, topology, hypervisor leaves) and capture of
- * the architectural reset state.  Call once, right after creation. */
+/* KVM_SET_CPUID2 for @cpu from its model (APIC IDs, topology,
+ * hypervisor leaves included). */
+bool kvm_x86_set_cpuid(KVMState *s, KVMVCpu *cpu, GError **errp);
+
+/* kvm-x86.c */
+/* Per-vCPU CPUID (kvm_x86_set_cpuid()) and capture of the architectural
+ * reset state.  Call once, right after creation. */
 bool kvm_x86_vcpu_init(KVMState *s, KVMVCpu *cpu, GError **errp);
 /* Architectural reset of @cpu (registers, LAPIC, MSRs, MP state) and,
  * for vCPU 0, the board's boot hand-off (hw/i386/x86.h).  The vCPU must

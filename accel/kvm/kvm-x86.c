@@ -1,12 +1,9 @@
 /*
- * x86 vCPU state for KVM: the CPUID a vCPU sees, the architectural reset
- * state, and the board's boot hand-off (hw/i386/x86.h).
- *
- * CPUID policy ("-cpu host"): what KVM_GET_SUPPORTED_CPUID reports, with
- * per-vCPU APIC IDs in leaves 1, 0xB and 0x1F, a flat topology of one
- * package with N cores, the hypervisor bit and KVM's signature leaf.
- * XSAVE state and XCR0 are touched only when KVM has KVM_CAP_XSAVE /
- * KVM_CAP_XCRS (a nested L1 on a CPU without XSAVE has neither).
+ * x86 vCPU state for KVM: the architectural reset state and the board's
+ * boot hand-off (hw/i386/x86.h).  The CPUID a vCPU sees is built in
+ * kvm-cpuid.c.  XSAVE state and XCR0 are touched only when KVM has
+ * KVM_CAP_XSAVE / KVM_CAP_XCRS (a nested L1 on a CPU without XSAVE has
+ * neither).
  *
  * Reset state: rather than encoding the architectural reset values, we
  * read back what KVM gives a freshly created vCPU (registers, segment
@@ -21,12 +18,7 @@
 #include "hw/i386/x86.h"
 #include "qemu/log.h"
 
-#define CPUID_1_ECX_TSC_DEADLINE (1u << 24)
-#define CPUID_1_ECX_HYPERVISOR   (1u << 31)
-#define CPUID_1_EDX_HTT          (1u << 28)
-#define KVM_CPUID_SIGNATURE      0x40000000u
-#define KVM_CPUID_FEATURES       0x40000001u
-#define MSR_KERNEL_GS_BASE       0xc0000102u
+#define MSR_KERNEL_GS_BASE 0xc0000102u
 
 #define GDT_ADDR  0x500
 #define PML4_ADDR 0x9000
@@ -69,157 +61,6 @@ static const uint32_t kvm_reset_msr_list[] = {
 };
 G_STATIC_ASSERT(G_N_ELEMENTS(kvm_reset_msr_list) <= KVM_MAX_RESET_MSRS);
 
-bool kvm_x86_init_cpuid(KVMState *s, GError **errp)
-{
-    for (unsigned nent = 128; nent <= 4096; nent *= 2) {
-        struct kvm_cpuid2 *c =
-            g_malloc0(sizeof(*c) + nent * sizeof(c->entries[0]));
-
-        c->nent = nent;
-        if (ioctl(s->fd, KVM_GET_SUPPORTED_CPUID, c) == 0) {
-            s->supported_cpuid = c;
-            return true;
-        }
-        g_free(c);
-        if (errno != E2BIG) {
-            break;
-        }
-    }
-    error_setg(errp, "KVM_GET_SUPPORTED_CPUID failed: %s", g_strerror(errno));
-    return false;
-}
-
-static struct kvm_cpuid_entry2 *cpuid_find(struct kvm_cpuid2 *c,
-                                           uint32_t function, uint32_t index)
-{
-    for (uint32_t i = 0; i < c->nent; i++) {
-        struct kvm_cpuid_entry2 *e = &c->entries[i];
-
-        if (e->function == function &&
-            (!(e->flags & KVM_CPUID_FLAG_SIGNIFCANT_INDEX) ||
-             e->index == index)) {
-            return e;
-        }
-    }
-    return NULL;
-}
-
-static void cpuid_remove(struct kvm_cpuid2 *c, uint32_t function)
-{
-    uint32_t n = 0;
-
-    for (uint32_t i = 0; i < c->nent; i++) {
-        if (c->entries[i].function != function) {
-            c->entries[n++] = c->entries[i];
-        }
-    }
-    c->nent = n;
-}
-
-static unsigned bits_for(unsigned count)
-{
-    unsigned b = 0;
-
-    while ((1u << b) < count) {
-        b++;
-    }
-    return b;
-}
-
-/* Leaves 0xB/0x1F: SMT level of 1 thread, core level of N cores. */
-static void cpuid_set_topology_leaf(struct kvm_cpuid2 *c, uint32_t leaf,
-                                    unsigned apic_id, unsigned ncpus)
-{
-    cpuid_remove(c, leaf);
-    for (uint32_t sub = 0; sub < 3; sub++) {
-        struct kvm_cpuid_entry2 *e = &c->entries[c->nent++];
-
-        memset(e, 0, sizeof(*e));
-        e->function = leaf;
-        e->index = sub;
-        e->flags = KVM_CPUID_FLAG_SIGNIFCANT_INDEX;
-        e->edx = apic_id;
-        e->ecx = sub;
-        if (sub == 0) {
-            e->eax = 0;
-            e->ebx = 1;
-            e->ecx |= 1u << 8; /* SMT */
-        } else if (sub == 1) {
-            e->eax = bits_for(ncpus);
-            e->ebx = ncpus;
-            e->ecx |= 2u << 8; /* core */
-        }
-    }
-}
-
-static void cpuid_fixup(KVMState *s, struct kvm_cpuid2 *c, unsigned apic_id)
-{
-    unsigned ncpus = s->nr_vcpus;
-    struct kvm_cpuid_entry2 *e;
-    uint32_t max_basic = 0;
-
-    e = cpuid_find(c, 0, 0);
-    if (e) {
-        max_basic = e->eax;
-    }
-    e = cpuid_find(c, 1, 0);
-    if (e) {
-        e->ebx = (e->ebx & 0xffff) | (apic_id << 24) |
-                 ((1u << bits_for(ncpus)) << 16);
-        e->ecx |= CPUID_1_ECX_HYPERVISOR;
-        if (s->has_tsc_deadline) {
-            e->ecx |= CPUID_1_ECX_TSC_DEADLINE;
-        }
-        if (ncpus > 1) {
-            e->edx |= CPUID_1_EDX_HTT;
-        }
-    }
-    for (uint32_t i = 0; i < c->nent; i++) {
-        e = &c->entries[i];
-        if (e->function == 4 && (e->eax & 0x1f)) {
-            /* cores per package - 1, one thread per cache */
-            e->eax = (e->eax & 0x3fff) | ((ncpus - 1) << 26);
-        }
-    }
-    if (max_basic >= 0xb) {
-        cpuid_set_topology_leaf(c, 0xb, apic_id, ncpus);
-    }
-    if (max_basic >= 0x1f) {
-        cpuid_set_topology_leaf(c, 0x1f, apic_id, ncpus);
-    }
-    e = cpuid_find(c, 0x80000008, 0);
-    if (e) {
-        e->ecx = (e->ecx & ~0xf0ffu) | (bits_for(ncpus) << 12) | (ncpus - 1);
-    }
-    if (!cpuid_find(c, KVM_CPUID_SIGNATURE, 0)) {
-        e = &c->entries[c->nent++];
-        memset(e, 0, sizeof(*e));
-        e->function = KVM_CPUID_SIGNATURE;
-        e->eax = KVM_CPUID_FEATURES;
-        memcpy(&e->ebx, "KVMK", 4);
-        memcpy(&e->ecx, "VMKV", 4);
-        memcpy(&e->edx, "M\0\0\0", 4);
-    }
-}
-
-static bool kvm_set_cpuid(KVMState *s, KVMVCpu *cpu, GError **errp)
-{
-    struct kvm_cpuid2 *sup = s->supported_cpuid;
-    size_t room = sup->nent + 8; /* topology and signature leaves */
-    struct kvm_cpuid2 *c = g_malloc0(sizeof(*c) + room * sizeof(c->entries[0]));
-    bool ok;
-
-    c->nent = sup->nent;
-    memcpy(c->entries, sup->entries, sup->nent * sizeof(c->entries[0]));
-    cpuid_fixup(s, c, cpu->index);
-    ok = ioctl(cpu->fd, KVM_SET_CPUID2, c) == 0;
-    if (!ok) {
-        error_setg(errp, "KVM_SET_CPUID2 failed: %s", g_strerror(errno));
-    }
-    g_free(c);
-    return ok;
-}
-
 /* Remember the value of every MSR of our list that this host has. */
 static void kvm_capture_reset_msrs(KVMVCpu *cpu)
 {
@@ -245,7 +86,7 @@ static void kvm_capture_reset_msrs(KVMVCpu *cpu)
 
 bool kvm_x86_vcpu_init(KVMState *s, KVMVCpu *cpu, GError **errp)
 {
-    if (!kvm_set_cpuid(s, cpu, errp)) {
+    if (!kvm_x86_set_cpuid(s, cpu, errp)) {
         return false;
     }
     if (ioctl(cpu->fd, KVM_GET_SREGS, &cpu->reset_sregs) < 0 ||

@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "qtest-internal.h"
+#include "qemu/fdset.h"
 #include "qemu/timer.h"
 #include "system/accel.h"
 #include "system/qtest.h"
@@ -254,7 +255,7 @@ static bool qtest_log_open(const char *log, GError **errp)
     if (strcmp(log, "none") == 0 || strcmp(log, "/dev/null") == 0) {
         return true;
     }
-    server.log = fopen(log, "w");
+    server.log = qemu_fopen_w(log);
     if (!server.log) {
         error_setg(errp, "Could not open qtest log file '%s': %s", log,
                    g_strerror(errno));
@@ -288,7 +289,7 @@ bool qtest_server_init(Chardev *chr, const char *log, GError **errp)
 void qtest_cleanup(void)
 {
     if (server.log_owned) {
-        fclose(server.log);
+        qemu_fclose(server.log);
     } else if (server.log) {
         fflush(server.log);
     }

@@ -4,7 +4,8 @@
  *
  * Guest RAM is one anonymous private mapping with MAP_NORESERVE, so a
  * large -m costs nothing until the guest touches it (idle RSS is one of
- * the things Vigil is measured on).
+ * the things Vigil is measured on), or a memory backend's mapping that
+ * main() hands over (-machine memory-backend=ID).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -20,10 +21,12 @@
 #define BELOW_4G_SPLIT UINT64_C(0xc0000000)
 
 MachineState *current_machine;
+int64_t rtc_base_offset;
 
 #define RAM_ALIGN ((uintptr_t)2 * 1024 * 1024)
 
-static bool machine_alloc_ram(MachineState *ms, GError **errp)
+static bool machine_alloc_ram(MachineState *ms, const MachineRamConfig *cfg,
+                              GError **errp)
 {
     void *p;
 
@@ -31,6 +34,12 @@ static bool machine_alloc_ram(MachineState *ms, GError **errp)
         ms->ram_size < BELOW_4G_MAX_WHOLE ? ms->ram_size : BELOW_4G_SPLIT;
     ms->above_4g_mem_size = ms->ram_size - ms->below_4g_mem_size;
     if (ms->ram_size == 0) {
+        return true;
+    }
+    if (cfg->host) {
+        /* A memory backend mapped it with its own dump/merge settings. */
+        ms->ram = cfg->host;
+        ms->ram_external = true;
         return true;
     }
     if (ms->ram_size > SIZE_MAX) {
@@ -70,12 +79,30 @@ static bool machine_alloc_ram(MachineState *ms, GError **errp)
     if (ms->ram_size > RAM_ALIGN) {
         madvise(ms->ram + RAM_ALIGN, ms->ram_size - RAM_ALIGN, MADV_HUGEPAGE);
     }
+    if (!cfg->dump_guest_core) {
+        madvise(ms->ram, ms->ram_size, MADV_DONTDUMP);
+    }
+    if (cfg->mem_merge) {
+        madvise(ms->ram, ms->ram_size, MADV_MERGEABLE);
+    }
     return true;
 }
 
 MachineState *machine_create(const MachineClass *mc, uint64_t ram_size,
                              unsigned smp_cpus, GError **errp)
 {
+    return machine_create_with_ram(mc, ram_size, smp_cpus, NULL, errp);
+}
+
+MachineState *machine_create_with_ram(const MachineClass *mc, uint64_t ram_size,
+                                      unsigned smp_cpus,
+                                      const MachineRamConfig *ram,
+                                      GError **errp)
+{
+    static const MachineRamConfig qemu_defaults = {
+        .dump_guest_core = true,
+        .mem_merge = true,
+    };
     MachineState *ms = g_new0(MachineState, 1);
 
     ms->mc = mc;
@@ -93,7 +120,8 @@ MachineState *machine_create(const MachineClass *mc, uint64_t ram_size,
     ms->memory = address_space_new("memory", UINT64_MAX, 0);
     ms->sysbus = qbus_new("System", "main-system-bus", NULL);
     current_machine = ms;
-    if (!machine_alloc_ram(ms, errp) || (mc->init && !mc->init(ms, errp))) {
+    if (!machine_alloc_ram(ms, ram ? ram : &qemu_defaults, errp) ||
+        (mc->init && !mc->init(ms, errp))) {
         machine_destroy(ms);
         return NULL;
     }
@@ -122,7 +150,7 @@ void machine_destroy(MachineState *ms)
     qbus_free(ms->sysbus);
     address_space_free(ms->io);
     address_space_free(ms->memory);
-    if (ms->ram) {
+    if (ms->ram && !ms->ram_external) {
         munmap(ms->ram, ms->ram_size);
     }
     g_free(ms->cpu_model);

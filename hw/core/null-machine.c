@@ -1,6 +1,8 @@
 /*
  * The "none" machine: no buses and no board devices, only what the
  * command line asks for (which, without an ISA bus, cannot be pvpanic).
+ * No vCPU either (QEMU's "none" has none without -cpu; Vigil refuses
+ * -cpu with it, since a vCPU without RAM or firmware has nothing to run).
  */
 #include "hw/boards.h"
 
@@ -9,4 +11,5 @@ const MachineClass none_machine_class = {
     .desc = "empty machine",
     .default_ram_size = 0,
     .max_cpus = 1,
+    .default_ram_id = "ram",
 };

@@ -7,6 +7,7 @@
  * final device set (ACPI tables, kernel loading: pc-boot.c).
  */
 #include "hw/acpi/pm.h"
+#include "hw/i386/cpu-models.h"
 #include "hw/i386/pc.h"
 #include "hw/isa/isa.h"
 
@@ -20,6 +21,13 @@ static bool pc_pm_ready;
 
 static bool pc_init(MachineState *ms, GError **errp)
 {
+    const X86CPUModel *model;
+
+    /* vCPUs first: they take device[0..n-1], as in QEMU. */
+    if (!x86_cpu_model_for_machine(ms->mc, &model, errp) ||
+        !x86_cpus_create(model, ms->smp_cpus, errp)) {
+        return false;
+    }
     ms->isa_bus = isa_bus_new(ms->io);
     if (!pc_board_devices_init(ms, errp) ||
         !acpi_pm_init(&pc_pm, ms->io, errp)) {
@@ -58,13 +66,22 @@ void pc_acpi_powerdown(void)
     }
 }
 
+/*
+ * One version: the board Vigil builds is the same whatever version a
+ * command line names, so only the one matching the QEMU version Vigil
+ * reports is offered.
+ */
 const MachineClass pc_machine_class = {
-    .name = "pc",
-    .alias = "pc-i440fx-9.1",
+    .name = "pc-i440fx-9.1",
+    .alias = "pc",
     .desc = "Standard PC (i440FX + PIIX, 1996)",
     .is_default = true,
     .default_ram_size = 128 * 1024 * 1024,
     .max_cpus = 255,
+    /* Vigil's default guest CPU is KVM's host passthrough. */
+    .default_cpu_model = "host",
+    .default_ram_id = "pc.ram",
+    .acpi = true,
     .init = pc_init,
     .done = pc_done,
     .reset = pc_reset,

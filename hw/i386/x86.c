@@ -6,6 +6,7 @@
  */
 #include "hw/i386/x86.h"
 #include "hw/i386/x86-loader.h"
+#include "qemu/fdset.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -32,7 +33,7 @@ bool x86_load_file(const char *what, const char *path, gchar **data, gsize *len,
      * repeats the path in its own quotes, while a QEMU user expects just
      * the errno text after our prefix.
      */
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    int fd = qemu_open(path, O_RDONLY, 0, NULL);
     struct stat st;
     gsize off = 0;
     gchar *buf;
@@ -46,7 +47,8 @@ bool x86_load_file(const char *what, const char *path, gchar **data, gsize *len,
     }
     buf = g_malloc(st.st_size + 1);
     while (off < (gsize)st.st_size) {
-        ssize_t n = read(fd, buf + off, st.st_size - off);
+        /* pread: a dup from an -add-fd set shares its file offset. */
+        ssize_t n = pread(fd, buf + off, st.st_size - off, off);
 
         if (n < 0 && errno == EINTR) {
             continue;
@@ -61,7 +63,7 @@ bool x86_load_file(const char *what, const char *path, gchar **data, gsize *len,
         off += n;
     }
     buf[off] = 0;
-    close(fd);
+    qemu_close(fd);
     *data = buf;
     *len = off;
     return true;
@@ -70,7 +72,7 @@ fail:
     error_setg(errp, "could not load %s '%s': %s", what, path,
                g_strerror(errno));
     if (fd >= 0) {
-        close(fd);
+        qemu_close(fd);
     }
     return false;
 }

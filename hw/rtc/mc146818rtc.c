@@ -10,6 +10,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "hw/boards.h"
 #include "hw/isa/isa.h"
 #include "hw/rtc/mc146818rtc.h"
 #include "qemu/log.h"
@@ -251,6 +252,7 @@ static void rtc_instance_init(DeviceState *dev)
 
     memory_region_init_io(&s->io, &rtc_ops, s, "rtc", 2);
     rtc_reset_regs(s);
+    s->offset = rtc_base_offset; /* -rtc base= */
 }
 
 static bool rtc_realize(DeviceState *dev, GError **errp)

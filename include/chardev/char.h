@@ -7,7 +7,12 @@
  *
  * Backends: socket (unix path= or tcp host=,port=; server=on|off,
  * wait=on|off, legacy "server,nowait"; client sockets connect at open),
- * stdio, null, file (path=).  Unix sockets Vigil creates are mode 0600.
+ * stdio, null, file (path=, append=on|off).  Unix sockets Vigil creates
+ * are mode 0600.  Files are opened with qemu_open(), so "/dev/fdset/N"
+ * names an fd given with -add-fd.  fd=N adopts an inherited socket: a
+ * listening one with server=on (accept()ed like our own), a connected
+ * one otherwise.  Every backend takes logfile=PATH[,logappend=on]: a copy
+ * of all output (truncated at start unless logappend=on).
  * A server chardev serves one client at a time; further connections
  * wait in the listen backlog until the current client goes away.
  *
@@ -59,6 +64,15 @@ Chardev *qemu_chr_find(const char *id);
 const char *qemu_chr_id(Chardev *chr);
 /* QOM type name for qom-list: "chardev-socket", "chardev-stdio", ... */
 const char *qemu_chr_type_name(Chardev *chr);
+/*
+ * query-chardev's "filename", as QEMU 7.2 words it: "unix:PATH,server=on"
+ * (or "disconnected:unix:..." while a server has no client), "tcp:L:P
+ * <-> R:Q" when connected over TCP, else the backend name ("file",
+ * "stdio", "null").  Caller frees.
+ */
+char *qemu_chr_filename(Chardev *chr);
+/* A frontend is attached (query-chardev's "frontend-open"). */
+bool qemu_chr_has_frontend(Chardev *chr);
 /* Every chardev in command-line order (qom-list /chardevs). */
 void qemu_chr_foreach(void (*fn)(Chardev *chr, void *opaque), void *opaque);
 
@@ -73,6 +87,13 @@ bool qemu_chr_open_all(GError **errp);
  */
 bool qemu_chr_fe_init(Chardev *chr, const ChardevHandlers *h, void *opaque,
                       GError **errp);
+/*
+ * Only from the frontend's read(): the next descriptor that arrived with
+ * these bytes (SCM_RIGHTS on a unix socket), oldest first, now owned by
+ * the caller; -1 when there is none.  Whatever the frontend does not take
+ * is closed when read() returns, so a client cannot make Vigil hold fds.
+ */
+int qemu_chr_fe_take_msgfd(Chardev *chr);
 /* Stop/start delivering reads (flow control). */
 void qemu_chr_fe_accept_input(Chardev *chr, bool accept);
 

@@ -18,12 +18,32 @@
 typedef struct MachineState MachineState;
 
 typedef struct MachineClass {
-    const char *name;  /* "pc" */
-    const char *alias; /* e.g. "pc-i440fx-9.1" style alias, or NULL */
+    /*
+     * The type name, versioned as QEMU's ("pc-i440fx-9.1"); its QOM type
+     * is "<name>-machine".  -M accepts it and the alias.
+     */
+    const char *name;
+    const char *alias; /* the short name ("pc"), or NULL */
     const char *desc;  /* for -M help */
     bool is_default;
     uint64_t default_ram_size;
-    unsigned max_cpus;
+    unsigned max_cpus; /* query-machines "cpu-max" */
+    /*
+     * The CPU model (-cpu name, hw/i386/cpu-models.h) of the vCPUs
+     * without -cpu; NULL: no vCPU unless -cpu asks for one.
+     */
+    const char *default_cpu_model;
+    /* The id of the memory backend holding guest RAM ("pc.ram"). */
+    const char *default_ram_id;
+    bool acpi; /* the board builds ACPI tables */
+    /*
+     * What Vigil does not have; kept here so that query-machines reads
+     * them from the table.  hotpluggable_cpus must stay false until
+     * query-hotpluggable-cpus and device_add of CPUs exist.
+     */
+    bool hotpluggable_cpus;
+    bool numa_mem_supported;
+    bool deprecated;
     /*
      * Build board devices and buses; RAM is already allocated.  Runs
      * before user -device options are realized.
@@ -43,6 +63,7 @@ struct MachineState {
     const MachineClass *mc;
     uint64_t ram_size; /* -m, bytes */
     uint8_t *ram;      /* host mapping of guest RAM (mmap'ed) */
+    bool ram_external; /* ram belongs to a memory backend: never unmapped */
     /*
      * Guest-physical layout of RAM (i440FX rule): [0, below_4g) maps
      * ram[0..below_4g); [4 GiB, 4 GiB + above_4g) maps the rest.
@@ -50,8 +71,13 @@ struct MachineState {
      */
     uint64_t below_4g_mem_size;
     uint64_t above_4g_mem_size;
-    unsigned smp_cpus;     /* -smp */
-    char *cpu_model;       /* -cpu, NULL = default */
+    unsigned smp_cpus; /* -smp */
+    /*
+     * -cpu, NULL = default; informational: the board creates its vCPUs in
+     * init, before main() copies this, so it reads the config layer's
+     * cpu_model_arg (x86_cpu_model_for_machine()).
+     */
+    char *cpu_model;
     char *kernel_filename; /* -kernel */
     char *initrd_filename; /* -initrd */
     char *kernel_cmdline;  /* -append */
@@ -77,6 +103,14 @@ struct MachineState {
 
 extern MachineState *current_machine;
 
+/*
+ * -rtc base=utc|localtime|DATE: the guest RTC's time minus host UTC in
+ * seconds when it starts (0 for utc, the host's UTC offset for
+ * localtime, DATE - now for a date).  Set by main before the machine is
+ * created; the RTC reads it when it is created.
+ */
+extern int64_t rtc_base_offset;
+
 /* The "none" machine (hw/core/null-machine.c).  The list of all machine
  * types is the board layer's: hw/catalog.h. */
 extern const MachineClass none_machine_class;
@@ -84,6 +118,30 @@ extern const MachineClass none_machine_class;
 /* Allocate RAM and run mc->init.  Sets current_machine. */
 MachineState *machine_create(const MachineClass *mc, uint64_t ram_size,
                              unsigned smp_cpus, GError **errp);
+
+/*
+ * Where guest RAM comes from and how the host treats it (-machine
+ * memory-backend=, dump-guest-core=, mem-merge=).
+ */
+typedef struct MachineRamConfig {
+    /*
+     * ram_size bytes mapped by someone else (a memory backend), used as
+     * is and never unmapped by the machine; NULL: anonymous private
+     * memory the machine allocates.
+     */
+    void *host;
+    /* Both apply to memory the machine allocates itself; a backend has
+     * its own dump= and merge= (defaulting to these). */
+    bool dump_guest_core; /* false: MADV_DONTDUMP, as QEMU */
+    bool mem_merge;       /* true: MADV_MERGEABLE (KSM), as QEMU */
+} MachineRamConfig;
+
+/* machine_create() with RAM as @ram says (NULL: QEMU's defaults,
+ * dump-guest-core=on and mem-merge=on). */
+MachineState *machine_create_with_ram(const MachineClass *mc, uint64_t ram_size,
+                                      unsigned smp_cpus,
+                                      const MachineRamConfig *ram,
+                                      GError **errp);
 bool machine_done(MachineState *ms, GError **errp);
 void machine_destroy(MachineState *ms);
 

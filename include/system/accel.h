@@ -12,6 +12,7 @@
 
 #include "qemu/common.h"
 #include "hw/boards.h"
+#include "hw/i386/cpu-models.h"
 #include "system/dump.h"
 
 typedef struct AccelOps {
@@ -27,7 +28,7 @@ typedef struct AccelOps {
     void (*reset_vcpus)(void); /* architectural reset state */
     void (*teardown)(void);
     /*
-     * Registers of vCPU @index (< the machine's smp_cpus) for a memory
+     * Registers of vCPU @index (< cpu_count(), hw/core/cpu.h) for a memory
      * dump; the vCPUs must be paused.  NULL: no vCPUs to report (qtest).
      */
     bool (*get_vcpu_dump_state)(unsigned index, VCPUDumpState *st,
@@ -36,6 +37,15 @@ typedef struct AccelOps {
 
 extern const AccelOps accel_qtest_ops;
 extern const AccelOps accel_kvm_ops;
+
+/*
+ * accel/kvm/kvm-cpuid.c: append to @names the features of CPU model @m
+ * that KVM on this host cannot give a guest (query-cpu-definitions'
+ * unavailable-features; host and max never miss any).  Asks the running
+ * VM's KVM or, without one (qtest), /dev/kvm.  Returns false when KVM is
+ * not usable here; every feature of a fixed model is then listed.
+ */
+bool kvm_cpu_model_unavailable(const X86CPUModel *m, GPtrArray *names);
 
 const AccelOps *accel_find(const char *name);
 void accel_print_help(void); /* "Accelerators supported in QEMU binary:" */

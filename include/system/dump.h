@@ -66,9 +66,10 @@ size_t dump_collect_blocks(const MachineState *ms, bool filter, uint64_t begin,
 
 /*
  * Create @path for a dump as QEMU does (write-only, truncated, mode
- * 0400: a core is private).  Returns the fd, or -1 with QEMU's message
- * ("Could not open 'PATH': ...").  A function of its own so that the
- * QMP fuzzer can swap it for /dev/null (tests/fuzz/meson.build).
+ * 0400: a core is private; "/dev/fdset/N" takes an -add-fd fd).  Returns
+ * the fd (close it with qemu_close()), or -1 with QEMU's message ("Could
+ * not open 'PATH': ...").  A function of its own so that the QMP fuzzer
+ * can swap it for /dev/null (tests/fuzz/meson.build).
  */
 int dump_open_file(const char *path, GError **errp);
 
@@ -78,5 +79,25 @@ int dump_open_file(const char *path, GError **errp);
  */
 bool dump_write_elf(int fd, const VCPUDumpState *cpus, unsigned ncpus,
                     const DumpBlock *blocks, size_t nblocks, GError **errp);
+
+/*
+ * For a dump written by another thread while the main loop goes on:
+ * the writer adds each chunk of memory written to @completed (read it
+ * with __atomic_load_n), and gives up with "dump: cancelled" once
+ * @cancel is set (__atomic_store_n) or @cancel_fd (an eventfd, or -1)
+ * becomes readable.  With a non-blocking @fd the writer waits in poll()
+ * for @fd or @cancel_fd, so a reader that stopped reading a pipe cannot
+ * keep it (and process exit) waiting.
+ */
+typedef struct DumpProgress {
+    uint64_t completed;
+    bool cancel;
+    int cancel_fd;
+} DumpProgress;
+
+/* dump_write_elf() that reports to @progress (may be NULL). */
+bool dump_write_elf_progress(int fd, const VCPUDumpState *cpus, unsigned ncpus,
+                             const DumpBlock *blocks, size_t nblocks,
+                             DumpProgress *progress, GError **errp);
 
 #endif /* SYSTEM_DUMP_H */

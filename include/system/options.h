@@ -20,8 +20,10 @@
 
 #include "qemu/common.h"
 #include "chardev/char.h"
+#include "monitor/cmdline.h"
 
 typedef enum VigilDeferredKind {
+    VIGIL_OPT_OBJECT,
     VIGIL_OPT_CHARDEV,
     VIGIL_OPT_DEVICE,
     VIGIL_OPT_MON,
@@ -42,6 +44,18 @@ typedef struct VigilMonitorOpt {
     bool pretty;
 } VigilMonitorOpt;
 
+/* -smp: 0 = not given; vigil_parse_smp_config() fills every field. */
+typedef struct VigilSmp {
+    unsigned cpus, maxcpus, sockets, dies, clusters, cores, threads;
+} VigilSmp;
+
+/* -boot: recorded and checked; Vigil boots no firmware that reads it. */
+typedef struct VigilBoot {
+    char *order, *once, *splash;
+    bool menu, strict;
+    uint64_t splash_time, reboot_timeout;
+} VigilBoot;
+
 typedef struct VigilConfig {
     /* -chardev, -device, -mon, -qmp, -serial in command-line order */
     GArray *deferred;        /* VigilDeferredOpt */
@@ -50,8 +64,16 @@ typedef struct VigilConfig {
     bool accel_from_option;  /* -accel / -enable-kvm was used */
     char *machine_type;      /* NULL: the default machine */
     bool machine_help;
-    uint64_t ram_size;     /* bytes; 0: the machine's default */
-    unsigned smp_cpus;     /* 0: 1 */
+    uint64_t ram_size;    /* bytes; 0: the machine's default */
+    unsigned smp_cpus;    /* 0: 1 */
+    VigilSmp smp;         /* -smp as resolved (cpus == smp_cpus) */
+    char *memory_backend; /* -machine memory-backend=ID, or NULL */
+    bool dump_guest_core; /* -machine dump-guest-core (default on) */
+    bool mem_merge;       /* -machine mem-merge (default on) */
+    bool mem_lock;        /* -overcommit mem-lock=on */
+    char *process_name;   /* -name ...,process=NAME */
+    VigilBoot boot;
+    GPtrArray *audiodevs;  /* char *: -audiodev ids */
     const char *cpu_model; /* NULL: "host" */
     bool cpu_help;
     const char *kernel, *initrd, *append;
@@ -94,5 +116,43 @@ bool vigil_parse_ram_size(const char *str, uint64_t *bytes, GError **errp);
 bool vigil_parse_action(const char *str, GError **errp);
 /* -smp "[cpus=]N[,maxcpus=N,...]"; range checked later per machine. */
 bool vigil_parse_smp(const char *str, unsigned *cpus, GError **errp);
+/*
+ * -smp with its topology, resolved as QEMU resolves it for the pc
+ * machine (dies supported, clusters not; missing counts prefer cores):
+ * "Invalid CPU topology: product of the hierarchy must match maxcpus:
+ * sockets (2) * dies (1) * cores (1) * threads (1) != maxcpus (3)".
+ * Vigil has no CPU hotplug, so maxcpus above cpus is an error too.
+ */
+bool vigil_parse_smp_config(const char *str, VigilSmp *smp, GError **errp);
+
+/*
+ * The keys of every option that takes a key=value list, as
+ * query-command-line-options reports them (registered with the monitor
+ * by main()); the parser checks keys against these same tables.
+ */
+const CmdlineOption *vigil_cmdline_options(size_t *count);
+extern const CmdlineParam vigil_mon_params[];
+extern const CmdlineParam vigil_memory_params[];
+extern const CmdlineParam vigil_smp_params[];
+extern const CmdlineParam vigil_action_params[];
+
+/*
+ * Split "[VALUE,]key=value,..." (",," escapes a comma) and check each
+ * key and value against @params: with @implied a bare first item is the
+ * value of params[0]; any other bare "key" means "key=on", as in QEMU.
+ * Unknown keys: "Invalid parameter 'K'", or with @unknown_prefix
+ * "Property 'PREFIX.K' not found".  Values must have the key's type
+ * ("Parameter 'K' expects 'on' or 'off'").  Returns key -> value (later
+ * ones win; keys are the params' own strings), or NULL.
+ */
+GHashTable *vigil_opts_parse(const char *arg, const CmdlineParam *params,
+                             bool implied, const char *unknown_prefix,
+                             GError **errp);
+bool vigil_opts_get_bool(GHashTable *opts, const char *key, bool dflt);
+uint64_t vigil_opts_get_number(GHashTable *opts, const char *key,
+                               uint64_t dflt);
+/* on/yes/true/y or off/no/false/n, else QEMU's "expects 'on' or 'off'". */
+bool vigil_parse_bool(const char *key, const char *value, bool *out,
+                      GError **errp);
 
 #endif /* SYSTEM_OPTIONS_H */

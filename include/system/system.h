@@ -15,6 +15,31 @@
 /* -name guest name, or NULL. */
 extern const char *qemu_name;
 
+/*
+ * -name ...,debug-threads=on: give each thread a name that says what it
+ * does (QEMU's "CPU 0/KVM"), so host tools (ps, top, libvirt) show it.
+ */
+extern bool qemu_debug_threads;
+
+/* -uuid: QEMU's format, 8-4-4-4-12 hex digits; false with QEMU's
+ * message "Fail to parse UUID string. Wrong format." */
+bool qemu_uuid_set(const char *text, GError **errp);
+/* The UUID as text, lower case; all zeros without -uuid (QEMU). */
+char *qemu_uuid_unparse(void);
+
+/* -cpu model name (without properties), or NULL: the machine's default. */
+extern const char *cpu_model_arg;
+
+/*
+ * -smp topology as resolved; all zero without -smp (then one socket of
+ * smp_cpus cores).  The board lays its vCPUs out by it and KVM describes
+ * it in CPUID (hw/i386/cpu-models.h x86_cpu_topology()).
+ */
+typedef struct CpuTopology {
+    unsigned sockets, dies, cores, threads;
+} CpuTopology;
+extern CpuTopology cpu_topology;
+
 /* -serial N (or -nographic's implicit stdio); NULL when absent. */
 Chardev *serial_hd(int i);
 void serial_hd_set(int i, Chardev *chr);

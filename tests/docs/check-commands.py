@@ -89,6 +89,11 @@ NOT_RUN = {
     ('docs/benchmarks.md', 'bench/boot --vigil build/vigil --runs 1 --dmesg '
      '--serial-dir /tmp/boot'):
         'boots a Debian kernel nested under TCG (minutes)',
+    ('docs/benchmarks.md', 'bench/libvirt --vigil build/vigil --reps 5'):
+        'a benchmark that needs root and a libvirtd of its own (minutes)',
+    ('docs/benchmarks.md', 'bench/libvirt --vigil build/vigil --reps 5 '
+     '--update-docs'):
+        'a benchmark that rewrites docs/benchmarks.md',
     ('docs/benchmarks.md', 'B=build/bench-bin'):
         'profiling recipe: needs the helpers a bench/run built',
     ('docs/benchmarks.md', '$B/qtest-rtt --count 20000 -- valgrind '
@@ -121,6 +126,30 @@ NOT_RUN = {
     ('docs/system/crash-dumps.rst', 'crash /usr/lib/debug/boot/vmlinux-'
      '6.1.0-... vm1.core'):
         'a template: the kernel\'s debug image and a core from a real guest',
+    ('docs/system/libvirt.rst', 'apt-get install -y --no-install-recommends'):
+        'needs root; scripts/install-deps.sh installs the same packages',
+    ('docs/system/libvirt.rst', 'meson install -C build'):
+        'installs into /usr/local; the libvirt suite uses build/vigil',
+    ('docs/system/libvirt.rst', 'groupadd --system libvirt-qemu'):
+        'changes the machine\'s users; the libvirt suite (lvenv.py) does it',
+    ('docs/system/libvirt.rst', 'useradd --system -g libvirt-qemu -d '
+     '/var/lib/libvirt'):
+        'changes the machine\'s users; the libvirt suite (lvenv.py) does it',
+    ('docs/system/libvirt.rst', 'mkdir -p /var/log/libvirt/qemu '
+     '/var/lib/libvirt/qemu/dump'):
+        'system directories; the libvirt suite (lvenv.py) creates them',
+    ('docs/system/libvirt.rst', 'libvirtd --daemon --pid-file=/run/libvirtd.pid'):
+        'a system daemon; the libvirt suite starts and stops its own',
+    ('docs/system/libvirt.rst', 'virsh define panicky.xml'):
+        'needs that libvirtd and a kernel; the libvirt suite defines the same '
+        'domain with the tiny guest',
+    ('docs/system/libvirt.rst', 'virsh start panicky'):
+        'as above: the libvirt suite\'s preserve case',
+    ('docs/system/libvirt.rst', 'virsh domstate --reason panicky'):
+        'as above: the libvirt suite\'s preserve case',
+    ('docs/devel/testing.rst', 'meson test -C build --suite libvirt'):
+        'the libvirt suite is its own test of this same test run (root, '
+        'its own libvirtd)',
     ('docs/system/nested.rst', 'meson test -C build --suite nested'):
         'boots Debian kernels nested under TCG (many minutes)',
     ('docs/system/nested.rst', 'tests/functional/nested.py --vigil '

@@ -3,7 +3,9 @@
 
 Each case starts the VMM under test with the L2 kit, scripts its QMP
 session with qmp-case (tests/guest/qmp-case.c) and then checks the QMP
-transcript, the guest console and the exit status here.
+transcript, the guest console and the exit status here.  The libvirt cases
+instead have Debian's libvirtd start the VMM as a domain's emulator
+(tests/guest/l1-libvirt.sh, virsh only) and check what libvirt reports.
 
 Where the host has hardware virtualisation (vmx/svm in /proc/cpuinfo and a
 usable /dev/kvm) the cases run directly.  Otherwise they run nested: Debian's
@@ -14,11 +16,11 @@ hardware KVM nor qemu-system-x86_64 exists.
 
   nested.py --vigil build/vigil --build-dir build --group panic
   nested.py --vmm qemu --group all     (harness self-test: QEMU inside)
+  nested.py --vigil build/vigil --build-dir build --group libvirt
   nested.py --vigil build/vigil --build-dir build --demo
 """
 
 import argparse
-import json
 import os
 import re
 import shutil
@@ -36,6 +38,9 @@ import kit as guestkit  # noqa: E402
 sys.path.insert(0, os.path.join(SRC, 'tests', 'pylib'))
 import vigiltest as vt  # noqa: E402
 
+import nested_libvirt  # noqa: E402
+from nested_results import check_driver, ev, expect, parse  # noqa: E402
+
 SKIP = 77
 L1_CPU = 'qemu64,+svm,+npt'
 L1_APPEND = 'console=ttyS0 quiet loglevel=1 panic=-1'
@@ -47,28 +52,6 @@ L2_APPEND = 'console=ttyS0 panic=0 quiet loglevel=1'
 # A case: VMM arguments (besides kernel, initrd, serial and QMP), the L2
 # action (vigil.* on the guest command line), qmp-case steps, and a check
 # over the parsed result (a list of problems; empty means pass).
-
-def ev(r, name):
-    return [e.get('data') for e in r.events if e.get('event') == name]
-
-
-def expect(problems, cond, msg):
-    if not cond:
-        problems.append(msg)
-
-
-def check_driver(p, r, capability, events=None, port='0505'):
-    expect(p, r.vl2('QEMU0001') == ['yes'] * len(r.vl2('BOOT')),
-           'guest lacks ACPI QEMU0001: %s' % r.vl2('QEMU0001'))
-    expect(p, r.vl2('BOUND')[:1] == ['yes'],
-           'pvpanic-mmio not bound: %s' % r.vl2('BOUND'))
-    expect(p, r.vl2('CAPABILITY')[:1] == [capability],
-           'capability %s, expected %s' % (r.vl2('CAPABILITY'), capability))
-    expect(p, r.vl2('EVENTS')[:1] == [events or capability],
-           'events %s, expected %s' % (r.vl2('EVENTS'), events or capability))
-    expect(p, r.vl2('IOPORT')[:1] == ['%s-%s' % (port, port)],
-           'ioport %s, expected %s' % (r.vl2('IOPORT'), port))
-
 
 def check_pause_cont_reset(r):
     p = []
@@ -329,6 +312,7 @@ CASES = {
         steps=['event GUEST_PANICKED'] + QUIT,
         check=check_panicked),
 }
+CASES.update(nested_libvirt.CASES)
 
 GROUPS = {
     'panic': ['panic-pause-cont-reset', 'panic-shutdown-events1',
@@ -337,105 +321,9 @@ GROUPS = {
     'power': ['nodevice-poweroff', 'guest-reboot', 'guest-reboot-no-reboot',
               'system-powerdown', 'events-sysfs-mask', 'boot-clock'],
     'smoke': ['demo'],
+    'libvirt': list(nested_libvirt.CASES),
 }
 GROUPS['all'] = GROUPS['panic'] + GROUPS['power']
-
-
-# ---- results ---------------------------------------------------------------
-
-class CaseResult:
-    def __init__(self, name):
-        self.name = name
-        self.started = False
-        self.qmp = []         # (t, text) received
-        self.events = []      # parsed events
-        self.returns = []     # "return" values in order
-        self.errors = []      # "error" replies
-        self.steps = []
-        self.serial = []
-        self.stderr = []
-        self.exit = None
-        self.runner = None    # (PASS|FAIL, reason)
-        self.time = None
-        self.kvmstat = {}     # L1 KVM counters over the case (nested only)
-        self.core = {}        # "step core": what the dump held
-        self.trace = []       # L1 tracefs lines (case key 'trace')
-        self.trace_t0 = None  # the VMM's start on the trace clock
-
-    def vl2(self, key):
-        """Values of the guest's "VL2 KEY value" console lines."""
-        out = []
-        for line in self.serial:
-            m = re.match(r'.*?VL2 (\S+) ?(.*?)\s*$', line)
-            if m and m.group(1) == key:
-                out.append(m.group(2))
-        return out
-
-    def event_time(self, name):
-        for t, text in self.qmp:
-            try:
-                if json.loads(text).get('event') == name:
-                    return t
-            except ValueError:
-                pass
-        return None
-
-
-MARKER = re.compile(r'^(CASE|QMP>?|STEP|SERIAL|STDERR|TRACE) ([^\s|]+)(\|)?'
-                    r'(?: (.*))?$')
-
-
-def parse(lines):
-    results = {}
-    for raw in lines:
-        line = raw.rstrip('\r\n')
-        m = MARKER.match(line)
-        if not m:
-            continue
-        kind, name, bar, rest = m.groups()
-        rest = rest or ''
-        r = results.setdefault(name, CaseResult(name))
-        if kind == 'SERIAL' and bar:
-            r.serial.append(rest)
-        elif kind == 'STDERR' and bar:
-            r.stderr.append(rest)
-        elif kind == 'TRACE' and bar:
-            r.trace.append(rest)
-        elif kind == 'STEP':
-            r.steps.append(rest)
-        elif kind == 'QMP':
-            t, _, text = rest.partition(' ')
-            if text.startswith('{'):
-                r.qmp.append((float(t[2:]), text))
-                try:
-                    obj = json.loads(text)
-                except ValueError:
-                    continue
-                if 'event' in obj:
-                    r.events.append(obj)
-                elif 'return' in obj:
-                    r.returns.append(obj['return'])
-                elif 'error' in obj:
-                    r.errors.append(obj['error'])
-        elif kind == 'CASE':
-            word, _, arg = rest.partition(' ')
-            if word == 'START':
-                r.started = True
-            elif word == 'EXIT':
-                r.exit = arg
-            elif word == 'KVMSTAT':
-                r.kvmstat = {k: int(v) for k, _, v in
-                             (w.partition('=') for w in arg.split())}
-            elif word == 'CORE':
-                r.core = dict(w.partition('=')[::2] for w in arg.split())
-            elif word == 'TIME':
-                r.time = float(arg)
-            elif word == 'TRACE-T0':
-                r.trace_t0 = float(arg)
-            elif word == 'RESULT':
-                status, _, reason = arg.partition(' ')
-                r.runner = (status, reason)
-    return results
 
 
 # ---- environments ----------------------------------------------------------
@@ -503,7 +391,7 @@ class Env:
         return '\n'.join(lines)
 
     def run(self, cases_text, uses_qemu, uses_vigil, log, vmlinux=False,
-            silence=None):
+            silence=None, libvirt_text='', libvirt_files=None):
         """Run a case list; returns (lines, seconds, froze).
 
         froze: the run printed nothing for @silence seconds and was
@@ -512,24 +400,39 @@ class Env:
         QEMU TCG: its only vCPU halted for good while L2 booted), not a
         Vigil hang, which qmp-case would report as a failed step."""
         t0 = time.monotonic()
+        cmds = []
         if self.nested:
+            libvirt = None
+            if libvirt_text:
+                libvirt = dict(libvirt_files or {})
+                libvirt[guestkit.L1_LIBVIRT_CASES] = libvirt_text
             image = self.kit.l1_image(
                 os.path.join(self.tmp, 'l1.cpio'), cases_text,
                 vigil=self.args.vigil if uses_vigil else None,
-                qemu=uses_qemu, vmlinux=vmlinux)
-            cmd = [shutil.which('qemu-system-x86_64'), '-accel', 'tcg',
-                   '-cpu', L1_CPU, '-m', '2048', '-nodefaults',
-                   '-display', 'none', '-serial', 'stdio', '-no-reboot',
-                   '-kernel', self.kit.l2_kernel(), '-initrd', image,
-                   '-append', L1_APPEND]
+                qemu=uses_qemu, vmlinux=vmlinux, libvirt=libvirt)
+            cmds.append([shutil.which('qemu-system-x86_64'), '-accel', 'tcg',
+                         '-cpu', L1_CPU, '-m', '2048', '-nodefaults',
+                         '-display', 'none', '-serial', 'stdio',
+                         '-no-reboot', '-kernel', self.kit.l2_kernel(),
+                         '-initrd', image, '-append', L1_APPEND])
         else:
-            path = os.path.join(self.tmp, 'cases.txt')
-            with open(path, 'w') as f:
-                f.write(cases_text)
-            cmd = [self.kit.qmp_case(), path]
+            if cases_text:
+                path = os.path.join(self.tmp, 'cases.txt')
+                with open(path, 'w') as f:
+                    f.write(cases_text)
+                cmds.append([self.kit.qmp_case(), path])
+            if libvirt_text:
+                cmds.append(nested_libvirt.direct_command(
+                    self.tmp, libvirt_text, libvirt_files or {}))
         lines = []
-        last = [time.monotonic()]
         froze = threading.Event()
+        for cmd in cmds:
+            self._stream(cmd, t0, lines, froze, log, silence)
+        return lines, time.monotonic() - t0, froze.is_set()
+
+    def _stream(self, cmd, t0, lines, froze, log, silence):
+        """Run @cmd, appending its output lines to @lines."""
+        last = [time.monotonic()]
         log('# ' + ' '.join(cmd))
         with subprocess.Popen(cmd, stdout=subprocess.PIPE,
                               stderr=subprocess.STDOUT,
@@ -560,7 +463,6 @@ class Env:
                 if p.poll() is None:
                     p.kill()
             dog.join()
-        return lines, time.monotonic() - t0, froze.is_set()
 
 
 # ---- main ------------------------------------------------------------------
@@ -590,15 +492,21 @@ def choose_mode(args):
 
 
 def run_cases(env, names, which, log, labels=None):
-    text = ''.join(env.case_text(n, CASES[n], w, lbl) for n, w, lbl in
-                   zip(names, which, labels or names))
+    text, lv_text, lv_files = '', '', {}
+    for n, w, lbl in zip(names, which, labels or names):
+        if CASES[n].get('libvirt'):
+            lv_text += nested_libvirt.case_text(env, lbl, CASES[n], w,
+                                                lv_files, L2_APPEND)
+        else:
+            text += env.case_text(n, CASES[n], w, lbl)
     vmlinux = any(CASES[n].get('kernel') == 'vmlinux' for n in names)
     # Longer than any case may stay silent while qmp-case waits for it.
     silence = (max(CASES[n].get('timeout', 90) for n in names) *
                env.args.timeout_scale + 60)
     for attempt in (1, 2):
         lines, secs, froze = env.run(text, 'qemu' in which, 'vigil' in which,
-                                     log, vmlinux, silence)
+                                     log, vmlinux, silence, lv_text,
+                                     lv_files)
         if not froze or not env.nested or attempt == 2:
             break
         # An emulator hang, not a result: say so, and boot L1 once more.
@@ -706,6 +614,16 @@ def main():
                 print('    vmm-err| ' + line)
             for t, text in r.qmp[-6:]:
                 print('    qmp t=%.2f| %s' % (t, text))
+            for cmd, out, rc in r.virsh[-6:]:
+                print('    virsh %s -> %s| %s' % (cmd, rc, ' / '.join(out)))
+            for line in r.lv_events[-8:]:
+                print('    event| ' + line)
+            for line in r.lvlog[-30:]:
+                print('    libvirtd| ' + line)
+        if problems and CASES[n].get('libvirt') and not args.verbose and \
+                (not r or not r.started) and 'libvirtd' in results:
+            for line in results['libvirtd'].stderr[-30:]:
+                print('    ' + line)
     print('%s: %d/%d passed, %s mode, %.1fs' % (
         'OK' if not failed else 'FAILED', len(names) - failed, len(names),
         args.mode, secs))

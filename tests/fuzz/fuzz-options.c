@@ -22,7 +22,9 @@
 #include <string.h>
 
 #include "chardev/char.h"
+#include "qemu/fdset.h"
 #include "qemu/log.h"
+#include "qom/object.h"
 #include "system/options.h"
 #include "system/qdev-monitor.h"
 #include "system/runstate.h"
@@ -40,6 +42,9 @@ static void reset_globals(void)
         serial_hd_set(i, NULL);
     }
     qemu_chr_cleanup_all();
+    fdset_free_all();      /* -add-fd dups */
+    user_object_del_all(); /* -object */
+    qemu_debug_threads = false;
     runstate_reset_actions();
     autostart = true;
     qemu_loglevel = 0;

@@ -8,16 +8,17 @@
   boots under QEMU TCG with SVM; its initramfs (l1-init.sh) carries kvm-amd,
   the VMM under test, the L2 kit and qmp-case (qmp-case.c), which runs the
   test cases.  The image is a concatenation of newc archives (the kernel
-  unpacks them in order): base, Vigil, optionally QEMU, and the case list,
-  so a new case list or Vigil binary does not rebuild the rest.
+  unpacks them in order): base, optionally the vmlinux and libvirt
+  (libvirtd, virsh and l1-libvirt.sh), Vigil, optionally QEMU, and the
+  case list, so a new case list or Vigil binary does not rebuild the rest.
 
 Everything is cached under BUILD/tests/guest/ and rebuilt only when an input
 file changes.  Nothing needs root.  Debian packages: DEBIAN_PACKAGES.
 If the kernel is not installed, the .deb is fetched with `apt-get download`
 and unpacked with `dpkg-deb -x` into the cache.
 
-Command line: kit.py BUILD-DIR [--vigil PATH] [--qemu] [--vmlinux] prints
-the paths.
+Command line: kit.py BUILD-DIR [--vigil PATH] [--qemu] [--vmlinux]
+[--libvirt] prints the paths.
 """
 
 import argparse
@@ -34,7 +35,9 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 
 # What the scripts need; scripts/install-deps.sh installs these.
 DEBIAN_PACKAGES = ['linux-image-cloud-amd64', 'busybox-static',
-                   'qemu-system-x86', 'gcc', 'libc6-dev', 'lz4']
+                   'qemu-system-x86', 'gcc', 'libc6-dev', 'lz4',
+                   'libvirt-daemon-driver-qemu', 'libvirt-daemon',
+                   'libvirt-clients']
 KERNEL_META = 'linux-image-cloud-amd64'
 L1_MODULES = ['virt/lib/irqbypass.ko', 'arch/x86/kvm/kvm.ko',
               'arch/x86/kvm/kvm-amd.ko']
@@ -44,6 +47,22 @@ L2_MODULES = ['drivers/misc/pvpanic/pvpanic.ko',
 QEMU_FIRMWARE = ['bios-256k.bin', 'linuxboot_dma.bin', 'linuxboot.bin',
                  'kvmvapic.bin', 'pvh.bin', 'multiboot_dma.bin']
 FIRMWARE_DIRS = ['/usr/share/qemu', '/usr/share/seabios']
+# libvirt's probe of QEMU also starts it with accel=tcg, a module in Debian.
+QEMU_MODULES = ['/usr/lib/x86_64-linux-gnu/qemu/accel-tcg-x86_64.so']
+
+# libvirt in L1 (the libvirt layer): the daemon, the client, the qemu
+# connection driver it loads, and the data and config defaults they read.
+LIBVIRT_BINARIES = ['/usr/sbin/libvirtd', '/usr/bin/virsh']
+LIBVIRT_MODULES = ['/usr/lib/x86_64-linux-gnu/libvirt/connection-driver/'
+                   'libvirt_driver_qemu.so']
+LIBVIRT_DATA_DIRS = ['/usr/share/libvirt/cpu_map']
+LIBVIRT_CONFIG = ['/etc/libvirt/libvirt.conf']
+# libvirtd looks its built-in default user up before it reads qemu.conf.
+L1_PASSWD = ('root:x:0:0:root:/root:/bin/sh\n'
+             'libvirt-qemu:x:64055:64055:libvirt:/var/lib/libvirt:'
+             '/bin/false\n')
+L1_GROUP = 'root:x:0:\nkvm:x:104:\nlibvirt-qemu:x:64055:\n'
+L1_NSSWITCH = 'passwd: files\ngroup: files\nhosts: files\n'
 
 # In-L1 paths, also used by the case generator.
 L1_VIGIL = '/usr/bin/vigil'
@@ -52,6 +71,8 @@ L1_FW = '/fw'
 L1_L2_KERNEL = '/l2/vmlinuz'
 L1_L2_INITRD = '/l2/initrd.cpio'
 L1_L2_VMLINUX = '/l2/vmlinux'
+L1_LIBVIRT_RUNNER = '/bin/l1-libvirt'
+L1_LIBVIRT_CASES = '/libvirt/cases.txt'
 
 # bzImage setup header: setup_sects, payload_offset/length (from the start
 # of the protected-mode kernel); the LZ4 "legacy" frame magic the kernel's
@@ -401,7 +422,44 @@ class Kit:
                     fw.append((os.path.realpath(os.path.join(d, f)),
                                L1_FW + '/' + f))
                     break
+        fw += [(m, m) for m in QEMU_MODULES if os.path.exists(m)]
         return self._binary_layer('l1-qemu.cpio', qemu, L1_QEMU, fw)
+
+    def l1_libvirt(self):
+        """Layer with libvirtd, virsh, libvirt's qemu connection driver,
+        every library they load (ldd lists the whole closure), libvirt's
+        CPU map and config defaults, /etc/passwd and /etc/group with the
+        libvirt-qemu user, and the case runner (l1-libvirt.sh).  Debian's
+        QEMU finds its firmware through /usr/share/qemu -> /fw when the
+        QEMU layer is there too."""
+        bins = LIBVIRT_BINARIES + LIBVIRT_MODULES
+        for b in bins:
+            if not os.path.exists(b):
+                raise KitError('no %s: install libvirt-daemon-driver-qemu '
+                               'libvirt-daemon libvirt-clients' % b)
+        libs = sorted(set(lib for b in bins for lib in self.shared_libs(b)))
+        data = [os.path.join(d, f) for d in LIBVIRT_DATA_DIRS
+                for f in sorted(os.listdir(d))]
+        conf = [c for c in LIBVIRT_CONFIG if os.path.exists(c)]
+        runner = os.path.join(HERE, 'l1-libvirt.sh')
+        key = stat_key(runner, *bins, *libs, *data, *conf)
+
+        def fill(c):
+            for b in bins:
+                c.file(b, b, 0o755)
+            for lib in libs:
+                c.file(lib, os.path.realpath(lib), 0o755)
+            for f in data + conf:
+                c.file(f, f, 0o644)
+            c.file(L1_LIBVIRT_RUNNER, runner, 0o755)
+            c.data('/etc/passwd', L1_PASSWD.encode())
+            c.data('/etc/group', L1_GROUP.encode())
+            c.data('/etc/nsswitch.conf', L1_NSSWITCH.encode())
+            c.data('/etc/hosts', b'127.0.0.1 localhost\n')
+            c.symlink('/usr/share/qemu', L1_FW)
+            c.dir('/run')
+            c.symlink('/var/run', '/run')
+        return self._layer('l1-libvirt.cpio', key, fill)
 
     def l1_vmlinux(self):
         """Layer with the unpacked vmlinux (53 MB: only when a case uses it)."""
@@ -412,11 +470,17 @@ class Kit:
         return self._layer('l1-vmlinux.cpio', stat_key(vml), fill)
 
     def l1_image(self, out, cases_text, vigil=None, qemu=False,
-                 vmlinux=False):
-        """Write the L1 initramfs to @out: base + VMMs + /cases.txt."""
+                 vmlinux=False, libvirt=None):
+        """Write the L1 initramfs to @out: base + VMMs + /cases.txt.
+
+        @libvirt: {in-L1 path: text} for a libvirt group, with the case
+        list at L1_LIBVIRT_CASES (l1-libvirt.sh) and the domain XMLs; it
+        adds the libvirt layer."""
         layers = [self.l1_base()]
         if vmlinux:
             layers.append(self.l1_vmlinux())
+        if libvirt:
+            layers.append(self.l1_libvirt())
         if vigil:
             layers.append(self.l1_vigil(vigil))
         if qemu:
@@ -427,6 +491,8 @@ class Kit:
                     shutil.copyfileobj(s, f, 1 << 22)
             c = Cpio(f)
             c.data('/cases.txt', cases_text.encode())
+            for path, text in sorted((libvirt or {}).items()):
+                c.data(path, text.encode())
             c.trailer()
         return out
 
@@ -439,6 +505,8 @@ def main():
                     help='also build the L1 layer with Debian QEMU')
     ap.add_argument('--vmlinux', action='store_true',
                     help='also unpack the ELF vmlinux (PVH boot)')
+    ap.add_argument('--libvirt', action='store_true',
+                    help='also build the L1 layer with libvirt')
     ap.add_argument('--packages', action='store_true',
                     help='print the Debian packages needed and exit')
     a = ap.parse_args()
@@ -455,6 +523,8 @@ def main():
         print('l1-vigil', kit.l1_vigil(a.vigil))
     if a.qemu:
         print('l1-qemu', kit.l1_qemu())
+    if a.libvirt:
+        print('l1-libvirt', kit.l1_libvirt())
     return 0
 
 

@@ -2,7 +2,8 @@
 # /init of the nested L1 guest (booted by Debian's QEMU under TCG with SVM):
 # loads kvm-amd, then runs the test cases in /cases.txt with qmp-case, which
 # starts the VMM under test on /dev/kvm for each case and prints markers on
-# this console (see tests/guest/qmp-case.c).  Powers off when done.
+# this console (see tests/guest/qmp-case.c), and those in /libvirt/cases.txt
+# with l1-libvirt.sh (libvirtd drives the VMM).  Powers off when done.
 export PATH=/bin:/usr/bin
 mount -t proc proc /proc
 mount -t sysfs sys /sys
@@ -21,6 +22,14 @@ else
 fi
 echo "L1 CASES uptime=$(cut -d' ' -f1 /proc/uptime)"
 cd /tmp || exit
-/bin/qmp-case /cases.txt
-echo "L1 DONE rc=$? uptime=$(cut -d' ' -f1 /proc/uptime)"
+rc=0
+if [ -s /cases.txt ]; then
+    /bin/qmp-case /cases.txt || rc=1
+fi
+# A libvirt group (kit.py's libvirt layer): libvirtd drives the VMM.
+if [ -f /libvirt/cases.txt ]; then
+    mkdir -p /dev/shm && mount -t tmpfs shm /dev/shm
+    /bin/l1-libvirt /libvirt/cases.txt /tmp/libvirt || rc=1
+fi
+echo "L1 DONE rc=$rc uptime=$(cut -d' ' -f1 /proc/uptime)"
 poweroff -f

@@ -68,6 +68,26 @@ def check(cond, msg):
         raise TestFailure(msg)
 
 
+def file_text(path):
+    """What a guest wrote so far to a serial file ('' before it exists)."""
+    try:
+        with open(path, "rb") as f:
+            return f.read().decode("latin-1")
+    except FileNotFoundError:
+        return ""
+
+
+def wait_file(path, pred, what, timeout=TIMEOUT):
+    """Poll file_text(@path) until pred(text); TestFailure naming @what
+    (with the file's tail) after @timeout seconds."""
+    deadline = time.monotonic() + timeout
+    while not pred(file_text(path)):
+        if time.monotonic() > deadline:
+            raise TestFailure("%s: no %s in %r" % (
+                path, what, file_text(path)[-300:]))
+        time.sleep(0.02)
+
+
 # Memory bounds mean nothing under a sanitizer (ASan keeps freed memory in
 # quarantine and pads every block): scripts/run-tests.sh sets this for
 # its ASan run, and the RSS figures are then reported but not judged.

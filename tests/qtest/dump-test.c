@@ -8,6 +8,7 @@
 #include "libqtest.h"
 
 #include <elf.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -336,6 +337,120 @@ static void test_running(void)
     qtest_quit_ok(s);
 }
 
+/*
+ * libvirt's coredump flow: getfd with the file passed over SCM_RIGHTS,
+ * then {"paging": false, "protocol": "fd:dump", "detach": true}.  The
+ * reply comes at once (after STOP: the VM is in "save-vm" while the
+ * thread writes), a second dump and "cont" are refused meanwhile, then
+ * DUMP_COMPLETED with total == completed == RAM and RESUME; the file is
+ * an ELF core whose PT_LOAD covers all of RAM.  The name is used up.
+ */
+static void test_fd_detach(void)
+{
+    g_autofree char *path = dump_path("fd");
+    QTestState *s = qtest_init("-m 64");
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    g_autofree char *order = NULL;
+    g_autofree char *later = NULL;
+    const uint64_t ram = 64u << 20;
+    Core c = {0};
+    json_t *r;
+
+    g_assert_cmpint(fd, >=, 0);
+    qtest_writeq(s, ram - 8, 0x1122334455667788ULL);
+    assert_return(qtest_qmp_fds(s, &fd, 1,
+                                "{\"execute\": \"getfd\", \"arguments\": "
+                                "{\"fdname\": \"dump\"}}"));
+    close(fd);
+
+    /* One write: all four are answered before the main loop sees the
+     * writer finish, so the refusals do not depend on timing. */
+    qtest_qmp_send(s,
+                   "{\"execute\": \"dump-guest-memory\", \"arguments\": "
+                   "{\"paging\": false, \"protocol\": \"fd:dump\", "
+                   "\"detach\": true}}\n"
+                   "{\"execute\": \"query-status\"}\n"
+                   "{\"execute\": \"dump-guest-memory\", \"arguments\": "
+                   "{\"paging\": false, \"protocol\": \"file:%s.2\"}}\n"
+                   "{\"execute\": \"cont\"}",
+                   path);
+    order = events_then_reply(s, &r);
+    g_assert_cmpstr(order, ==, "STOP ");
+    assert_return(r);
+    later = events_then_reply(s, &r);
+    g_assert_cmpstr(later, ==, "");
+    g_assert_cmpstr(json_string_value(json_object_get(
+                        json_object_get(r, "return"), "status")),
+                    ==, "save-vm");
+    json_decref(r);
+    g_free(later);
+    later = events_then_reply(s, &r);
+    assert_error(r, "There is a dump in process, please wait.");
+    g_free(later);
+    later = events_then_reply(s, &r);
+    g_assert_cmpstr(later, ==, "");
+    assert_error(r, "There is a dump in process, please wait.");
+
+    assert_completed(s, "completed", ram, ram, NULL);
+    json_decref(qtest_qmp_eventwait(s, "RESUME"));
+    assert_query_dump(s, "completed", ram, ram);
+    {
+        g_autofree char *st = qtest_query_status(s, NULL);
+
+        g_assert_cmpstr(st, ==, "running");
+    }
+    /* getfd's fd went to the dump. */
+    assert_error(qtest_qmp(s, "{\"execute\": \"dump-guest-memory\", "
+                              "\"arguments\": {\"paging\": false, "
+                              "\"protocol\": \"fd:dump\", \"detach\": true}}"),
+                 "File descriptor named 'dump' has not been found");
+
+    core_load(&c, path);
+    g_assert_cmpuint(c.phnum, ==, 2);
+    g_assert_cmpuint(c.ph[1].p_type, ==, PT_LOAD);
+    g_assert_cmpuint(c.ph[1].p_paddr, ==, 0);
+    g_assert_cmpuint(c.ph[1].p_filesz, ==, ram);
+    g_assert_cmpuint(c.len, ==, c.ph[1].p_offset + ram);
+    g_assert_cmpuint(*(const uint64_t *)core_at(&c, ram - 8, 8), ==,
+                     0x1122334455667788ULL);
+    g_free(c.data);
+    unlink(path);
+    qtest_quit_ok(s);
+}
+
+/*
+ * A detached dump into a pipe nobody reads: query-dump shows it active,
+ * and SIGTERM still ends Vigil promptly (the writer is cancelled).
+ */
+static void test_detach_stalled_exit(void)
+{
+    QTestState *s = qtest_init("-m 16 -S");
+    int pipefd[2];
+    json_t *r;
+
+    g_assert_cmpint(pipe2(pipefd, O_CLOEXEC), ==, 0);
+    assert_return(qtest_qmp_fds(s, &pipefd[1], 1,
+                                "{\"execute\": \"getfd\", \"arguments\": "
+                                "{\"fdname\": \"p\"}}"));
+    close(pipefd[1]);
+    assert_return(qtest_qmp(s, "{\"execute\": \"dump-guest-memory\", "
+                               "\"arguments\": {\"paging\": false, "
+                               "\"protocol\": \"fd:p\", \"detach\": true}}"));
+    g_usleep(100 * 1000);
+    r = qtest_qmp(s, "{\"execute\": \"query-dump\"}");
+    g_assert_cmpstr(json_string_value(json_object_get(
+                        json_object_get(r, "return"), "status")),
+                    ==, "active");
+    g_assert_cmpint(json_integer_value(
+                        json_object_get(json_object_get(r, "return"), "total")),
+                    ==, RAM);
+    json_decref(r);
+    /* The monitor is not blocked by the stalled writer. */
+    g_free(qtest_query_status(s, NULL));
+    qtest_quit_ok(s);
+    close(pipefd[0]);
+}
+
 /* A failed write is reported in the event and the reply. */
 static void test_write_error(void)
 {
@@ -364,6 +479,8 @@ int main(int argc, char **argv)
         {"errors", test_errors},
         {"running", test_running},
         {"write-error", test_write_error},
+        {"fd-detach", test_fd_detach},
+        {"detach-stalled-exit", test_detach_stalled_exit},
     };
 
     return qtest_run_cases(&argc, &argv, "dump", cases, G_N_ELEMENTS(cases));

@@ -648,3 +648,81 @@ int qtest_run_cases(int *argc, char ***argv, const char *group,
     }
     return g_test_run();
 }
+
+/* ---- descriptors (the rest is in libqtest-fds.c) ---- */
+
+json_t *qtest_qmp_fds(QTestState *s, const int *fds, size_t nfds,
+                      const char *fmt, ...)
+{
+    va_list ap;
+    g_autofree char *text = NULL;
+    g_autofree char *line = NULL;
+
+    va_start(ap, fmt);
+    text = g_strdup_vprintf(fmt, ap);
+    va_end(ap);
+    line = g_strconcat(text, "\n", NULL);
+    qtest_send_with_fds(s->qmp.fd, line, strlen(line), fds, nfds);
+    for (;;) {
+        json_t *msg = qtest_qmp_receive(s);
+
+        if (!msg || !json_object_get(msg, "event")) {
+            return msg;
+        }
+        g_queue_push_tail(&s->stash, msg);
+    }
+}
+
+void qtest_run(QTestRun *r, const char *args)
+{
+    r->status = qtest_run_direct(args, &r->out, &r->err);
+}
+
+void qtest_run_free(QTestRun *r)
+{
+    g_free(r->out);
+    g_free(r->err);
+}
+
+void qtest_run_assert_exit(const QTestRun *r, int code)
+{
+    g_assert_true(WIFEXITED(r->status));
+    g_assert_cmpint(WEXITSTATUS(r->status), ==, code);
+}
+
+json_t *qtest_qmp_return(QTestState *s, const char *cmd)
+{
+    json_t *r = qtest_qmp(s, "%s", cmd);
+    json_t *ret = json_incref(json_object_get(r, "return"));
+
+    g_assert_nonnull(ret);
+    json_decref(r);
+    return ret;
+}
+
+void qtest_qmp_assert_error(QTestState *s, const char *cmd, const char *klass,
+                            const char *desc)
+{
+    json_t *r = qtest_qmp(s, "%s", cmd);
+    json_t *e = json_object_get(r, "error");
+
+    g_assert_cmpstr(json_string_value(json_object_get(e, "class")), ==, klass);
+    g_assert_cmpstr(json_string_value(json_object_get(e, "desc")), ==, desc);
+    json_decref(r);
+}
+
+bool qtest_json_list_has_name(json_t *list, const char *name)
+{
+    size_t i;
+    json_t *e;
+
+    json_array_foreach(list, i, e)
+    {
+        const char *n = json_string_value(json_object_get(e, "name"));
+
+        if (n && !strcmp(n, name)) {
+            return true;
+        }
+    }
+    return false;
+}

@@ -113,6 +113,18 @@ void qtest_qmp_stash_clear(QTestState *s);
 /* Shortcut: reply["return"]["status"] of query-status, caller frees. */
 char *qtest_query_status(QTestState *s, bool *running);
 
+/*
+ * qtest_qmp() that sends @fds (@nfds of them; they stay open here) with
+ * the command's bytes as SCM_RIGHTS, as libvirt sends getfd/add-fd.
+ */
+json_t *qtest_qmp_fds(QTestState *s, const int *fds, size_t nfds,
+                      const char *fmt, ...) G_GNUC_PRINTF(4, 5);
+/* Send @buf over unix socket @fd with @fds attached (SCM_RIGHTS). */
+void qtest_send_with_fds(int fd, const void *buf, size_t len, const int *fds,
+                         size_t nfds);
+/* How many descriptors process @pid has open (/proc/PID/fd). */
+unsigned qtest_count_fds(pid_t pid);
+
 /* Raw QMP bytes for conformance tests. */
 void qtest_qmp_send_raw(QTestState *s, const void *buf, size_t len);
 /* Bytes up to and including the next "\n" (so "\r\n" is visible);
@@ -132,5 +144,25 @@ char *qtest_fd_recv_line(int fd, int timeout_ms);
  * @out/@err when non-NULL (caller frees).
  */
 int qtest_run_direct(const char *args, char **out, char **err);
+
+/* One qtest_run_direct() whose output is kept (qtest_run_free() frees). */
+typedef struct QTestRun {
+    int status;
+    char *out;
+    char *err;
+} QTestRun;
+
+void qtest_run(QTestRun *r, const char *args);
+void qtest_run_free(QTestRun *r);
+/* Asserts that the run exited (not killed) with status @code. */
+void qtest_run_assert_exit(const QTestRun *r, int code);
+
+/* Runs @cmd and asserts a "return": that member, which the caller owns. */
+json_t *qtest_qmp_return(QTestState *s, const char *cmd);
+/* Runs @cmd and asserts an error reply of class @klass saying @desc. */
+void qtest_qmp_assert_error(QTestState *s, const char *cmd, const char *klass,
+                            const char *desc);
+/* True if a member of the JSON array @list has "name": @name. */
+bool qtest_json_list_has_name(json_t *list, const char *name);
 
 #endif /* TESTS_QTEST_LIBQTEST_H */

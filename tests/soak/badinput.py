@@ -60,8 +60,8 @@ CLI = [
      "-m 2048X: Parameter 'size' expects a non-negative number below 2^64"),
     ("negative-memory", ["-m", "-5"], 1,
      "-m -5: Parameter 'size' expects a non-negative number below 2^64"),
-    ("bad-smp", ["-smp", "0"], 1, "-smp 0: Invalid SMP CPUs 0: CPU topology "
-     "parameters must be greater than zero"),
+    ("bad-smp", ["-smp", "0"], 1, "-smp 0: Invalid CPU topology: CPU "
+     "topology parameters must be greater than zero"),
     ("bad-smp-number", ["-smp", "abc"], 1,
      "-smp abc: Parameter 'smp.cpus' expects integer"),
     ("unknown-machine", ["-M", "bogus"], 1, "-machine bogus: unsupported "
@@ -147,7 +147,8 @@ CLI = [
      ["-accel", "qtest", "-qmp", "unix:{T}/no/s,server=on,wait=off"], 1,
      "Failed to bind socket to {T}/no/s: No such file or directory"),
     ("pidfile-dir-missing", ["-accel", "qtest", "-pidfile", "{T}/no/pid"], 1,
-     "cannot create PID file: No such file or directory"),
+     "cannot create PID file: Could not create '{T}/no/pid': No such file "
+     "or directory"),
     ("logfile-dir-missing", ["-accel", "qtest", "-D", "{T}/no/log"], 1,
      "Error opening logfile {T}/no/log: No such file or directory"),
     ("qtest-log-dir-missing", ["-accel", "qtest", "-qtest-log", "{T}/no/log",

@@ -7,6 +7,8 @@
 #include "system/dump.h"
 
 #include <elf.h>
+#include <fcntl.h>
+#include <sys/eventfd.h>
 #include <string.h>
 #include <signal.h>
 #include <unistd.h>
@@ -212,6 +214,40 @@ static void test_write_error(void)
     g_error_free(err);
 }
 
+/*
+ * The writer thread's view: memory bytes are counted in @completed (the
+ * headers are not); a stalled non-blocking pipe waits until cancelled.
+ */
+static void test_progress(void)
+{
+    static uint8_t ram[3 << 20];
+    const DumpBlock b[2] = {{0, sizeof(ram), ram}, {1 << 30, 4096, ram}};
+    DumpProgress prog = {.cancel_fd = -1};
+    g_autofree char *path = NULL;
+    GError *err = NULL;
+    int fd = g_file_open_tmp("test-dump-XXXXXX", &path, &err);
+    int fds[2];
+    uint64_t one = 1;
+
+    g_assert_cmpint(fd, >=, 0);
+    g_assert_true(dump_write_elf_progress(fd, NULL, 0, b, 2, &prog, &err));
+    g_assert_cmpuint(prog.completed, ==, sizeof(ram) + 4096);
+    close(fd);
+    unlink(path);
+
+    /* Nobody reads the pipe: only the cancel eventfd ends the write. */
+    g_assert_cmpint(pipe2(fds, O_NONBLOCK), ==, 0);
+    prog = (DumpProgress){.cancel_fd = eventfd(0, 0)};
+    g_assert_cmpint(write(prog.cancel_fd, &one, sizeof(one)), ==, 8);
+    g_assert_false(dump_write_elf_progress(fds[1], NULL, 0, b, 2, &prog, &err));
+    g_assert_cmpstr(err->message, ==, "dump: cancelled");
+    g_assert_cmpuint(prog.completed, <, sizeof(ram));
+    g_clear_error(&err);
+    close(prog.cancel_fd);
+    close(fds[0]);
+    close(fds[1]);
+}
+
 int main(int argc, char **argv)
 {
     signal(SIGPIPE, SIG_IGN);
@@ -219,5 +255,6 @@ int main(int argc, char **argv)
     g_test_add_func("/dump/blocks", test_blocks);
     g_test_add_func("/dump/elf-layout", test_elf_layout);
     g_test_add_func("/dump/write-error", test_write_error);
+    g_test_add_func("/dump/progress", test_progress);
     return g_test_run();
 }

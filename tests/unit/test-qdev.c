@@ -80,9 +80,12 @@ static void test_machine_types(void)
     const MachineClass *const *mcs = machine_all_types(&n);
 
     g_assert_cmpuint(n, ==, 2);
-    g_assert_cmpstr(mcs[0]->name, ==, "pc");
+    /* QEMU's convention: the versioned name, "pc" its alias. */
+    g_assert_cmpstr(mcs[0]->name, ==, "pc-i440fx-9.1");
+    g_assert_cmpstr(mcs[0]->alias, ==, "pc");
     g_assert_true(machine_default_type() == machine_find_type("pc"));
     g_assert_true(machine_find_type("pc-i440fx-9.1") == mcs[0]);
+    g_assert_null(machine_find_type("pc-i440fx-7.2"));
     g_assert_cmpstr(machine_find_type("none")->desc, ==, "empty machine");
     g_assert_null(machine_find_type("q35"));
 }

@@ -7,6 +7,9 @@
 #include "../../monitor/monitor-internal.h"
 #include "system/runstate.h"
 
+#include <fcntl.h>
+#include <unistd.h>
+
 typedef struct Owner {
     QmpSession s;
     GString *out;
@@ -125,11 +128,70 @@ static void test_defer_without_callback(void)
     owner_destroy(&o);
 }
 
+static bool fd_is_open(int fd)
+{
+    return fcntl(fd, F_GETFD) >= 0;
+}
+
+/*
+ * Passed fds go with the request their bytes complete, even one queued
+ * behind a deferred reply; fds no command takes are closed; more than
+ * the bound waiting for a request are closed oldest first.
+ */
+static void test_passed_fds(void)
+{
+    Owner o;
+    int status, fds[20];
+
+    runstate_init();
+    vm_start();
+    owner_init(&o, NULL);
+
+    /* Sent with a command that takes none: closed after it. */
+    fds[0] = open("/dev/null", O_RDONLY | O_CLOEXEC);
+    qmp_session_add_fd(&o.s, fds[0]);
+    feed(&o, "{\"execute\": \"query-status\"}\n");
+    g_assert_false(fd_is_open(fds[0]));
+
+    /* Queued behind system_reset's deferred reply, getfd still gets it. */
+    g_string_truncate(o.out, 0);
+    feed(&o, "{\"execute\": \"system_reset\"}\n");
+    fds[0] = open("/dev/null", O_RDONLY | O_CLOEXEC);
+    qmp_session_add_fd(&o.s, fds[0]);
+    feed(&o, "{\"execute\": \"getfd\", \"arguments\": {\"fdname\": \"x\"}}\n");
+    g_assert_true(fd_is_open(fds[0]));
+    g_assert_false(runstate_process_requests(&status));
+    qmp_session_flush_deferred(&o.s);
+    g_assert_cmpstr(o.out->str, ==, "{\"return\": {}}\r\n{\"return\": {}}\r\n");
+    g_assert_cmpint(qmp_session_take_named_fd(&o.s, "x", NULL), ==, fds[0]);
+    close(fds[0]);
+
+    /* A client that only sends fds: at most 16 are held. */
+    for (int i = 0; i < 20; i++) {
+        fds[i] = open("/dev/null", O_RDONLY | O_CLOEXEC);
+        qmp_session_add_fd(&o.s, fds[i]);
+    }
+    /* (numbers of closed fds are reused: look at what is held) */
+    g_assert_cmpuint(o.s.incoming_fds->len, ==, 16);
+    for (int i = 4; i < 20; i++) {
+        g_assert_cmpint(g_array_index(o.s.incoming_fds, int, i - 4), ==,
+                        fds[i]);
+        g_assert_true(fd_is_open(fds[i]));
+    }
+    /* A client that goes away leaves none behind. */
+    qmp_session_reset(&o.s);
+    for (int i = 4; i < 20; i++) {
+        g_assert_false(fd_is_open(fds[i]));
+    }
+    owner_destroy(&o);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/qmp-session/defer/per-session", test_defer_per_session);
     g_test_add_func("/qmp-session/defer/no-callback",
                     test_defer_without_callback);
+    g_test_add_func("/qmp-session/passed-fds", test_passed_fds);
     return g_test_run();
 }

@@ -3,7 +3,9 @@
  * (tiny-real.S) and once as 64-bit code (tiny-long.S): the same
  * mnemonics, different encodings.  Expects nothing but a working stack.
  *
- *   1. print "boot\n" on COM1 (polling LSR.THRE, as a driver would)
+ *   1. print "boot\n" on COM1 (polling LSR.THRE, as a driver would);
+ *      built with TINY_CPUID (64-bit only), then one line per CPUID leaf
+ *      0, 1, 7, 0x80000000-0x80000004 (tiny-test.py cpu-model)
  *   2. TINY_LOOPS times: read the pvpanic port (must give a non-zero
  *      capability byte, else print "E") and write 0 to it (no event)
  *   3. write 1 to the pvpanic port: GUEST_PANICKED
@@ -11,7 +13,10 @@
  *      register (0xcf9), the i8042 (command 0xfe), a triple fault raised
  *      by a CPU exception (ud2) or one raised by a software interrupt
  *      (int3; kvm_pvm reports an emulation failure instead: tiny-test.py)
- *   5. otherwise, if the VM keeps running (-action panic=none), print a "."
+ *   5. built with TINY_POWEROFF: no panic; instead request ACPI soft-off
+ *      (S5) through the PM1a control register, as a kernel's poweroff
+ *      does (the libvirt suite's guest-poweroff flow)
+ *   6. otherwise, if the VM keeps running (-action panic=none), print a "."
  *      on COM1 every 10 ms, forever: a host can watch the guest make
  *      progress (stop/cont) or reboot ("boot").  The pace comes from
  *      PIT channel 2 (mode 0, polled through port 0x61 bit 5), so it
@@ -20,6 +25,8 @@
 #define COM1_THR 0x3f8
 #define COM1_LSR 0x3fd
 #define PVPANIC  0x505
+#define PM1A_CNT 0x604          /* hw/acpi/pm.h: ACPI_PM_BASE + CNT_OFF */
+#define PM1_SLP_S5 0x3400       /* SLP_EN | SLP_TYP 5 (the DSDT's _S5_) */
 
 #ifndef TINY_LOOPS
 #define TINY_LOOPS 100000
@@ -40,6 +47,19 @@ tiny_main:
     putc 'o'
     putc 't'
     putc '\n'
+#ifdef TINY_CPUID
+    /* 64-bit only: one line "C<leaf> <eax> <ebx> <ecx> <edx>" per leaf
+     * (hex) of what CPUID shows the guest (tiny-test.py cpu-model). */
+    mov $tiny_cpuid_leaves, %rsi
+6:
+    mov (%rsi), %r13d
+    cmp $0xffffffff, %r13d
+    je 7f
+    call tiny_cpuid_line
+    add $4, %rsi
+    jmp 6b
+7:
+#endif
 
     mov $PVPANIC, %dx
     mov $TINY_LOOPS, %ecx
@@ -55,8 +75,14 @@ tiny_main:
     dec %ecx
     jnz 1b
 
+#ifdef TINY_POWEROFF
+    mov $PM1A_CNT, %dx
+    mov $PM1_SLP_S5, %ax
+    out %ax, (%dx)          /* SHUTDOWN guest-shutdown */
+#else
     mov $1, %al
     out %al, (%dx)          /* GUEST_PANICKED */
+#endif
 
 #if defined(TINY_REBOOT) && TINY_REBOOT == 1
     mov $0xcf9, %dx
@@ -98,6 +124,54 @@ tiny_delay:
     test $0x20, %al         /* OUT2: terminal count reached */
     jz 4b
     ret
+
+#ifdef TINY_CPUID
+tiny_cpuid_leaves:
+    .long 0, 1, 7, 0x80000000, 0x80000001, 0x80000002, 0x80000003
+    .long 0x80000004, 0xffffffff
+
+/* Print the CPUID line of leaf %r13d (subleaf 0).  Clobbers a lot. */
+tiny_cpuid_line:
+    mov %r13d, %eax
+    xor %ecx, %ecx
+    cpuid
+    mov %eax, %r14d
+    mov %ebx, %r9d
+    mov %ecx, %r10d
+    mov %edx, %r11d
+    putc 'C'
+    mov %r13d, %r8d
+    call tiny_puthex
+    mov %r14d, %r8d
+    call tiny_putsp_hex
+    mov %r9d, %r8d
+    call tiny_putsp_hex
+    mov %r10d, %r8d
+    call tiny_putsp_hex
+    mov %r11d, %r8d
+    call tiny_putsp_hex
+    putc '\n'
+    ret
+
+tiny_putsp_hex:
+    putc ' '
+/* Print %r8d as 8 hex digits.  Clobbers al, bl, dx, r12d. */
+tiny_puthex:
+    mov $8, %r12d
+8:
+    rol $4, %r8d
+    mov %r8d, %ebx
+    and $0xf, %ebx
+    add $'0', %bl
+    cmp $'9', %bl
+    jbe 9f
+    add $('a' - '9' - 1), %bl
+9:
+    call tiny_putc
+    dec %r12d
+    jnz 8b
+    ret
+#endif
 
 /* Write %bl to COM1 once the transmitter holds no byte.  Clobbers al, dx. */
 tiny_putc:

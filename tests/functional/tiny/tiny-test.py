@@ -69,19 +69,10 @@ class Vigil:
         return self.stderr.read()
 
     def serial_text(self):
-        try:
-            with open(self.serial, 'rb') as f:
-                return f.read().decode('latin-1')
-        except FileNotFoundError:
-            return ''
+        return vt.file_text(self.serial)
 
     def wait_serial(self, pred, what, timeout=10):
-        deadline = time.monotonic() + timeout
-        while not pred(self.serial_text()):
-            if time.monotonic() > deadline:
-                raise Fail('serial: no %s in %r' % (what,
-                                                   self.serial_text()[-200:]))
-            time.sleep(0.02)
+        vt.wait_file(self.serial, pred, 'serial: ' + what, timeout)
 
     def wait_exit(self, timeout=10):
         try:
@@ -395,6 +386,106 @@ def case_dump(ctx):
     vm.quit()
 
 
+def cpuid_lines(text):
+    """{leaf: (eax, ebx, ecx, edx)} from the cpuid guest's serial text."""
+    out = {}
+    for m in re.finditer(r'^C([0-9a-f]{8})((?: [0-9a-f]{8}){4})$', text,
+                         re.M):
+        out[int(m.group(1), 16)] = tuple(int(x, 16)
+                                         for x in m.group(2).split())
+    return out
+
+
+def guest_cpuid(ctx, model, smp, extra=()):
+    vm = ctx.start(['-cpu', model, '-smp', str(smp)] + list(extra) + [
+                    '-kernel', ctx.guest('tiny-long-cpuid.elf'),
+                    '-action', 'panic=pause'])
+    panicked(vm, 'pause')
+    leaves = cpuid_lines(vm.serial_text())
+    expect(len(leaves) == 8, 'cpuid lines: %r' % vm.serial_text()[:600])
+    return vm, leaves
+
+
+def bits(*positions):
+    return sum(1 << p for p in positions)
+
+
+# qemu64 (hw/i386/cpu-models.c) plus what every KVM guest of a fixed model
+# gets: the features it may show, per (leaf, register index).
+QEMU64_MAY = {
+    (1, 3): bits(0, 2, 3, 4, 5, 6, 7, 8, 9, 11, 12, 13, 14, 15, 16, 17, 19,
+                 23, 24, 25, 26, 28),           # PPro set + mtrr .. htt
+    (1, 2): bits(0, 13, 21, 31),                # pni cx16 x2apic hypervisor
+    (0x80000001, 3): bits(11, 20, 29),          # syscall nx lm (Intel host)
+    (0x80000001, 2): bits(0),                   # lahf_lm, never svm
+    (7, 1): 0, (7, 2): 0, (7, 3): 0,
+}
+
+
+def case_cpu_model(ctx):
+    """-cpu qemu64 gives the guest qemu64's CPUID (masked by KVM), -cpu
+    host gives it KVM's; query-cpus-fast reports the real vCPU threads."""
+    vm, q = guest_cpuid(ctx, 'qemu64', 2)
+    expect(q[0][0] == 0xd, 'qemu64 level 0x%x' % q[0][0])
+    expect(q[0x80000000][0] == 0x8000000a,
+           'qemu64 xlevel 0x%x' % q[0x80000000][0])
+    expect(q[1][0] == 0x00060fb1, 'qemu64 signature 0x%x' % q[1][0])
+    # kvm_pvm answers the feature words with the host's bits whatever
+    # KVM_SET_CPUID2 said (QEMU 7.2's qemu64 reads back the same there);
+    # levels, signature and brand string do follow the model.
+    amd = q[0][1] == 0x68747541    # "Auth": leaf 1 EDX bits repeated
+    for (leaf, reg), may in QEMU64_MAY.items():
+        if amd and (leaf, reg) == (0x80000001, 3):
+            may |= QEMU64_MAY[(1, 3)] & 0x0183f3ff
+        extra = q[leaf][reg] & ~may
+        expect(extra == 0 or kvm_kind() == 'pvm',
+               'qemu64 leaf 0x%x reg %d has extra bits 0x%x'
+               % (leaf, reg, extra))
+    expect(q[0x80000001][3] & bits(29), 'qemu64 without lm')
+    brand = b''.join(struct.pack('<4I', *q[leaf])
+                     for leaf in (0x80000002, 0x80000003, 0x80000004))
+    expect(brand.rstrip(b'\0') == b'QEMU Virtual CPU version 2.5+',
+           'brand %r' % brand)
+    # Each vCPU is a thread of Vigil's, not the main thread.
+    cpus = vm.qmp.cmd('query-cpus-fast')
+    tasks = {int(t) for t in os.listdir('/proc/%d/task' % vm.proc.pid)}
+    tids = [c['thread-id'] for c in cpus]
+    expect([c['cpu-index'] for c in cpus] == [0, 1], 'cpus %r' % cpus)
+    expect(len(set(tids)) == 2 and set(tids) <= tasks and
+           vm.proc.pid not in tids, 'thread ids %r, tasks %r' % (tids, tasks))
+    expect(cpus[0]['qom-path'] == '/machine/unattached/device[0]',
+           'qom-path %r' % cpus[0])
+    # Without debug-threads the vCPU threads keep the process's name.
+    for tid in tids:
+        expect(thread_name(vm, tid) != 'CPU %d/KVM' % tids.index(tid),
+               'thread %d named without debug-threads' % tid)
+    vm.quit()
+
+    # libvirt's -smp form: the layout is the guest's and query-cpus-fast's.
+    vm, t = guest_cpuid(ctx, 'host', '4,sockets=2,cores=2')
+    expect((t[1][1] >> 16) & 0xff == 2,
+           'logical CPUs per package %d' % ((t[1][1] >> 16) & 0xff))
+    props = [c['props'] for c in vm.qmp.cmd('query-cpus-fast')]
+    expect([(p['socket-id'], p['core-id']) for p in props] ==
+           [(0, 0), (0, 1), (1, 0), (1, 1)], 'props %r' % props)
+    vm.quit()
+
+    vm, h = guest_cpuid(ctx, 'host', 1,
+                        ['-name', 'guest=tiny,debug-threads=on'])
+    host_only = h[1][2] & ~QEMU64_MAY[(1, 2)] | h[7][1]
+    expect(host_only, 'host shows no more than qemu64: %r' % (h,))
+    expect(h[1][0] != 0x00060fb1, 'host has the qemu64 signature')
+    tid = vm.qmp.cmd('query-cpus-fast')[0]['thread-id']
+    expect(thread_name(vm, tid) == 'CPU 0/KVM',
+           'vCPU thread name %r' % thread_name(vm, tid))
+    vm.quit()
+
+
+def thread_name(vm, tid):
+    with open('/proc/%d/task/%d/comm' % (vm.proc.pid, tid)) as f:
+        return f.read().strip()
+
+
 CASES = {
     'real-panic': case_real_panic,
     'long-panic': case_long_panic,
@@ -403,6 +494,7 @@ CASES = {
     'smp': case_smp,
     'reboot': case_reboot,
     'dump': case_dump,
+    'cpu-model': case_cpu_model,
 }
 
 

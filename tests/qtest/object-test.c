@@ -1,0 +1,347 @@
+/*
+ * -object and guest RAM: memory backends behind -machine memory-backend=,
+ * dump-guest-core, -overcommit mem-lock, secrets, QEMU's errors, and the
+ * QOM introspection libvirt's probe reads (qom-list-types,
+ * qom-list-properties).
+ */
+#include "libqtest.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+/*
+ * qom-list-types and qom-list-properties tell the truth about every type
+ * Vigil has, and libvirt's probe gets a list for each type it asks about
+ * (an error for memory-backend-file crashes libvirtd 9.0).
+ */
+static void test_qom_types(void)
+{
+    static const char *const listed[] = {
+        "secret",
+        "memory-backend-ram",
+        "memory-backend-memfd",
+        "memory-backend-file",
+        "pvpanic",
+        "none-machine",
+        "kvm-accel",
+        "qtest-accel",
+        "qemu64-x86_64-cpu",
+    };
+    static const struct {
+        const char *type, *prop;
+    } props[] = {
+        {"memory-backend-file", "mem-path"},
+        {"memory-backend-file", "discard-data"},
+        {"memory-backend-memfd", "hugetlb"},
+        {"memory-backend-ram", "size"},
+        {"secret", "file"},
+        {"none-machine", "memory-backend"},
+        {"none-machine", "dump-guest-core"},
+        {"max-x86_64-cpu", "type"},
+        {"pvpanic", "ioport"},
+    };
+    QTestState *qts = qtest_init(NULL);
+    json_t *types = qtest_qmp_return(qts, "{'execute': 'qom-list-types'}");
+    json_t *list;
+
+    for (size_t i = 0; i < G_N_ELEMENTS(listed); i++) {
+        g_assert_true(qtest_json_list_has_name(types, listed[i]));
+    }
+    /* Vigil has no TCG, so libvirt offers type='kvm' domains only. */
+    g_assert_false(qtest_json_list_has_name(types, "tcg-accel"));
+    g_assert_false(
+        qtest_json_list_has_name(types, "memory-backend")); /* abstract */
+    json_decref(types);
+    types = qtest_qmp_return(qts, "{'execute': 'qom-list-types', 'arguments': "
+                                  "{'implements': 'memory-backend'}}");
+    g_assert_cmpuint(json_array_size(types), ==, 3);
+    json_decref(types);
+    for (size_t i = 0; i < G_N_ELEMENTS(props); i++) {
+        g_autofree char *cmd =
+            g_strdup_printf("{'execute': 'qom-list-properties', 'arguments': "
+                            "{'typename': '%s'}}",
+                            props[i].type);
+
+        list = qtest_qmp_return(qts, cmd);
+        g_assert_true(qtest_json_list_has_name(list, "type"));
+        g_assert_true(qtest_json_list_has_name(list, props[i].prop));
+        json_decref(list);
+    }
+    /* Not implemented, so not listed (it would be refused). */
+    list =
+        qtest_qmp_return(qts, "{'execute': 'qom-list-properties', 'arguments': "
+                              "{'typename': 'memory-backend-file'}}");
+    g_assert_false(qtest_json_list_has_name(list, "pmem"));
+    json_decref(list);
+    qtest_qmp_assert_error(qts,
+                           "{'execute': 'qom-list-properties', 'arguments': "
+                           "{'typename': 'tcg-accel'}}",
+                           "GenericError", "Class 'tcg-accel' not found");
+    qtest_quit_ok(qts);
+}
+
+/* Does a mapping of @pid of exactly @size bytes carry VmFlags @flag? */
+static bool mapping_has_flag(pid_t pid, uint64_t size, const char *flag)
+{
+    g_autofree char *path = g_strdup_printf("/proc/%d/smaps", (int)pid);
+    g_autofree char *text = NULL;
+    g_auto(GStrv) lines = NULL;
+    bool in_map = false;
+
+    g_assert_true(g_file_get_contents(path, &text, NULL, NULL));
+    lines = g_strsplit(text, "\n", -1);
+    for (int i = 0; lines[i]; i++) {
+        unsigned long lo, hi;
+
+        if (sscanf(lines[i], "%lx-%lx ", &lo, &hi) == 2) {
+            in_map = hi - lo == size;
+        } else if (in_map && g_str_has_prefix(lines[i], "VmFlags:")) {
+            g_autofree char *f = g_strdup_printf(" %s ", flag);
+            g_autofree char *flags = g_strconcat(lines[i] + 8, " ", NULL);
+
+            if (strstr(flags, f)) {
+                return true;
+            }
+        }
+    }
+    return false;
+}
+
+/*
+ * -machine memory-backend=ID: guest RAM is the backend's memory (shared
+ * here, so the host sees what the guest wrote), dump-guest-core=off
+ * keeps it out of core dumps, the object is in /objects and the secret
+ * was read.  Without a wrapper the VmFlags of the mapping are checked.
+ */
+static void test_ram_backend(void)
+{
+    g_autofree char *dir = g_dir_make_tmp("cli-ram-XXXXXX", NULL);
+    g_autofree char *mem = g_build_filename(dir, "guest-ram", NULL);
+    g_autofree char *key = g_build_filename(dir, "key", NULL);
+    g_autofree char *args = NULL;
+    g_autofree char *ram = NULL;
+    QTestState *qts;
+    json_t *list;
+    size_t len;
+
+    g_assert_true(g_file_set_contents(key, "k", 1, NULL));
+    args = g_strdup_printf(
+        "-object secret,id=sec0,format=raw,file=%s "
+        "-object '{\"qom-type\": \"memory-backend-file\", \"id\": "
+        "\"pc.ram\", \"size\": 67108864, \"mem-path\": \"%s\", "
+        "\"share\": true}' "
+        "-machine pc,memory-backend=pc.ram,dump-guest-core=off -m 64",
+        key, mem);
+    qts = qtest_init(args);
+    qtest_writeq(qts, 0x100000, 0x1122334455667788ull);
+    g_assert_cmphex(qtest_readq(qts, 0x100000), ==, 0x1122334455667788ull);
+    /* The file is guest RAM: the write is in it. */
+    g_assert_true(g_file_get_contents(mem, &ram, &len, NULL));
+    g_assert_cmpuint(len, ==, 64u << 20);
+    g_assert_cmphex(((uint8_t *)ram)[0x100000], ==, 0x88);
+    if (!g_getenv("QTEST_WRAPPER")) {
+        g_assert_true(mapping_has_flag(qtest_pid(qts), 64u << 20, "dd"));
+        g_assert_true(mapping_has_flag(qtest_pid(qts), 64u << 20, "sh"));
+    }
+    list = qtest_qmp_return(qts, "{'execute': 'qom-list', 'arguments': "
+                                 "{'path': '/objects'}}");
+    g_assert_true(qtest_json_list_has_name(list, "pc.ram"));
+    g_assert_true(qtest_json_list_has_name(list, "sec0"));
+    json_decref(list);
+    qtest_quit_ok(qts);
+    unlink(mem);
+    unlink(key);
+    rmdir(dir);
+}
+
+/* Bytes of @pid's mappings marked MADV_DONTDUMP (VmFlags "dd"). */
+static uint64_t dontdump_bytes(pid_t pid)
+{
+    g_autofree char *path = g_strdup_printf("/proc/%d/smaps", (int)pid);
+    g_autofree char *text = NULL;
+    g_auto(GStrv) lines = NULL;
+    uint64_t size = 0, total = 0;
+
+    g_assert_true(g_file_get_contents(path, &text, NULL, NULL));
+    lines = g_strsplit(text, "\n", -1);
+    for (int i = 0; lines[i]; i++) {
+        unsigned long lo, hi;
+
+        if (sscanf(lines[i], "%lx-%lx ", &lo, &hi) == 2) {
+            size = hi - lo;
+        } else if (g_str_has_prefix(lines[i], "VmFlags:") &&
+                   strstr(lines[i], " dd")) {
+            total += size;
+        }
+    }
+    return total;
+}
+
+/* dump-guest-core=off keeps the machine's own RAM out of core dumps. */
+static void test_dump_guest_core(void)
+{
+    static const struct {
+        const char *args;
+        bool excluded;
+    } cases[] = {
+        {"-machine pc,dump-guest-core=off -m 64", true},
+        {"-machine pc -m 64", false},
+        {"-machine pc,dump-guest-core=on -m 64", false},
+    };
+
+    for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+        QTestState *qts = qtest_init(cases[i].args);
+
+        if (!g_getenv("QTEST_WRAPPER")) {
+            uint64_t dd = dontdump_bytes(qtest_pid(qts));
+
+            if (cases[i].excluded) {
+                g_assert_cmpuint(dd, >=, 64u << 20);
+            } else {
+                g_assert_cmpuint(dd, <, 64u << 20);
+            }
+        }
+        qtest_quit_ok(qts);
+    }
+}
+
+/* -object errors come before any socket; completion errors name the
+ * option (QEMU's wording). */
+static void test_object_errors(void)
+{
+    g_autofree char *prog = g_path_get_basename(qtest_binary());
+    static const struct {
+        const char *args, *err;
+    } cases[] = {
+        {"-object secret,id=s,file=/nonexistent/key",
+         "-object secret,id=s,file=/nonexistent/key: Unable to read "
+         "/nonexistent/key: Failed to open file “/nonexistent/key”: No such "
+         "file or directory\n"},
+        {"-object secret,id=s", "-object secret,id=s: Either 'data' or 'file' "
+                                "must be provided\n"},
+        {"-object memory-backend-ram,id=m,size=0",
+         "-object memory-backend-ram,id=m,size=0: can't create backend with "
+         "size 0\n"},
+        {"-object memory-backend-file,id=m,size=1M,mem-path=/nonexistent/m",
+         "-object memory-backend-file,id=m,size=1M,mem-path=/nonexistent/m: "
+         "can't open backing store /nonexistent/m for guest RAM: No such file "
+         "or directory\n"},
+        {"-object bogus,id=b",
+         "-object bogus,id=b: Parameter 'qom-type' does not accept value "
+         "'bogus'\n"},
+    };
+
+    for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+        g_autofree char *args = g_strdup_printf(
+            "-accel qtest -qtest null -display none %s", cases[i].args);
+        g_autofree char *want = g_strdup_printf("%s: %s", prog, cases[i].err);
+        QTestRun r;
+
+        qtest_run(&r, args);
+        qtest_run_assert_exit(&r, 1);
+        g_assert_cmpstr(r.err, ==, want);
+        qtest_run_free(&r);
+    }
+}
+
+static uint64_t vm_locked_kib(pid_t pid)
+{
+    g_autofree char *path = g_strdup_printf("/proc/%d/status", (int)pid);
+    g_autofree char *text = NULL;
+    const char *p;
+
+    g_assert_true(g_file_get_contents(path, &text, NULL, NULL));
+    p = strstr(text, "VmLck:");
+    g_assert_nonnull(p);
+    return g_ascii_strtoull(p + 6, NULL, 10);
+}
+
+/*
+ * -overcommit mem-lock=on locks guest RAM (all of Vigil's memory); when
+ * the host refuses (an unprivileged user with a small RLIMIT_MEMLOCK),
+ * start-up fails with one clear line.
+ */
+static void test_mem_lock(void)
+{
+    g_autofree char *prog = g_path_get_basename(qtest_binary());
+    g_autofree char *want = g_strdup_printf(
+        "%s: locking memory failed: mlockall: Cannot allocate memory\n", prog);
+    const char *argv[] = {
+        "setpriv",
+        "--reuid=65534",
+        "--regid=65534",
+        "--clear-groups",
+        "--inh-caps=-all",
+        "prlimit",
+        "--memlock=65536",
+        qtest_binary(),
+        "-accel",
+        "qtest",
+        "-qtest",
+        "null",
+        "-display",
+        "none",
+        "-overcommit",
+        "mem-lock=on",
+        NULL,
+    };
+    g_autofree char *out = NULL, *err = NULL;
+    g_autoptr(GError) gerr = NULL;
+    QTestState *qts = qtest_init("-overcommit mem-lock=on -m 16");
+    int status;
+
+    if (!g_getenv("QTEST_WRAPPER")) {
+        g_assert_cmpuint(vm_locked_kib(qtest_pid(qts)), >=, 16 * 1024);
+    }
+    qtest_quit_ok(qts);
+    qts = qtest_init("-overcommit mem-lock=off -m 16");
+    if (!g_getenv("QTEST_WRAPPER")) {
+        g_assert_cmpuint(vm_locked_kib(qtest_pid(qts)), ==, 0);
+    }
+    qtest_quit_ok(qts);
+
+    g_assert_true(g_spawn_sync(NULL, (char **)argv, NULL, G_SPAWN_SEARCH_PATH,
+                               NULL, NULL, &out, &err, &status, &gerr));
+    qtest_assert_exit_status(status, 1);
+    g_assert_cmpstr(err, ==, want);
+}
+
+/* -object help and -object TYPE,help print QEMU's texts and exit 0. */
+static void test_object_help(void)
+{
+    QTestRun r;
+
+    qtest_run(&r, "-object help");
+    qtest_run_assert_exit(&r, 0);
+    g_assert_cmpstr(r.out, ==,
+                    "List of user creatable objects:\n"
+                    "  memory-backend-file\n"
+                    "  memory-backend-memfd\n"
+                    "  memory-backend-ram\n"
+                    "  secret\n");
+    qtest_run_free(&r);
+    qtest_run(&r, "-object secret,help");
+    qtest_run_assert_exit(&r, 0);
+    g_assert_cmpstr(r.out, ==,
+                    "secret options:\n"
+                    "  data=<string>\n"
+                    "  file=<string>\n"
+                    "  format=<QCryptoSecretFormat>\n");
+    qtest_run_free(&r);
+}
+
+int main(int argc, char **argv)
+{
+    static const QTestCase cases[] = {
+        {"qom-types", test_qom_types},
+        {"ram-backend", test_ram_backend},
+        {"dump-guest-core", test_dump_guest_core},
+        {"object-errors", test_object_errors},
+        {"mem-lock", test_mem_lock},
+        {"object-help", test_object_help},
+    };
+
+    return qtest_run_cases(&argc, &argv, "object", cases, G_N_ELEMENTS(cases));
+}
