@@ -151,6 +151,18 @@ static bool start_machine(const VigilConfig *cfg, const AccelOps *accel)
         return false;
     }
     machine_apply_config(ms, cfg);
+    /*
+     * Vigil has no firmware of its own: a guest with vCPUs and neither
+     * -kernel nor -bios would run whatever the empty reset vector holds
+     * (libvirt asks for that with a <boot dev=...> domain), so say so.
+     */
+    if (accel->runs_guest_code && mc->default_cpu_model && !cfg->kernel &&
+        !cfg->bios) {
+        error_report("the %s machine has no firmware: boot a kernel with "
+                     "-kernel, or give a firmware image with -bios",
+                     mc->name);
+        return false;
+    }
     current_accel = accel;
     machine_set_vcpu_reset(ms, accel->reset_vcpus);
     if (accel->init_machine && !accel->init_machine(ms, &err)) {

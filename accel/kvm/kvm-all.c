@@ -384,6 +384,7 @@ const AccelOps accel_kvm_ops = {
     .available = kvm_available,
     .init_machine = kvm_init_machine,
     .setup_vcpus = kvm_setup_vcpus,
+    .runs_guest_code = true,
     .pause_vcpus = kvm_pause_vcpus,
     .resume_vcpus = kvm_resume_vcpus,
     .reset_vcpus = kvm_reset_vcpus,

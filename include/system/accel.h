@@ -17,6 +17,8 @@
 
 typedef struct AccelOps {
     const char *name;
+    /* The vCPUs execute guest code (so something must be loaded). */
+    bool runs_guest_code;
     /* Usable on this host (e.g. /dev/kvm opens)?  May set errp. */
     bool (*available)(GError **errp);
     /* After the machine is built and before devices are realized. */

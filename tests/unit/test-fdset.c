@@ -72,6 +72,7 @@ static void test_pick(void)
     qemu_close(fd);
     g_assert_true(g_file_get_contents(p3, &got, NULL, NULL));
     g_assert_cmpstr(got, ==, "");
+    g_clear_pointer(&got, g_free);
 
     fd = qemu_open("/dev/fdset/3", O_RDONLY, 0, NULL);
     g_assert_cmpint(fd, >=, 0);

@@ -450,6 +450,45 @@ def case_reconnect(ctx):
         dom.close()
 
 
+UNSUPPORTED = [
+    # (what, change to DOMAIN_XML, Vigil's line in the domain log)
+    ('firmware boot', ("<kernel>{kernel}</kernel>", "<boot dev='hd'/>"),
+     'machine has no firmware: boot a kernel with -kernel'),
+    ('a virtio disk', ("<memballoon", "<disk type='file' device='disk'>"
+                       "<source file='{img}'/><target dev='vda' bus='virtio'/>"
+                       "</disk><memballoon"),
+     '-blockdev: invalid option'),
+    ("libvirt's default USB controller",
+     ("<controller type='usb' model='none'/>", ''), '-usb: invalid option'),
+]
+
+
+def case_unsupported(ctx):
+    """What Vigil does not have fails the start with its line naming it;
+    libvirt shows that line (or, when Vigil exited before libvirt
+    connected, "failed to connect to monitor socket"; the line is in the
+    domain log either way)."""
+    img = os.path.join(ctx.lv.dir, 'disk.img')
+    with open(img, 'wb') as f:
+        f.truncate(1 << 20)
+    name = lvenv.PREFIX + 'unsupported'
+    log = '/var/log/libvirt/qemu/%s.log' % name
+    for what, (old, new), line in UNSUPPORTED:
+        xml = DOMAIN_XML.replace(old, new).format(
+            virt='kvm', name=name, mib=GUEST_MIB, kernel=ctx.guest(),
+            on_crash='preserve', vigil=ctx.vigil, img=img,
+            serial=os.path.join(ctx.lv.dir, 'unsupported.serial'))
+        path = os.path.join(ctx.lv.dir, 'unsupported.xml')
+        with open(path, 'w') as f:
+            f.write(xml)
+        before = vt.file_text(log)
+        _, out = ctx.lv.virsh('create', path, ok=False)
+        check(line in out or 'failed to connect to monitor socket' in out,
+              '%s: %s' % (what, out))
+        check(line in vt.file_text(log)[len(before):],
+              '%s: domain log lacks %r' % (what, line))
+
+
 def docs_domain_xml(ctx):
     """The domain XML of docs/system/libvirt.rst, as printed there, with
     only the paths a reader would change replaced: the emulator (the
@@ -510,6 +549,7 @@ CASES = {
     'monitor': case_monitor,
     'reconnect': case_reconnect,
     'docs': case_docs,
+    'unsupported': case_unsupported,
 }
 
 
