@@ -3,6 +3,7 @@
  * as QEMU's monitor turns every "\n" into "\r\n".
  */
 #include "monitor-internal.h"
+#include "hw/core/qdev-print.h"
 #include "system/runstate.h"
 
 typedef void HmpFn(GString *out);
@@ -32,7 +33,41 @@ static void info_version(GString *out)
                            VIGIL_QEMU_MINOR, VIGIL_QEMU_MICRO, VIGIL_VERSION);
 }
 
+/* The monitor turns every "\n" into "\r\n", as QEMU's does. */
+static void append_crlf(GString *out, const GString *text)
+{
+    for (gsize i = 0; i < text->len; i++) {
+        if (text->str[i] == '\n') {
+            g_string_append_c(out, '\r');
+        }
+        g_string_append_c(out, text->str[i]);
+    }
+}
+
+static void info_machine_text(GString *out,
+                              void (*print)(MachineState *, GString *))
+{
+    g_autoptr(GString) text = g_string_new(NULL);
+
+    if (current_machine) {
+        print(current_machine, text);
+    }
+    append_crlf(out, text);
+}
+
+static void info_qtree(GString *out)
+{
+    info_machine_text(out, qdev_print_qtree);
+}
+
+static void info_mtree(GString *out)
+{
+    info_machine_text(out, machine_print_mtree);
+}
+
 static const HmpCmd info_cmds[] = {
+    {"mtree", info_mtree, "show memory tree"},
+    {"qtree", info_qtree, "show device tree"},
     {"status", info_status, "show the current VM status (running|paused)"},
     {"version", info_version, "show the version of QEMU"},
 };

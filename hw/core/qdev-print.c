@@ -1,0 +1,114 @@
+/*
+ * "info qtree" and "info mtree" (hw/core/qdev-print.h).
+ *
+ * QEMU prints the tree from main-system-bus down through its bridges.
+ * Vigil's ISA bus hangs off no bridge (there is no PCI), so each of the
+ * machine's root buses is printed in turn.  vCPUs are left out, as QEMU
+ * leaves them out: they sit on no bus.
+ */
+#include "hw/core/qdev-print.h"
+
+#include <inttypes.h>
+
+static void indent(GString *out, int level)
+{
+    g_string_append_printf(out, "%*s", level * 2, "");
+}
+
+/* QEMU's human form: integers "1285 (0x505)", strings quoted. */
+static void print_prop(GString *out, DeviceState *dev, const Property *prop,
+                       int level)
+{
+    indent(out, level);
+    if (prop->kind == PROP_KIND_BOOL) {
+        g_string_append_printf(out, "%s = %s\n", prop->name,
+                               qdev_prop_get_bool(dev, prop) ? "true"
+                                                             : "false");
+    } else if (prop->kind == PROP_KIND_STRING) {
+        const char *s = qdev_prop_get_str(dev, prop);
+
+        g_string_append_printf(out, "%s = \"%s\"\n", prop->name, s ? s : "");
+    } else {
+        uint64_t v = qdev_prop_get_uint(dev, prop);
+
+        g_string_append_printf(out, "%s = %" PRIu64 " (0x%" PRIx64 ")\n",
+                               prop->name, v, v);
+    }
+}
+
+static void print_bus(GString *out, BusState *bus, int level)
+{
+    indent(out, level);
+    g_string_append_printf(out, "bus: %s\n", bus->name);
+    indent(out, level + 1);
+    g_string_append_printf(out, "type %s\n", bus->type);
+    for (guint i = 0; bus->children && i < bus->children->len; i++) {
+        DeviceState *dev = g_ptr_array_index(bus->children, i);
+
+        if (dev->klass->category == DEVICE_CATEGORY_CPU) {
+            continue;
+        }
+        indent(out, level + 1);
+        g_string_append_printf(out, "dev: %s, id \"%s\"\n", dev->klass->name,
+                               dev->id ? dev->id : "");
+        for (const Property *p = dev->klass->props; p && p->name; p++) {
+            print_prop(out, dev, p, level + 2);
+        }
+    }
+}
+
+void qdev_print_qtree(MachineState *ms, GString *out)
+{
+    if (ms->sysbus) {
+        print_bus(out, ms->sysbus, 0);
+    }
+    if (ms->isa_bus) {
+        print_bus(out, ms->isa_bus, 0);
+    }
+}
+
+typedef struct MtreePrint {
+    GString *out;
+    const char *kind;
+} MtreePrint;
+
+static void print_region(MemoryRegion *mr, void *opaque)
+{
+    MtreePrint *p = opaque;
+
+    g_string_append_printf(
+        p->out, "  %016" PRIx64 "-%016" PRIx64 " (prio 0, %s): %s\n", mr->addr,
+        mr->addr + mr->size - 1, p->kind, mr->name);
+}
+
+void machine_print_mtree(MachineState *ms, GString *out)
+{
+    MtreePrint p = {.out = out};
+
+    if (ms->io) {
+        g_string_append(out, "address-space: I/O\n");
+        p.kind = "i/o";
+        address_space_foreach(ms->io, print_region, &p);
+        g_string_append(out, "\n");
+    }
+    if (ms->memory) {
+        /* RAM as QEMU's pc names its two aliases (i440FX layout). */
+        g_string_append(out, "address-space: memory\n");
+        if (ms->below_4g_mem_size) {
+            g_string_append_printf(out,
+                                   "  %016" PRIx64 "-%016" PRIx64
+                                   " (prio 0, ram): ram-below-4g\n",
+                                   (uint64_t)0, ms->below_4g_mem_size - 1);
+        }
+        if (ms->above_4g_mem_size) {
+            g_string_append_printf(
+                out,
+                "  %016" PRIx64 "-%016" PRIx64 " (prio 0, ram): "
+                "ram-above-4g\n",
+                (uint64_t)1 << 32,
+                ((uint64_t)1 << 32) + ms->above_4g_mem_size - 1);
+        }
+        p.kind = "i/o";
+        address_space_foreach(ms->memory, print_region, &p);
+    }
+}
