@@ -1,18 +1,22 @@
 /*
  * QMP input framing: split a byte stream into complete JSON texts.
  *
- * The framer does not parse JSON.  It tracks strings, escapes and the
- * brace/bracket depth to find where each top-level text ends, rewrites
- * QEMU's single-quoted strings into double-quoted ones, enforces QEMU's
- * input limits, and hands every complete text to jansson.  Objects may
- * be split across feeds at any byte, and one feed may hold several
- * texts.  A text that lies wholly inside one feed and needs no rewriting
- * is parsed in place, without a copy.
+ * The framer does not parse JSON.  It follows QEMU's lexer (strings,
+ * numbers, keywords, structural bytes) to find where each token and each
+ * top-level text ends, counting braces and brackets apart as QEMU's
+ * streamer does, rewrites QEMU's single-quoted strings (and "\xC0\x80")
+ * for jansson, enforces QEMU's input limits, makes the checks QEMU's
+ * parser makes on strings (UTF-8, escapes), and hands every complete
+ * text to jansson.  Objects may be split across feeds at any byte, and
+ * one feed may hold several texts.  A text that lies wholly inside one
+ * feed and needs no rewriting is parsed in place, without a copy.
  *
- * Errors use QEMU's wording ("JSON parse error, expecting value", ...,
- * "JSON nesting depth limit exceeded").  After an error the framer
- * discards the text in progress and carries on with the next byte, as
- * QEMU's streamer does.
+ * Errors use QEMU 7.2's wording ("JSON parse error, expecting value",
+ * "JSON parse error, stray '...'", ..., "JSON nesting depth limit
+ * exceeded").  After any error the text in progress is dropped.  After a
+ * lexical error ("stray") input is skipped up to the next brace,
+ * bracket, control byte other than tab, 0xFE or 0xFF, as QEMU's lexer
+ * does; after a limit error the next byte starts afresh.
  *
  * NUL characters: "\u0000" is accepted anywhere a string may stand,
  * object keys included, as QEMU accepts it, and decoded to a real U+0000
@@ -44,17 +48,27 @@ typedef void JSONStreamEmit(void *opaque, json_t *value, const GError *err);
 typedef struct JSONStream {
     JSONStreamEmit *emit;
     void *opaque;
-    GString *acc; /* text carried across feeds or being rewritten */
-    bool in_text; /* a text has started */
-    bool copying; /* every byte of the text goes through @acc */
-    char quote;   /* 0, '"' or '\'' while inside a string */
-    bool escape;  /* previous byte in a string was a backslash */
-    bool bare;    /* inside a top-level bare token (number, ...) */
-    unsigned depth;
+    GString *acc;    /* text carried across feeds or being rewritten */
+    GString *raw;    /* the open string as sent, while @copying */
+    bool in_text;    /* a text has started */
+    bool copying;    /* every byte of the text goes through @acc */
+    bool recovering; /* after a lexical error: skipping to a resync byte */
+    uint8_t quote;   /* 0, '"' or '\'' while inside a string */
+    uint8_t lex;     /* QEMU's lexer state (json-stream.c) */
+    int braces;      /* QEMU counts braces and brackets apart */
+    int brackets;
     size_t tokens;
-    size_t size;         /* bytes in the current text */
-    size_t str_pos;      /* offset of the open string in the text */
-    bool word;           /* previous byte was part of a bare word */
+    size_t size;    /* bytes in the current text */
+    size_t tok_pos; /* offset of the current token in the text */
+    /* Checks QEMU's parser makes on the open string (json-stream.c). */
+    uint8_t u8_need; /* UTF-8 continuation bytes still expected */
+    uint8_t u8_len;
+    uint32_t u8_cp;
+    char esc[13]; /* a \u escape being collected, as sent */
+    uint8_t esc_len;
+    char *str_err;       /* QEMU's complaint about the first bad string */
+    size_t str_err_pos;  /* its string's offset in the text */
+    size_t str_err_end;  /* and just after its closing quote */
     unsigned generation; /* bumped by reset; stops a feed in progress */
 } JSONStream;
 

@@ -477,3 +477,123 @@ add(Scenario('nul-in-strings', HS + [
         r'{"path": "/machine/peripheral/pp", "property": "ioport\u0000x"}}'),
     qmp(r'{"execute": "query-name", "id": "a\u0000b"}'),
 ], extra=PP, known=['nul-in-arguments']))
+
+# ---- QMP input errors: replies and recovery points ----------------
+# QEMU's lexer takes any byte 0x20-0xFD inside a string and leaves UTF-8
+# checks to the parser; a control byte, 0xFE or 0xFF ends the string as
+# an error at once.  After a lexer error it skips input up to the next
+# bracket, brace, control byte, 0xFE or 0xFF.
+QN = b'{"execute": "query-name", "id": '
+BAD_BYTES = [
+    b"{'bad \xff\n",
+    b'{"bad \xff\n',
+    b'{"bad \xfe ok"}\n',
+    QN + b'"\xc0\xaf"}\n',
+    QN + b'"\xc1\xbf"}\n',
+    QN + b'"\xf5\x80\x80\x80"}\n',
+    QN + b'"\x80"}\n',
+    QN + b'"\xe2\x82"}\n',
+    QN + b'"\xed\xa0\x80"}\n',
+    QN + b'"\xef\xbf\xbe"}\n',
+    QN + b'"\xf4\x90\x80\x80"}\n',
+    QN + b"'\xc0\xaf'}\n",
+    QN + b'"a\tb"}\n',
+    QN + b'"\xc3\xa9"}\n',
+    b'\xc0\n',
+    b'\x80 "x" {"execute": "query-name", "id": 9}\n',
+    b'{"execute": \xc3\xa9}\n',
+    b'{"a": 1 \xfe "b"}\n',
+    b'@ "x" {"execute": "query-name", "id": 10}\n',
+    b'{"a": 1, @ "b"}\n',
+    b'{"a": 1, @ "b"] {"execute": "query-name", "id": 11}\n',
+    QN + b'"a\xc0\x80b"}\n',
+    QN + b"'\xc0\x80'}\n",
+    b'[1\xc3]\n',
+    b'tru\xc3 "x" ]\n',
+    b'\x00 "x" {"execute": "query-name", "id": 12}\n',
+    b'"\xfe\xff\n',
+]
+add(Scenario('input-err-bytes', HS + [('qmp_raw', r) for r in BAD_BYTES]))
+BAD_ESCAPES = [
+    QN + rb'"\x41"}' + b'\n',
+    QN + rb'"\u12"}' + b'\n',
+    QN + rb'"\u12g4"}' + b'\n',
+    QN + rb'"\uD800"}' + b'\n',
+    QN + rb'"\uDC00"}' + b'\n',
+    QN + rb'"\uD800\u0041"}' + b'\n',
+    QN + rb'"\uD83D\uDE00"}' + b'\n',
+    QN + rb'"\uFFFE"}' + b'\n',
+    QN + rb'"\uFDD0"}' + b'\n',
+    QN + rb'"\/\b\f\r\t"}' + b'\n',
+    QN + rb'"\'"}' + b'\n',
+    QN + rb"'\"'}" + b'\n',
+    QN + rb"'it\'s'}" + b'\n',
+    QN + rb"'a\"b'}" + b'\n',
+    QN + b"'a\"b'}\n",
+    QN + b"\"a'b\"}\n",
+    QN + rb'"\a"}' + b'\n',
+]
+add(Scenario('input-err-escapes', HS + [('qmp_raw', r) for r in BAD_ESCAPES]))
+BAD_STRUCTURE = [
+    b']\n',
+    b']{"execute": "query-name", "id": 7}\n',
+    b'}}{"execute": "query-name", "id": 8}\n',
+    b'[1}\n',
+    b'{"a": 1]}\n',
+    b'{"a" 1}\n',
+    b'{1: 2}\n',
+    b'{"a": 1,}\n',
+    b'[1,]\n',
+    b'{"execute": nul}\n',
+    b'tru\n',
+    b'01\n',
+    b'1.\n',
+    b'-\n',
+    b'1e\n',
+    b'0x10\n',
+    b'{"execute": "query-name", "id": -0}\n',
+    b'{"a": %d}\n',
+    b'{"a":' * 1025 + b'\n',
+]
+add(Scenario('input-err-structure',
+             HS + [('qmp_raw', r) for r in BAD_STRUCTURE]))
+add(Scenario('input-err-negotiation', [
+    ('qt', 'endianness'), ('greet',),
+    ('qmp_raw', b"{'bad \xff\n"),
+    ('qmp_raw', b'}\n'),
+    ('qmp_raw', b'{"execute": nul}\n'),
+    ('qmp_raw', QN + rb'"\uD800"}' + b'\n'),
+    ('qmp_raw', b'[1, 2]\n'),
+    CAPS,
+    ('qmp_raw', b"{'bad \xff\n"),
+]))
+# Which complaint wins inside one request, and more tokens QEMU splits.
+MIXED = [
+    b'{"execute": "query-name", "id": 0x10}\n',
+    b'{"execute": "query-name", "id": "\\uDBFF\\uDFFF"}\n',
+    b'{"execute": "query-name", "id": "\\uD800\\uD800"}\n',
+    b'{"execute": "query-name", "id": "\\uD800\\uDC00"}\n',
+    b'{"execute": "query-name", "id": "\\uD83F\\uDFFE"}\n',
+    b'{"execute": "query-name", "id": "\\u0000"}\n',
+    b'@\t{"execute": "query-name", "id": 1}\n',
+    b'{"a":1}\xff{"execute": "query-name", "id": 2}\n',
+    b'{"execute": "query-name", "id": True}\n',
+    b'12abc\n',
+    b'1.5.3\n',
+    b'--1\n',
+    b'{"execute": "query-name", "id": "\\u00"}\n',
+    b'{"execute": "query-name", "id": "\\u00e"}\n',
+    b'{"execute": "query-name", "id": "x\xe2\x82\\n"}\n',
+    b'{"execute": "query-name", "id": "\xc3"}\n',
+    b'{"a" "b\xc0\xaf"}\n',
+    b'{"execute": "query-name", "id": [1 "\\x"]}\n',
+    b'{"execute": "query-name", "id": \'\\u0027\'}\n',
+    b'{"execute": "query-name", "id": "a\\\n',
+    b'nulll\n',
+    b'{"execute": "query-name", "id": -}\n',
+    b'{"a": 1, "a": "\xc0\xaf"}\n',
+    b'{"\xc0\xaf": 1}\n',
+    b'{"a": "\xc0\xaf" 1}\n',
+    b"{'a' 'b\\x'}\n",
+]
+add(Scenario('input-err-mixed', HS + [('qmp_raw', r) for r in MIXED]))

@@ -318,7 +318,7 @@ QMP = [
      [gen("JSON parse error, invalid UTF-8 sequence in string")]),
     ("json-lone-surrogate", b'{"execute": "query-status", "id": '
      b'"\\ud800"}\n',
-     [gen("JSON parse error, invalid escape sequence in string")]),
+     [gen("JSON parse error, \\\\ud800 is not a valid Unicode character")]),
     ("json-int-too-large", b'{"execute": "query-status", "id": '
      b'18446744073709551616}\n', [gen("JSON parse error, number too large")]),
     ("json-float-overflow", b'{"execute": "query-status", "id": 1.5e999}\n',

@@ -208,7 +208,10 @@ static void test_nul(void)
     g_autoptr(json_t) v = json_stream_parse(in, strlen(in), &err);
     g_autoptr(GString) out = g_string_new(NULL);
     g_autofree char *where = NULL;
-    json_t *arr;
+    const char *nc_text = "{\"\\u0000\\uFDD0\": \"\\uFDD0\xef\xb7\x91\"}";
+    g_autoptr(GString) nc_out = g_string_new(NULL);
+    json_error_t jerr;
+    json_t *arr, *nc;
     bool in_key;
 
     g_assert_no_error(err);
@@ -233,9 +236,18 @@ static void test_nul(void)
     /* "\\u0000" is a backslash and "u0000", not a NUL. */
     check("{\"a\\\\u0000\": \"\\\\u0000\"}",
           "{\"a\\\\u0000\": \"\\\\u0000\"}\n");
-    /* The noncharacter used internally is still the client's own. */
-    check("{\"\\u0000\\uFDD0\": \"\\uFDD0\xef\xb7\x91\"}",
-          "{\"\\u0000\\uFDD0\": \"\\uFDD0\\uFDD1\"}\n");
+    /*
+     * The noncharacter used internally is still the caller's own (JSON
+     * -device); the QMP framer refuses noncharacters, as QEMU does.
+     */
+    nc = json_load_nul(nc_text, strlen(nc_text), 0, &jerr);
+    g_assert_nonnull(nc);
+    json_writer_append(nc_out, nc, false);
+    json_decref(nc);
+    g_assert_cmpstr(nc_out->str, ==,
+                    "{\"\\u0000\\uFDD0\": \"\\uFDD0\\uFDD1\"}");
+    check(nc_text,
+          "ERR JSON parse error, \\uFDD0 is not a valid Unicode character\n");
     check("{\"a\\u0000\": 1, \"a\\u0000\": 2}",
           "ERR JSON parse error, duplicate key\n");
 
@@ -264,6 +276,73 @@ static void test_nul(void)
                                             4));
 }
 
+/*
+ * QEMU's lexical errors and where it starts over: the bad token with its
+ * byte is reported at once, then input is skipped up to a brace,
+ * bracket, control byte, 0xFE or 0xFF.  Fed whole and byte by byte.
+ */
+static void test_recovery(void)
+{
+    static const struct {
+        const char *in, *out;
+    } cases[] = {
+        {"{'bad \xff\n{\"a\": 1}",
+         "ERR JSON parse error, stray ''bad \xff'\n{\"a\": 1}\n"},
+        {"{\"x\": 'a\"b\\'c\x01 zz\n[]",
+         "ERR JSON parse error, stray ''a\"b\\'c\x01'\n[]\n"},
+        {"@ \"x\" 1 {\"a\": 2}", "ERR JSON parse error, stray '@'\n"
+                                 "{\"a\": 2}\n"},
+        {"{\"a\": 1 \xfe \"b\"}", "ERR JSON parse error, stray '\xfe'\n"
+                                  "ERR JSON parse error, expecting value\n"},
+        {"01 1. -x 1e+ 1\xc3 tru\xc3 [", "ERR JSON parse error, stray '01'\n"},
+        {"1\xc3]", "1\nERR JSON parse error, stray '\xc3'\n"
+                   "ERR JSON parse error, expecting value\n"},
+        {"'a\xc0\x80' \"\xc0\x80\"", "\"a\\u0000\"\n\"\\u0000\"\n"},
+        {"0x10\n", "0\nERR JSON parse error, invalid keyword 'x'\n10\n"},
+        {"-0 1.5e3 ", "0\n1500\n"},
+        {"}}[1}\n", "ERR JSON parse error, expecting value\n"
+                    "ERR JSON parse error, expecting value\n"
+                    "ERR JSON parse error, expected separator in list\n"},
+        {"[[}", "ERR JSON parse error, expecting value\n"},
+        {"{\"a\": %d}", "ERR JSON parse error, stray '%'\n"
+                        "ERR JSON parse error, expecting value\n"},
+        {"\"\\x\" \"\\u12\" \"\\u12\\\"3\" \"\\uD800\\u0041\" "
+         "\"\\uDBFF\\uDFFF\"",
+         "ERR JSON parse error, invalid escape sequence in string\n"
+         "ERR JSON parse error, \\u12\" is not a valid Unicode character\n"
+         "ERR JSON parse error, \\u12\\\" is not a valid Unicode character\n"
+         "ERR JSON parse error, \\uD800 is not a valid Unicode character\n"
+         "ERR JSON parse error, \\uDBFF\\uDFFF is not a valid Unicode "
+         "character\n"},
+        {"\"\\uD83D\\uDE00\" '\\u00e9\\/'",
+         "\"\\uD83D\\uDE00\"\n\"\\u00E9/\"\n"},
+        {"\"\xc0\xaf\" \"\x80\" \"\xe2\x82\" \"\xed\xa0\x80\" \"\xef\xbf\xbe\" "
+         "\"\xf4\x90\x80\x80\" \"\xc3\xa9\"",
+         "ERR JSON parse error, invalid UTF-8 sequence in string\n"
+         "ERR JSON parse error, invalid UTF-8 sequence in string\n"
+         "ERR JSON parse error, invalid UTF-8 sequence in string\n"
+         "ERR JSON parse error, invalid UTF-8 sequence in string\n"
+         "ERR JSON parse error, invalid UTF-8 sequence in string\n"
+         "ERR JSON parse error, invalid UTF-8 sequence in string\n"
+         "\"\\u00E9\"\n"},
+        /* A structural mistake before the bad string wins. */
+        {"{\"a\" \"b\xc0\xaf\"}",
+         "ERR JSON parse error, missing : in object pair\n"},
+        {"{\"a\": 1, \"a\": \"\xc0\xaf\"}",
+         "ERR JSON parse error, invalid UTF-8 sequence in string\n"},
+        {"[1 2, \"\xc0\xaf\"]", "ERR JSON parse error, expected separator in "
+                                "list\n"},
+    };
+
+    for (size_t k = 0; k < G_N_ELEMENTS(cases); k++) {
+        for (size_t chunk = 0; chunk < 2; chunk++) {
+            g_autofree char *out = run(cases[k].in, strlen(cases[k].in), chunk);
+
+            g_assert_cmpstr(out, ==, cases[k].out);
+        }
+    }
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -273,6 +352,7 @@ int main(int argc, char **argv)
     g_test_add_func("/json-stream/errors", test_errors);
     g_test_add_func("/json-stream/ff-byte", test_ff_byte);
     g_test_add_func("/json-stream/depth-limit", test_depth_limit);
+    g_test_add_func("/json-stream/recovery", test_recovery);
     g_test_add_func("/json-writer/format", test_writer);
     g_test_add_func("/json-writer/key-order", test_key_order);
     g_test_add_func("/json-stream/nul", test_nul);
