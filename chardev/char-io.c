@@ -22,7 +22,8 @@ static void chr_update_in_watch(Chardev *chr);
 static void chr_read_cb(void *opaque);
 static void chr_write_cb(void *opaque);
 
-void chr_update_fd_handlers(Chardev *chr)
+/* Set the main loop's handlers for in_fd/out_fd from the watch flags. */
+static void chr_update_fd_handlers(Chardev *chr)
 {
     IOHandler *rd = chr->in_watched ? chr_read_cb : NULL;
     IOHandler *wr = chr->out_watched ? chr_write_cb : NULL;

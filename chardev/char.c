@@ -5,6 +5,7 @@
  * socket exists.
  */
 #include "chardev-internal.h"
+#include "qemu/cutils.h"
 #include "qemu/fdset.h"
 #include "qemu/option.h"
 
@@ -103,25 +104,6 @@ static bool parse_fd(const char *v, int *out, GError **errp)
     }
     *out = (int)n;
     return true;
-}
-
-static bool parse_bool(const char *key, const char *v, bool *out, GError **errp)
-{
-    static const char *const on[] = {"on", "yes", "true", "y"};
-    static const char *const off[] = {"off", "no", "false", "n"};
-
-    for (size_t i = 0; i < G_N_ELEMENTS(on); i++) {
-        if (strcmp(v, on[i]) == 0) {
-            *out = true;
-            return true;
-        }
-        if (strcmp(v, off[i]) == 0) {
-            *out = false;
-            return true;
-        }
-    }
-    error_setg(errp, "Parameter '%s' expects 'on' or 'off'", key);
-    return false;
 }
 
 static Chardev *chr_new(ChardevKind kind)
@@ -226,12 +208,12 @@ static bool apply_opts(Chardev *chr, const OptDesc *opts, char **items,
             chr->port = g_strdup(value);
             break;
         case KEY_SERVER:
-            if (!parse_bool(key, value, &chr->server, errp)) {
+            if (!qemu_parse_bool(key, value, &chr->server, errp)) {
                 return false;
             }
             break;
         case KEY_WAIT:
-            if (!parse_bool(key, value, &chr->wait, errp)) {
+            if (!qemu_parse_bool(key, value, &chr->wait, errp)) {
                 return false;
             }
             break;
@@ -241,7 +223,7 @@ static bool apply_opts(Chardev *chr, const OptDesc *opts, char **items,
             }
             break;
         case KEY_APPEND:
-            if (!parse_bool(key, value, &chr->append, errp)) {
+            if (!qemu_parse_bool(key, value, &chr->append, errp)) {
                 return false;
             }
             break;
@@ -250,7 +232,7 @@ static bool apply_opts(Chardev *chr, const OptDesc *opts, char **items,
             chr->logfile = g_strdup(value);
             break;
         case KEY_LOGAPPEND:
-            if (!parse_bool(key, value, &chr->logappend, errp)) {
+            if (!qemu_parse_bool(key, value, &chr->logappend, errp)) {
                 return false;
             }
             break;
@@ -424,16 +406,11 @@ const char *qemu_chr_type_name(Chardev *chr)
 
 char *qemu_chr_filename(Chardev *chr)
 {
-    static const char *const names[] = {
-        [CHARDEV_STDIO] = "stdio",
-        [CHARDEV_NULL] = "null",
-        [CHARDEV_FILE] = "file",
-    };
-
     if (chr->kind == CHARDEV_SOCKET) {
         return chr_socket_filename(chr);
     }
-    return g_strdup(names[chr->kind]);
+    /* QEMU's filename for the other kinds is the backend name. */
+    return g_strdup(qemu_chr_type_name(chr) + strlen("chardev-"));
 }
 
 bool qemu_chr_has_frontend(Chardev *chr)

@@ -84,7 +84,5 @@ char *chr_socket_filename(Chardev *chr);
 void chr_attach_fds(Chardev *chr, int in_fd, int out_fd, bool is_socket);
 void chr_detach(Chardev *chr, bool notify);
 void chr_set_nonblock(int fd);
-/* Set the main loop's handlers for in_fd/out_fd from the watch flags. */
-void chr_update_fd_handlers(Chardev *chr);
 
 #endif /* CHARDEV_INTERNAL_H */

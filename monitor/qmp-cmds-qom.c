@@ -404,15 +404,20 @@ static const TypeEntry abstract_types[] = {
 static const AccelOps *const accels[] = {&accel_kvm_ops, &accel_qtest_ops};
 
 /* Every type Vigil has: devices and CPUs (hw/catalog.c), machines,
- * accelerators, and the -object types (qom/object.c). */
-static GArray *all_types(void)
+ * accelerators, and the -object types (qom/object.c).  All come from
+ * static tables, so the list is built once (libvirt's probe asks often). */
+static const GArray *all_types(void)
 {
-    GArray *t = g_array_new(false, false, sizeof(TypeEntry));
+    static GArray *t;
     size_t n;
     const DeviceClass *const *devs = qdev_all_types(&n);
     const MachineClass *const *machines;
     const ObjectType *const *objs;
 
+    if (t) {
+        return t;
+    }
+    t = g_array_new(false, false, sizeof(TypeEntry));
     g_array_append_vals(t, abstract_types, G_N_ELEMENTS(abstract_types));
     for (size_t i = 0; i < n; i++) {
         TypeEntry e = {devs[i]->name,
@@ -445,7 +450,7 @@ static GArray *all_types(void)
     return t;
 }
 
-static const TypeEntry *type_lookup(GArray *t, const char *name)
+static const TypeEntry *type_lookup(const GArray *t, const char *name)
 {
     for (guint i = 0; name && i < t->len; i++) {
         const TypeEntry *e = &g_array_index(t, TypeEntry, i);
@@ -458,7 +463,7 @@ static const TypeEntry *type_lookup(GArray *t, const char *name)
 }
 
 /* Is @e @ancestor or below it?  Unknown parents count as devices. */
-static bool type_is_a(GArray *t, const TypeEntry *e, const char *ancestor)
+static bool type_is_a(const GArray *t, const TypeEntry *e, const char *ancestor)
 {
     for (int depth = 0; e && depth < 16; depth++) {
         const char *parent = e->parent;
@@ -492,7 +497,7 @@ json_t *qmp_qom_list_types(QmpSession *s, json_t *args, GError **errp)
 {
     const char *impl = json_string_value(json_object_get(args, "implements"));
     bool abstract = json_is_true(json_object_get(args, "abstract"));
-    g_autoptr(GArray) types = all_types();
+    const GArray *types = all_types();
     json_t *list = json_array();
 
     for (guint i = 0; i < types->len; i++) {
@@ -539,7 +544,7 @@ static void list_machine_props(json_t *list)
 json_t *qmp_qom_list_properties(QmpSession *s, json_t *args, GError **errp)
 {
     const char *name = json_string_value(json_object_get(args, "typename"));
-    g_autoptr(GArray) types = all_types();
+    const GArray *types = all_types();
     const TypeEntry *e = type_lookup(types, name);
     const DeviceClass *dc = qdev_find_type(name);
     const ObjectType *ot = object_type_find(name);

@@ -25,6 +25,12 @@ typedef struct Pending {
     GArray *fds; /* that came with it, or NULL */
 } Pending;
 
+/* named_fds' values are the fds themselves (0 included). */
+static void close_named_fd(gpointer fd)
+{
+    close(GPOINTER_TO_INT(fd));
+}
+
 static void fds_close(GArray *fds)
 {
     for (guint i = 0; fds && i < fds->len; i++) {
@@ -111,8 +117,8 @@ void qmp_session_init(QmpSession *s, bool pretty, QmpOutputFn *output,
     s->buf = g_string_sized_new(512);
     s->deferred = g_string_new(NULL);
     g_queue_init(&s->pending);
-    s->named_fds = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
-                                         (GDestroyNotify)fds_close);
+    s->named_fds =
+        g_hash_table_new_full(g_str_hash, g_str_equal, g_free, close_named_fd);
 }
 
 static void session_clear(QmpSession *s)
@@ -252,19 +258,10 @@ int qmp_session_take_msgfd(QmpSession *s)
     return fd;
 }
 
-/* One fd in a GArray, so that named_fds' values close themselves. */
-static GArray *fd_box(int fd)
-{
-    GArray *a = g_array_sized_new(false, false, sizeof(int), 1);
-
-    g_array_append_val(a, fd);
-    return a;
-}
-
 void qmp_session_set_named_fd(QmpSession *s, const char *name, int fd)
 {
     /* Replacing a name closes the fd it had, as QEMU does. */
-    g_hash_table_replace(s->named_fds, g_strdup(name), fd_box(fd));
+    g_hash_table_replace(s->named_fds, g_strdup(name), GINT_TO_POINTER(fd));
 }
 
 int qmp_session_take_named_fd(QmpSession *s, const char *name, GError **errp)
@@ -276,8 +273,7 @@ int qmp_session_take_named_fd(QmpSession *s, const char *name, GError **errp)
         error_setg(errp, "File descriptor named '%s' has not been found", name);
         return -1;
     }
-    fd = g_array_index((GArray *)value, int, 0);
-    g_array_unref(value);
+    fd = GPOINTER_TO_INT(value);
     g_free(key);
     return fd;
 }

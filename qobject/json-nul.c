@@ -16,18 +16,11 @@
 #define MARK_FIRST 0xfdd0u
 #define MARK_COUNT 32u
 
-static void utf8_of(unsigned cp, char out[3])
-{
-    out[0] = (char)(0xe0 | (cp >> 12));
-    out[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
-    out[2] = (char)(0x80 | (cp & 0x3f));
-}
-
 static bool text_mentions(const char *text, size_t len, unsigned cp)
 {
-    char utf8[3], esc[7];
+    char utf8[6], esc[7];
 
-    utf8_of(cp, utf8);
+    g_unichar_to_utf8(cp, utf8); /* 3 bytes for every marker */
     g_snprintf(esc, sizeof(esc), "\\u%04x", cp);
     for (size_t i = 0; i < len; i++) {
         if (i + 3 <= len && memcmp(text + i, utf8, 3) == 0) {
@@ -97,7 +90,7 @@ static json_t *parse_with_nul_keys(const char *text, size_t len, size_t flags,
                                    json_error_t *jerr)
 {
     g_autoptr(GString) t = NULL;
-    char esc[7], mark[3];
+    char esc[7], mark[6];
     unsigned cp = MARK_FIRST;
     json_t *v, *out;
 
@@ -125,7 +118,7 @@ static json_t *parse_with_nul_keys(const char *text, size_t len, size_t flags,
     if (!v) {
         return NULL;
     }
-    utf8_of(cp, mark);
+    g_unichar_to_utf8(cp, mark);
     out = unmark(v, mark);
     json_decref(v);
     return out;

@@ -141,21 +141,6 @@ static void object_free(UserObject *obj)
     g_free(obj);
 }
 
-static bool parse_bool_text(const char *v, bool *out)
-{
-    static const char *const on[] = {"on", "yes", "true", "y", NULL};
-    static const char *const off[] = {"off", "no", "false", "n", NULL};
-
-    if (g_strv_contains(on, v)) {
-        *out = true;
-    } else if (g_strv_contains(off, v)) {
-        *out = false;
-    } else {
-        return false;
-    }
-    return true;
-}
-
 static bool set_enum(UserObject *obj, const ObjectProp *p, const char *v,
                      GError **errp)
 {
@@ -194,11 +179,7 @@ static bool set_prop_text(UserObject *obj, const ObjectProp *p, const char *v,
         *(char **)prop_ptr(obj, p) = g_strdup(v);
         return true;
     case OBJ_PROP_BOOL:
-        if (!parse_bool_text(v, (bool *)prop_ptr(obj, p))) {
-            error_setg(errp, "Parameter '%s' expects 'on' or 'off'", p->name);
-            return false;
-        }
-        return true;
+        return qemu_parse_bool(p->name, v, (bool *)prop_ptr(obj, p), errp);
     case OBJ_PROP_SIZE:
         if (!qemu_strtosz(v, 0, &n)) {
             error_setg(errp, "Parameter '%s' expects size", p->name);

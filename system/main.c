@@ -80,7 +80,6 @@ static const MainLoopHook loop_hooks[] = {
 /* Apply what the machine needs from the command line. */
 static void machine_apply_config(MachineState *ms, const VigilConfig *cfg)
 {
-    ms->cpu_model = g_strdup(cfg->cpu_model);
     ms->kernel_filename = g_strdup(cfg->kernel);
     ms->initrd_filename = g_strdup(cfg->initrd);
     ms->kernel_cmdline = g_strdup(cfg->append);

@@ -4,6 +4,7 @@
  * by the option table in system/options.c.
  */
 #include "system/options.h"
+#include "qemu/cutils.h"
 #include "options-internal.h"
 
 #include <stdio.h>
@@ -66,7 +67,7 @@ static bool check_machine_absent(GHashTable *opts, GError **errp)
             continue;
         }
         if (strcmp(v, "auto") &&
-            !vigil_parse_bool(machine_absent[i].key, v, &on, errp)) {
+            !qemu_parse_bool(machine_absent[i].key, v, &on, errp)) {
             return false;
         }
         if (on) {

@@ -30,23 +30,6 @@ static const CmdlineParam *param_find(const CmdlineParam *params,
     return NULL;
 }
 
-bool vigil_parse_bool(const char *key, const char *value, bool *out,
-                      GError **errp)
-{
-    static const char *const on[] = {"on", "yes", "true", "y", NULL};
-    static const char *const off[] = {"off", "no", "false", "n", NULL};
-
-    if (g_strv_contains(on, value)) {
-        *out = true;
-    } else if (g_strv_contains(off, value)) {
-        *out = false;
-    } else {
-        error_setg(errp, "Parameter '%s' expects 'on' or 'off'", key);
-        return false;
-    }
-    return true;
-}
-
 /* The value has the type the table gives (QemuOpts' checks). */
 static bool check_type(const CmdlineParam *p, const char *value, GError **errp)
 {
@@ -55,7 +38,7 @@ static bool check_type(const CmdlineParam *p, const char *value, GError **errp)
 
     switch (p->type) {
     case CMDLINE_PARAM_BOOLEAN:
-        return vigil_parse_bool(p->name, value, &b, errp);
+        return qemu_parse_bool(p->name, value, &b, errp);
     case CMDLINE_PARAM_NUMBER: {
         char *end;
 
@@ -130,7 +113,7 @@ bool vigil_opts_get_bool(GHashTable *opts, const char *key, bool dflt)
     bool b = dflt;
 
     /* Checked by vigil_opts_parse() already. */
-    return v && vigil_parse_bool(key, v, &b, NULL) ? b : dflt;
+    return v && qemu_parse_bool(key, v, &b, NULL) ? b : dflt;
 }
 
 uint64_t vigil_opts_get_number(GHashTable *opts, const char *key, uint64_t dflt)

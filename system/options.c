@@ -11,6 +11,7 @@
  * the options libvirt adds are in options-machine.c.
  */
 #include "system/options.h"
+#include "qemu/cutils.h"
 #include "options-internal.h"
 #include "qemu/option.h"
 
@@ -56,15 +57,10 @@ static void defer(VigilConfig *cfg, VigilDeferredKind kind, const char *opt,
     g_array_append_val(cfg->deferred, d);
 }
 
-/* Record one accelerator name; "tcg" gets its own explanation. */
+/* Record one accelerator name (tried in order by accel_choose()). */
 static bool add_accel(VigilConfig *cfg, const char *name, GError **errp)
 {
-    /*
-     * "tcg" is recorded so that an accel= list such as libvirt's probe
-     * "kvm:tcg" is tried in order; accel_choose() says why it cannot be
-     * used if it is ever reached.
-     */
-    if (strcmp(name, "tcg") != 0 && !accel_find(name)) {
+    if (!accel_find(name)) {
         error_setg(errp, "invalid accelerator %s", name);
         return false;
     }
@@ -96,7 +92,7 @@ bool vigil_check_kernel_irqchip(const char *v, GError **errp)
 {
     bool on;
 
-    if (v && (!vigil_parse_bool("kernel-irqchip", v, &on, NULL) || !on)) {
+    if (v && (!qemu_parse_bool("kernel-irqchip", v, &on, NULL) || !on)) {
         error_setg(errp,
                    "kernel-irqchip=%s: Vigil's KVM always uses the "
                    "in-kernel irqchip (kernel-irqchip=on)",
@@ -136,11 +132,9 @@ static bool opt_accel(VigilConfig *cfg, const char *arg, int *exit_status,
                          "incompatible");
         return false;
     }
-    if (!strcmp(name, "tcg")) {
+    if (accel_find(name) == &accel_tcg_ops) {
         /* Alone it can never work: say so now, not after start-up. */
-        error_setg(errp, "Vigil has no TCG accelerator; "
-                         "use -accel kvm or -accel qtest");
-        return false;
+        return accel_tcg_ops.available(errp);
     }
     cfg->accel_from_option = true;
     return add_accel(cfg, name, errp);

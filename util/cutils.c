@@ -95,3 +95,20 @@ bool id_wellformed(const char *id)
     }
     return true;
 }
+
+bool qemu_parse_bool(const char *key, const char *value, bool *out,
+                     GError **errp)
+{
+    static const char *const on[] = {"on", "yes", "true", "y", NULL};
+    static const char *const off[] = {"off", "no", "false", "n", NULL};
+
+    if (g_strv_contains(on, value)) {
+        *out = true;
+    } else if (g_strv_contains(off, value)) {
+        *out = false;
+    } else {
+        error_setg(errp, "Parameter '%s' expects 'on' or 'off'", key);
+        return false;
+    }
+    return true;
+}

@@ -232,11 +232,6 @@ void qemu_bh_cancel(QEMUBH *bh)
     }
 }
 
-bool qemu_bh_scheduled(QEMUBH *bh)
-{
-    return bh->scheduled;
-}
-
 static void bh_sweep(void)
 {
     QEMUBH **p = &bh_list;

@@ -153,7 +153,6 @@ void machine_destroy(MachineState *ms)
     if (ms->ram && !ms->ram_external) {
         munmap(ms->ram, ms->ram_size);
     }
-    g_free(ms->cpu_model);
     g_free(ms->kernel_filename);
     g_free(ms->initrd_filename);
     g_free(ms->kernel_cmdline);

@@ -72,12 +72,8 @@ struct MachineState {
     uint64_t below_4g_mem_size;
     uint64_t above_4g_mem_size;
     unsigned smp_cpus; /* -smp */
-    /*
-     * -cpu, NULL = default; informational: the board creates its vCPUs in
-     * init, before main() copies this, so it reads the config layer's
-     * cpu_model_arg (x86_cpu_model_for_machine()).
-     */
-    char *cpu_model;
+    /* -cpu: the board reads the config layer's cpu_model_arg in init
+     * (x86_cpu_model_for_machine()). */
     char *kernel_filename; /* -kernel */
     char *initrd_filename; /* -initrd */
     char *kernel_cmdline;  /* -append */

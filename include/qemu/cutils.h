@@ -19,6 +19,13 @@
 bool qemu_strtosz(const char *str, int default_shift, uint64_t *bytes);
 
 /*
+ * QEMU's boolean option values: on/yes/true/y and off/no/false/n.
+ * Anything else: "Parameter '@key' expects 'on' or 'off'".
+ */
+bool qemu_parse_bool(const char *key, const char *value, bool *out,
+                     GError **errp);
+
+/*
  * QEMU's rule for user-given ids (-device id=, -object id=, ...): a
  * letter, then letters, digits, '-', '.' and '_'.
  */

@@ -109,7 +109,6 @@ QEMUBH *qemu_bh_new(QEMUBHFunc *cb, void *opaque);
 /* Run @bh at step 2 of the next iteration (again if it reschedules). */
 void qemu_bh_schedule(QEMUBH *bh);
 void qemu_bh_cancel(QEMUBH *bh);
-bool qemu_bh_scheduled(QEMUBH *bh);
 /* Cancel and free (NULL-safe); may be called from the bh itself. */
 void qemu_bh_delete(QEMUBH *bh);
 

@@ -39,6 +39,8 @@ typedef struct AccelOps {
 
 extern const AccelOps accel_qtest_ops;
 extern const AccelOps accel_kvm_ops;
+/* Known by name only, never available (accel_find("tcg")). */
+extern const AccelOps accel_tcg_ops;
 
 /*
  * accel/kvm/kvm-cpuid.c: append to @names the features of CPU model @m

@@ -151,8 +151,5 @@ GHashTable *vigil_opts_parse(const char *arg, const CmdlineParam *params,
 bool vigil_opts_get_bool(GHashTable *opts, const char *key, bool dflt);
 uint64_t vigil_opts_get_number(GHashTable *opts, const char *key,
                                uint64_t dflt);
-/* on/yes/true/y or off/no/false/n, else QEMU's "expects 'on' or 'off'". */
-bool vigil_parse_bool(const char *key, const char *value, bool *out,
-                      GError **errp);
 
 #endif /* SYSTEM_OPTIONS_H */

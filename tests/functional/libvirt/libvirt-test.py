@@ -20,9 +20,7 @@ import time
 
 sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
-                                '..', '..', 'pylib'))
-import lvenv  # noqa: E402
+import lvenv  # noqa: E402  (also puts tests/pylib on sys.path)
 import vigiltest as vt  # noqa: E402
 from lvenv import Fail, check  # noqa: E402
 
@@ -97,10 +95,7 @@ class Domain:
         return vt.file_text(self.serial)
 
     def wait_serial(self, pred, what, timeout=20):
-        try:
-            vt.wait_file(self.serial, pred, what, timeout)
-        except vt.TestFailure as e:
-            raise Fail('%s: %s' % (self.name, e))
+        vt.wait_file(self.serial, pred, '%s: %s' % (self.name, what), timeout)
 
     def state(self, want, timeout=20):
         return self.lv.wait_state(self.name, want, timeout)
@@ -184,9 +179,9 @@ def case_probe(ctx):
     for flag in ('kvm', 'pvpanic', 'isa-serial'):
         check(flag in flags, 'libvirt flag %s missing: %s' % (flag, flags))
     check('tcg' not in flags, 'libvirt thinks Vigil has TCG')
-    check(lv.probes(ctx.vigil) - before == 1,
-          'probes: %d (want exactly one pass: Vigil has no TCG)'
-          % (lv.probes(ctx.vigil) - before))
+    probes = lv.probes(ctx.vigil) - before
+    check(probes == 1,
+          'probes: %d (want exactly one pass: Vigil has no TCG)' % probes)
     lv.virsh('domcapabilities', '--emulatorbin', ctx.vigil,
              '--virttype', 'kvm')
     check(lv.probes(ctx.vigil) - before == 1,

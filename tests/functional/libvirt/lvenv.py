@@ -28,9 +28,14 @@ import re
 import shutil
 import signal
 import subprocess
+import sys
 import tempfile
 import threading
 import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                '..', '..', 'pylib'))
+from vigiltest import TestFailure as Fail, check  # noqa: E402,F401
 
 QEMU_CONF = '/etc/libvirt/qemu.conf'
 MARKER = '# written by Vigil tests/functional/libvirt (lvenv.py)\n'
@@ -38,15 +43,6 @@ PIDFILE = '/run/vigil-test-libvirtd.pid'
 URI = 'qemu:///system'
 CAPS_DIR = '/var/cache/libvirt/qemu/capabilities'
 PREFIX = 'vigil-lt-'       # every domain the suite defines
-
-
-class Fail(Exception):
-    pass
-
-
-def check(cond, msg):
-    if not cond:
-        raise Fail(msg)
 
 
 def missing_tools():
@@ -245,11 +241,10 @@ class Libvirtd:
                     self._kill(self.pid)
                 self.pid = 0
         finally:
-            if self.external:
-                shutil.rmtree(self.dir, ignore_errors=True)
-                return
-            self._restore_qemu_conf()
-            if not self.keep_dir:
+            # A reused daemon's qemu.conf was never ours to restore.
+            if not self.external:
+                self._restore_qemu_conf()
+            if self.external or not self.keep_dir:
                 shutil.rmtree(self.dir, ignore_errors=True)
 
     def log_tail(self, lines=40):
