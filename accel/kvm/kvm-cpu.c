@@ -201,15 +201,29 @@ static void kvm_eat_sig_ipi(void)
     }
 }
 
-/* Run until asked to stop (immediate_exit) or the vCPU dies. */
+/*
+ * Run until asked to stop (immediate_exit) or the vCPU dies.
+ *
+ * The loop leaves only through KVM_RUN's -EINTR, never by testing
+ * immediate_exit before entering: an I/O or MMIO exit is complete (the
+ * IN's value in RAX, RIP past the instruction) only once KVM_RUN has been
+ * entered again.  Parking without that re-entry leaves the completion
+ * pending, and KVM applies it to whatever registers are set meanwhile: a
+ * reset's fresh state then gets the old instruction's RIP and the guest
+ * never boots again.  With immediate_exit set, KVM_RUN finishes the
+ * pending operation and returns -EINTR without running guest code.
+ */
 static void kvm_vcpu_run(KVMVCpu *cpu)
 {
     struct kvm_run *run = cpu->run;
 
-    while (!__atomic_load_n(&run->immediate_exit, __ATOMIC_RELAXED)) {
+    for (;;) {
         if (ioctl(cpu->fd, KVM_RUN, 0) < 0) {
             if (errno == EINTR) {
                 kvm_eat_sig_ipi();
+                if (__atomic_load_n(&run->immediate_exit, __ATOMIC_SEQ_CST)) {
+                    return;
+                }
                 continue;
             }
             if (errno == EAGAIN) {
