@@ -10,7 +10,8 @@
 #include "hw/i386/pc.h"
 
 static const MachineClass *const machine_types[] = {
-    &pc_machine_class,
+    &pc_i440fx_9_2_machine_class,
+    &pc_i440fx_9_1_machine_class,
     &none_machine_class,
 };
 

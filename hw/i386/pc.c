@@ -28,7 +28,16 @@ static bool pc_init(MachineState *ms, GError **errp)
         !x86_cpus_create(model, ms->smp_cpus, errp)) {
         return false;
     }
-    ms->isa_bus = isa_bus_new(ms->io);
+    if (ms->mc->has_pci) {
+        if (!pc_pci_init(ms, errp)) {
+            return false;
+        }
+    } else {
+        ms->isa_bus = isa_bus_new(ms->io);
+    }
+    if (ms->mc->has_fw_cfg && !pc_fw_cfg_init(ms, errp)) {
+        return false;
+    }
     if (!pc_board_devices_init(ms, errp) ||
         !acpi_pm_init(&pc_pm, ms->io, errp)) {
         return false;
@@ -39,6 +48,9 @@ static bool pc_init(MachineState *ms, GError **errp)
 
 static bool pc_done(MachineState *ms, GError **errp)
 {
+    if (ms->mc->has_fw_cfg && !pc_fw_cfg_done(ms, errp)) {
+        return false;
+    }
     return pc_boot_setup(ms, errp);
 }
 
@@ -67,23 +79,29 @@ void pc_acpi_powerdown(void)
 }
 
 /*
- * One version: the board Vigil builds is the same whatever version a
- * command line names, so only the one matching the QEMU version Vigil
- * reports is offered.
+ * The versions.  Each keeps the hardware it was released with, whatever
+ * later versions add (the guest ABI a libvirt domain was defined with);
+ * the alias "pc" names the newest, as in QEMU.
  */
-const MachineClass pc_machine_class = {
-    .name = "pc-i440fx-9.1",
+#define PC_I440FX_COMMON                                                  \
+    .desc = "Standard PC (i440FX + PIIX, 1996)",                          \
+    .default_ram_size = 128 * 1024 * 1024, .max_cpus = 255,               \
+    /* Vigil's default guest CPU is KVM's host passthrough. */            \
+    .default_cpu_model = "host", .default_ram_id = "pc.ram", .acpi = true, \
+    .init = pc_init, .done = pc_done, .reset = pc_reset,                  \
+    .finalize = pc_finalize
+
+const MachineClass pc_i440fx_9_2_machine_class = {
+    .name = "pc-i440fx-9.2",
     .alias = "pc",
-    .desc = "Standard PC (i440FX + PIIX, 1996)",
     .is_default = true,
-    .default_ram_size = 128 * 1024 * 1024,
-    .max_cpus = 255,
-    /* Vigil's default guest CPU is KVM's host passthrough. */
-    .default_cpu_model = "host",
-    .default_ram_id = "pc.ram",
-    .acpi = true,
-    .init = pc_init,
-    .done = pc_done,
-    .reset = pc_reset,
-    .finalize = pc_finalize,
+    .has_pci = true,
+    .has_fw_cfg = true,
+    PC_I440FX_COMMON,
+};
+
+/* ISA only: no PCI host, no fw_cfg. */
+const MachineClass pc_i440fx_9_1_machine_class = {
+    .name = "pc-i440fx-9.1",
+    PC_I440FX_COMMON,
 };

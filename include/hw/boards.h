@@ -37,6 +37,14 @@ typedef struct MachineClass {
     const char *default_ram_id;
     bool acpi; /* the board builds ACPI tables */
     /*
+     * Guest-visible hardware that differs between versions of one
+     * machine type.  A version, once released, never changes what it
+     * builds: new hardware comes with a new version (docs/system/
+     * machines.rst).
+     */
+    bool has_pci;    /* i440FX host bridge, PIIX3, bus pci.0 */
+    bool has_fw_cfg; /* fw_cfg at 0x510/0x511, DMA at 0x514 */
+    /*
      * What Vigil does not have; kept here so that query-machines reads
      * them from the table.  hotpluggable_cpus must stay false until
      * query-hotpluggable-cpus and device_add of CPUs exist.
@@ -91,6 +99,7 @@ struct MachineState {
     AddressSpace *io;     /* port space, 64 KiB */
     AddressSpace *memory; /* guest-physical MMIO (RAM is separate) */
     BusState *isa_bus;    /* NULL on machines without ISA */
+    BusState *pci_bus;    /* "pci.0", NULL on machines without PCI */
     BusState *sysbus;     /* board devices without a bus type */
     void *opaque;         /* machine-specific state */
     /* The vCPUs' part of a reset (machine_set_vcpu_reset()), or NULL. */

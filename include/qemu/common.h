@@ -61,7 +61,7 @@ void error_set_timestamps(bool on);
 /* Vigil's own version and the QEMU level it is wire-compatible with. */
 #define VIGIL_VERSION    "0.1.0"
 #define VIGIL_QEMU_MAJOR 9
-#define VIGIL_QEMU_MINOR 1
+#define VIGIL_QEMU_MINOR 2
 #define VIGIL_QEMU_MICRO 0
 
 #endif /* QEMU_COMMON_H */

@@ -36,10 +36,15 @@ static void test_query_machines(void)
     expect_reply(
         s, "{\"execute\": \"query-machines\"}",
         "{\"return\": [{\"hotpluggable-cpus\": false, \"name\": "
-        "\"pc-i440fx-9.1\", \"numa-mem-supported\": false, "
+        "\"pc-i440fx-9.2\", \"numa-mem-supported\": false, "
         "\"default-cpu-type\": \"host-x86_64-cpu\", \"acpi\": true, "
         "\"is-default\": true, \"cpu-max\": 255, \"deprecated\": false, "
         "\"default-ram-id\": \"pc.ram\", \"alias\": \"pc\"}, "
+        "{\"hotpluggable-cpus\": false, \"name\": \"pc-i440fx-9.1\", "
+        "\"numa-mem-supported\": false, "
+        "\"default-cpu-type\": \"host-x86_64-cpu\", \"acpi\": true, "
+        "\"cpu-max\": 255, \"deprecated\": false, "
+        "\"default-ram-id\": \"pc.ram\"}, "
         "{\"hotpluggable-cpus\": false, \"name\": \"none\", "
         "\"numa-mem-supported\": false, \"acpi\": false, \"cpu-max\": 1, "
         "\"deprecated\": false, \"default-ram-id\": \"ram\"}]}");

@@ -107,7 +107,7 @@ static void test_machine_fields(void)
     const MachineClass *pc = machine_find_type("pc");
     const MachineClass *none = machine_find_type("none");
 
-    g_assert_cmpstr(pc->name, ==, "pc-i440fx-9.1");
+    g_assert_cmpstr(pc->name, ==, "pc-i440fx-9.2");
     g_assert_cmpstr(pc->default_cpu_model, ==, "host");
     g_assert_cmpstr(pc->default_ram_id, ==, "pc.ram");
     g_assert_true(pc->acpi);

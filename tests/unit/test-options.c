@@ -586,7 +586,7 @@ static void test_version(void)
     g_test_trap_subprocess("/options/version/subprocess", 0,
                            G_TEST_SUBPROCESS_DEFAULT);
     g_test_trap_assert_passed();
-    g_test_trap_assert_stdout("QEMU emulator version 9.1.0 (vigil-0.1.0)\n*");
+    g_test_trap_assert_stdout("QEMU emulator version 9.2.0 (vigil-0.1.0)\n*");
 }
 
 int main(int argc, char **argv)

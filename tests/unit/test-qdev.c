@@ -79,12 +79,17 @@ static void test_machine_types(void)
     size_t n;
     const MachineClass *const *mcs = machine_all_types(&n);
 
-    g_assert_cmpuint(n, ==, 2);
-    /* QEMU's convention: the versioned name, "pc" its alias. */
-    g_assert_cmpstr(mcs[0]->name, ==, "pc-i440fx-9.1");
+    g_assert_cmpuint(n, ==, 3);
+    /* QEMU's convention: the versioned name, "pc" the newest's alias. */
+    g_assert_cmpstr(mcs[0]->name, ==, "pc-i440fx-9.2");
     g_assert_cmpstr(mcs[0]->alias, ==, "pc");
     g_assert_true(machine_default_type() == machine_find_type("pc"));
-    g_assert_true(machine_find_type("pc-i440fx-9.1") == mcs[0]);
+    g_assert_true(machine_find_type("pc-i440fx-9.2") == mcs[0]);
+    /* The older version stays, with its own hardware. */
+    g_assert_true(machine_find_type("pc-i440fx-9.1") == mcs[1]);
+    g_assert_null(mcs[1]->alias);
+    g_assert_true(mcs[0]->has_pci && mcs[0]->has_fw_cfg);
+    g_assert_false(mcs[1]->has_pci || mcs[1]->has_fw_cfg);
     g_assert_null(machine_find_type("pc-i440fx-7.2"));
     g_assert_cmpstr(machine_find_type("none")->desc, ==, "empty machine");
     g_assert_null(machine_find_type("q35"));
@@ -97,9 +102,10 @@ static void test_machine_help(void)
     g_assert_cmpstr(out, ==,
                     "Supported machines are:\n"
                     "pc                   Standard PC (i440FX + PIIX, 1996) "
-                    "(alias of pc-i440fx-9.1)\n"
-                    "pc-i440fx-9.1        Standard PC (i440FX + PIIX, 1996) "
+                    "(alias of pc-i440fx-9.2)\n"
+                    "pc-i440fx-9.2        Standard PC (i440FX + PIIX, 1996) "
                     "(default)\n"
+                    "pc-i440fx-9.1        Standard PC (i440FX + PIIX, 1996)\n"
                     "none                 empty machine\n");
 }
 

@@ -54,7 +54,7 @@ static void test_greeting(void)
     qmp_session_start(&c.s);
     g_assert_cmpstr(c.out->str, ==,
                     "{\"QMP\": {\"version\": {\"qemu\": {\"micro\": 0, "
-                    "\"minor\": 1, \"major\": 9}, \"package\": "
+                    "\"minor\": 2, \"major\": 9}, \"package\": "
                     "\"vigil-0.1.0\"}, \"capabilities\": [\"oob\"]}}\r\n");
     client_destroy(&c);
 }
@@ -177,7 +177,7 @@ static void test_hmp(void)
     g_assert_cmpstr(ask(&c,
                         "{\"execute\":\"human-monitor-command\","
                         "\"arguments\":{\"command-line\":\"info version\"}}"),
-                    ==, "{\"return\": \"9.1.0 (vigil-0.1.0)\\r\\n\"}\r\n");
+                    ==, "{\"return\": \"9.2.0 (vigil-0.1.0)\\r\\n\"}\r\n");
     g_assert_cmpstr(ask(&c, "{\"execute\":\"human-monitor-command\","
                             "\"arguments\":{\"command-line\":\"foo\"}}"),
                     ==, "{\"return\": \"unknown command: 'foo'\\r\\n\"}\r\n");

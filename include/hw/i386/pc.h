@@ -14,7 +14,28 @@
 
 #include "hw/boards.h"
 
-extern const MachineClass pc_machine_class;
+/*
+ * The versions of the pc machine, newest first.  pc-i440fx-9.2 ("pc")
+ * adds the PCI host (i440FX + PIIX3) and fw_cfg; pc-i440fx-9.1 keeps
+ * exactly the ISA-only board it had.
+ */
+extern const MachineClass pc_i440fx_9_2_machine_class;
+extern const MachineClass pc_i440fx_9_1_machine_class;
+
+/*
+ * pc-pci.c: the PCI host of machines with has_pci: bus pci.0 with the
+ * i440FX at 00.0 and the PIIX3 at 01.0; sets ms->pci_bus and
+ * ms->isa_bus (the ISA bus behind the PIIX3).
+ */
+bool pc_pci_init(MachineState *ms, GError **errp);
+
+/*
+ * pc-fw-cfg.c: fw_cfg of machines with has_fw_cfg.  init() maps the
+ * device and the items known from the command line; done() adds what
+ * depends on the realized devices (files such as etc/vmcoreinfo).
+ */
+bool pc_fw_cfg_init(MachineState *ms, GError **errp);
+bool pc_fw_cfg_done(MachineState *ms, GError **errp);
 
 /* pc-board.c: create the fixed legacy devices on ms->isa_bus. */
 bool pc_board_devices_init(MachineState *ms, GError **errp);
