@@ -338,6 +338,10 @@ void qemu_chr_write(Chardev *chr, const void *buf, size_t len)
     if (chr->log_fd >= 0) {
         chr_write_log(chr, buf, len);
     }
+    if (chr->kind == CHARDEV_RINGBUF) {
+        qemu_chr_ringbuf_write(chr, buf, len);
+        return;
+    }
 
     if (!chr->connected || chr->pending_close || chr->out_fd < 0 || !len) {
         return;

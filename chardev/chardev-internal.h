@@ -12,6 +12,7 @@ typedef enum ChardevKind {
     CHARDEV_STDIO,
     CHARDEV_NULL,
     CHARDEV_FILE,
+    CHARDEV_RINGBUF,
 } ChardevKind;
 
 struct Chardev {
@@ -28,6 +29,14 @@ struct Chardev {
     /* fd=N: a socket the parent opened for us (libvirt passes the
      * monitor's listening socket this way); -1 if not given. */
     int passed_fd;
+
+    /* ringbuf backend: the newest @rb_size bytes written (a power of
+     * two); @rb_prod and @rb_cons count bytes ever put in and taken out,
+     * so a position is "count & (rb_size - 1)". */
+    uint8_t *rb;
+    uint64_t rb_size;
+    uint64_t rb_prod;
+    uint64_t rb_cons;
 
     char *file_path; /* file backend */
     bool append;     /* file: append=on (O_APPEND instead of O_TRUNC) */

@@ -219,6 +219,10 @@ extern const QmpType qmp_getfd_arg, qmp_add_fd_arg, qmp_add_fd_ret,
 /* qmp-cmds-chardev.c */
 json_t *qmp_query_chardev(QmpSession *s, json_t *args, GError **errp);
 extern const QmpType qmp_query_chardev_ret;
+json_t *qmp_ringbuf_write(QmpSession *s, json_t *args, GError **errp);
+json_t *qmp_ringbuf_read(QmpSession *s, json_t *args, GError **errp);
+extern const QmpType qmp_ringbuf_write_arg;
+extern const QmpType qmp_ringbuf_read_arg;
 
 /* qmp.c: deliver a formatted event to every negotiated client. */
 void monitor_broadcast_event(const json_t *event);

@@ -7,7 +7,9 @@
  *
  * Backends: socket (unix path= or tcp host=,port=; server=on|off,
  * wait=on|off, legacy "server,nowait"; client sockets connect at open),
- * stdio, null, file (path=, append=on|off).  Unix sockets Vigil creates
+ * stdio, null, file (path=, append=on|off), ringbuf (size=, a power of
+ * two, default 64 KiB: keeps the newest bytes written, for
+ * ringbuf-read).  Unix sockets Vigil creates
  * are mode 0600.  Files are opened with qemu_open(), so "/dev/fdset/N"
  * names an fd given with -add-fd.  fd=N adopts an inherited socket: a
  * listening one with server=on (accept()ed like our own), a connected
@@ -75,6 +77,20 @@ char *qemu_chr_filename(Chardev *chr);
 bool qemu_chr_has_frontend(Chardev *chr);
 /* Every chardev in command-line order (qom-list /chardevs). */
 void qemu_chr_foreach(void (*fn)(Chardev *chr, void *opaque), void *opaque);
+
+/*
+ * ringbuf backend (QEMU's semantics).  write() keeps the newest rb_size
+ * bytes, overwriting the oldest; read() takes up to @len of the oldest
+ * unread bytes and returns how many.  Frontend output (qemu_chr_write)
+ * goes through write() too.  Only for chardevs where
+ * qemu_chr_is_ringbuf() is true.
+ */
+#define CHR_RINGBUF_DEFAULT_SIZE (64 * 1024)
+#define CHR_RINGBUF_MAX_SIZE     (UINT64_C(1) << 30)
+bool qemu_chr_is_ringbuf(Chardev *chr);
+void qemu_chr_ringbuf_write(Chardev *chr, const void *buf, size_t len);
+size_t qemu_chr_ringbuf_read(Chardev *chr, void *buf, size_t len);
+size_t qemu_chr_ringbuf_count(Chardev *chr);
 
 /* Create every recorded chardev (listen, connect, open).  A server with
  * wait=on blocks here until a client connects, as QEMU does. */
