@@ -17,6 +17,7 @@
 #include "monitor/monitor.h"
 #include "monitor/qmp-events.h"
 #include "qemu/main-loop.h"
+#include "qobject/json-writer.h"
 #include "system/bql.h"
 #include "system/runstate.h"
 
@@ -105,9 +106,31 @@ static void event_emit(const char *name, json_t *data)
     json_decref(ev);
 }
 
-static json_t *panic_data(GuestPanicAction action)
+/* QEMU's GuestPanicInformation union: "type", then the variant's
+ * members in QAPI order (the writer prints QEMU's key order). */
+static json_t *panic_info(const GuestPanicInformation *info)
 {
-    return json_pack("{s:s}", "action", guest_panic_action_name(action));
+    json_t *o = json_object();
+
+    json_object_set_new(o, "type", json_string("hyper-v"));
+    for (int i = 0; i < 5; i++) {
+        char key[8];
+
+        snprintf(key, sizeof(key), "arg%d", i + 1);
+        json_object_set_new(o, key, json_uint64(info->arg[i]));
+    }
+    return o;
+}
+
+static json_t *panic_data(GuestPanicAction action,
+                          const GuestPanicInformation *info)
+{
+    json_t *d = json_pack("{s:s}", "action", guest_panic_action_name(action));
+
+    if (info) {
+        json_object_set_new(d, "info", panic_info(info));
+    }
+    return d;
 }
 
 static json_t *shutdown_data(bool guest, ShutdownCause reason)
@@ -146,7 +169,7 @@ static void runstate_event(const RunstateEvent *ev, void *opaque)
         data = shutdown_data(ev->guest, ev->reason);
         break;
     case EVENT_DATA_PANIC:
-        data = panic_data(ev->action);
+        data = panic_data(ev->action, ev->info);
         break;
     case EVENT_DATA_NONE:
         break;

@@ -7,6 +7,7 @@
  */
 #include "qobject/json-writer.h"
 
+#include <inttypes.h>
 #include <stdio.h>
 
 #define QDICT_BUCKETS 512
@@ -261,6 +262,16 @@ static void append_value(GString *out, const json_t *v, bool pretty,
 
     switch (json_typeof(v)) {
     case JSON_OBJECT:
+        if (G_UNLIKELY(json_object_size(v) == 1)) {
+            json_t *u = json_object_get(v, JSON_UINT64_KEY);
+
+            if (u) {
+                len = snprintf(num, sizeof(num), "%" PRIu64,
+                               (uint64_t)json_integer_value(u));
+                g_string_append_len(out, num, len);
+                break;
+            }
+        }
         append_object(out, v, pretty, level);
         break;
     case JSON_ARRAY:
@@ -291,6 +302,19 @@ static void append_value(GString *out, const json_t *v, bool pretty,
         g_string_append(out, "null");
         break;
     }
+}
+
+json_t *json_uint64(uint64_t v)
+{
+    json_t *o;
+
+    if (v <= INT64_MAX) {
+        return json_integer((json_int_t)v);
+    }
+    o = json_object();
+    json_object_set_new_nocheck(o, JSON_UINT64_KEY,
+                                json_integer((json_int_t)v));
+    return o;
 }
 
 void json_writer_append(GString *out, const json_t *value, bool pretty)

@@ -208,13 +208,17 @@ static int device_help_status(VigilConfig *cfg)
 /*
  * The vCPUs: -smp's topology (one APIC ID layout Vigil can describe, see
  * x86_cpu_topology_check()) and -cpu NAME, a model of
- * hw/i386/cpu-models.h, on a machine that has vCPUs.  Properties
+ * hw/i386/cpu-models.h, on a machine that has vCPUs, with the properties
+ * Vigil implements (x86_cpu_props_parse(): hv-crash).  Others
  * ("qemu64,+x2apic", "host,migratable=on") would change the guest's CPUID
- * and are not implemented, so they are refused rather than ignored.  The
- * board reads both from the config layer.
+ * in ways Vigil does not model, so they are refused with QEMU's "not
+ * found" rather than ignored.  The board and the accelerator read both
+ * from the config layer.
  */
 static bool validate_vcpus(const VigilConfig *cfg, const MachineClass *mc)
 {
+    static char *model_name; /* cpu_model_arg: -cpu without properties */
+
     const char *comma = cfg->cpu_model ? strchr(cfg->cpu_model, ',') : NULL;
     g_autoptr(GError) err = NULL;
 
@@ -229,16 +233,15 @@ static bool validate_vcpus(const VigilConfig *cfg, const MachineClass *mc)
         }
     }
     cpu_model_arg = NULL;
+    x86_cpu_props = (X86CPUProps){0};
     if (!cfg->cpu_model) {
         return true;
     }
-    if (comma) {
-        error_report("-cpu %s: CPU model properties are not supported",
-                     cfg->cpu_model);
-        return false;
-    }
-    if (!x86_cpu_model_find(cfg->cpu_model)) {
-        error_report("unable to find CPU model '%s'", cfg->cpu_model);
+    g_free(model_name);
+    model_name = comma ? g_strndup(cfg->cpu_model, comma - cfg->cpu_model)
+                       : g_strdup(cfg->cpu_model);
+    if (!x86_cpu_model_find(model_name)) {
+        error_report("unable to find CPU model '%s'", model_name);
         return false;
     }
     if (!mc->default_cpu_model) {
@@ -246,7 +249,12 @@ static bool validate_vcpus(const VigilConfig *cfg, const MachineClass *mc)
                      mc->name);
         return false;
     }
-    cpu_model_arg = cfg->cpu_model;
+    if (comma &&
+        !x86_cpu_props_parse(model_name, comma + 1, &x86_cpu_props, &err)) {
+        error_report("%s", err->message);
+        return false;
+    }
+    cpu_model_arg = model_name;
     return true;
 }
 

@@ -6,6 +6,7 @@
  */
 #include "system/runstate.h"
 
+#include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -103,25 +104,38 @@ void runstate_reset_actions(void)
  * guest-panicked; shutdown/exit-failure stop and then request a shutdown
  * that the main loop carries out; none only reports.
  */
-void qemu_system_guest_panicked(void)
+void qemu_system_guest_panicked_info(const GuestPanicInformation *info)
 {
     qemu_log_mask(LOG_GUEST_ERROR, "Guest crashed\n");
     if (panic_action == PANIC_ACTION_PAUSE ||
         (panic_action == PANIC_ACTION_SHUTDOWN &&
          shutdown_action == SHUTDOWN_ACTION_PAUSE)) {
         runstate_announce_panic(RUNSTATE_EVENT_GUEST_PANICKED,
-                                GUEST_PANIC_ACTION_PAUSE);
+                                GUEST_PANIC_ACTION_PAUSE, info);
         vm_stop(RUN_STATE_GUEST_PANICKED);
     } else if (panic_action == PANIC_ACTION_SHUTDOWN ||
                panic_action == PANIC_ACTION_EXIT_FAILURE) {
         runstate_announce_panic(RUNSTATE_EVENT_GUEST_PANICKED,
-                                GUEST_PANIC_ACTION_POWEROFF);
+                                GUEST_PANIC_ACTION_POWEROFF, info);
         vm_stop(RUN_STATE_GUEST_PANICKED);
         qemu_system_shutdown_request(SHUTDOWN_CAUSE_GUEST_PANIC);
     } else {
         runstate_announce_panic(RUNSTATE_EVENT_GUEST_PANICKED,
-                                GUEST_PANIC_ACTION_RUN);
+                                GUEST_PANIC_ACTION_RUN, info);
     }
+    /* As QEMU, after the event: the parameters in the log too. */
+    if (info && info->type == GUEST_PANIC_INFORMATION_TYPE_HYPER_V) {
+        qemu_log_mask(LOG_GUEST_ERROR,
+                      "\nHV crash parameters: (%#" PRIx64 " %#" PRIx64
+                      " %#" PRIx64 " %#" PRIx64 " %#" PRIx64 ")\n",
+                      info->arg[0], info->arg[1], info->arg[2], info->arg[3],
+                      info->arg[4]);
+    }
+}
+
+void qemu_system_guest_panicked(void)
+{
+    qemu_system_guest_panicked_info(NULL);
 }
 
 void qemu_system_guest_crashloaded(void)
@@ -129,7 +143,7 @@ void qemu_system_guest_crashloaded(void)
     /* The guest handles it (kdump): only report. */
     qemu_log_mask(LOG_GUEST_ERROR, "Guest crash loaded\n");
     runstate_announce_panic(RUNSTATE_EVENT_GUEST_CRASHLOADED,
-                            GUEST_PANIC_ACTION_RUN);
+                            GUEST_PANIC_ACTION_RUN, NULL);
 }
 
 void qemu_system_guest_pvshutdown(void)

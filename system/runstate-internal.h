@@ -14,7 +14,8 @@
 void runstate_announce(const RunstateEvent *ev);
 void runstate_announce_kind(RunstateEventKind kind); /* no data */
 void runstate_announce_shutdown(RunstateEventKind kind, ShutdownCause cause);
-void runstate_announce_panic(RunstateEventKind kind, GuestPanicAction action);
+void runstate_announce_panic(RunstateEventKind kind, GuestPanicAction action,
+                             const GuestPanicInformation *info);
 /* The registered hooks (all NULL until runstate_set_hooks()). */
 const RunstateHooks *runstate_hooks(void);
 /* A vCPU thread stopped the VM: the main loop pauses the vCPUs. */

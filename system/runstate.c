@@ -354,9 +354,10 @@ void runstate_announce_shutdown(RunstateEventKind kind, ShutdownCause cause)
     runstate_announce(&ev);
 }
 
-void runstate_announce_panic(RunstateEventKind kind, GuestPanicAction action)
+void runstate_announce_panic(RunstateEventKind kind, GuestPanicAction action,
+                             const GuestPanicInformation *info)
 {
-    RunstateEvent ev = {.kind = kind, .action = action};
+    RunstateEvent ev = {.kind = kind, .action = action, .info = info};
 
     runstate_announce(&ev);
 }

@@ -239,6 +239,12 @@ static void kvm_vcpu_run(KVMVCpu *cpu)
         case KVM_EXIT_MMIO:
             kvm_handle_mmio(run);
             break;
+        case KVM_EXIT_X86_RDMSR:
+        case KVM_EXIT_X86_WRMSR:
+            bql_lock();
+            kvm_hyperv_handle_msr(cpu, run);
+            kvm_dispatch_done();
+            break;
         case KVM_EXIT_INTR:
         case KVM_EXIT_IRQ_WINDOW_OPEN:
         case KVM_EXIT_HLT: /* not with an in-kernel LAPIC */
@@ -480,6 +486,7 @@ void kvm_vcpus_reset(void)
     pthread_mutex_unlock(&kvm_cpus_lock);
     kvm_vcpus_pause();
     kvm_irqchip_reset(s);
+    kvm_hyperv_reset();
     for (unsigned i = 0; i < s->nr_vcpus; i++) {
         g_autoptr(GError) err = NULL;
 

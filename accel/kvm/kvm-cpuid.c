@@ -55,7 +55,8 @@ static struct kvm_cpuid2 *supported_cpuid_fetch(int fd, GError **errp)
 bool kvm_x86_init_cpuid(KVMState *s, GError **errp)
 {
     s->supported_cpuid = supported_cpuid_fetch(s->fd, errp);
-    return s->supported_cpuid != NULL;
+    /* The Hyper-V crash MSRs come with their CPUID leaves. */
+    return s->supported_cpuid != NULL && kvm_hyperv_init(s, errp);
 }
 
 static struct kvm_cpuid_entry2 *cpuid_find(struct kvm_cpuid2 *c,
@@ -338,7 +339,8 @@ bool kvm_x86_set_cpuid(KVMState *s, KVMVCpu *cpu, GError **errp)
     bool ok;
 
     if (m->passthrough) {
-        size_t room = sup->nent + 8; /* topology and signature leaves */
+        /* topology, signature and Hyper-V leaves */
+        size_t room = sup->nent + 16;
 
         c = g_malloc0(sizeof(*c) + room * sizeof(c->entries[0]));
         c->nent = sup->nent;
@@ -347,6 +349,7 @@ bool kvm_x86_set_cpuid(KVMState *s, KVMVCpu *cpu, GError **errp)
         c = cpuid_for_model(s, m, cpu->index == 0);
     }
     cpuid_fixup(s, c, cpu->index, m->passthrough);
+    kvm_hyperv_cpuid(c);
     ok = ioctl(cpu->fd, KVM_SET_CPUID2, c) == 0;
     if (!ok) {
         error_setg(errp, "KVM_SET_CPUID2 failed: %s", g_strerror(errno));

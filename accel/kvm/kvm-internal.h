@@ -83,6 +83,16 @@ void kvm_irqchip_reset(KVMState *s);
 /* kvm-cpuid.c */
 /* Fetch KVM_GET_SUPPORTED_CPUID into s->supported_cpuid. */
 bool kvm_x86_init_cpuid(KVMState *s, GError **errp);
+
+/* kvm-hyperv.c: -cpu ...,hv-crash (see there).  init() routes the crash
+ * MSRs to userspace (VM-wide), cpuid() adds the Hyper-V leaves to a
+ * vCPU's CPUID (room for 6 more entries needed), handle_msr() serves a
+ * KVM_EXIT_X86_RDMSR/WRMSR with the BQL held, reset() clears P0..P4. */
+bool kvm_hyperv_enabled(void);
+bool kvm_hyperv_init(KVMState *s, GError **errp);
+void kvm_hyperv_cpuid(struct kvm_cpuid2 *c);
+void kvm_hyperv_handle_msr(KVMVCpu *cpu, struct kvm_run *run);
+void kvm_hyperv_reset(void);
 /* KVM_SET_CPUID2 for @cpu from its model (APIC IDs, topology,
  * hypervisor leaves included). */
 bool kvm_x86_set_cpuid(KVMState *s, KVMVCpu *cpu, GError **errp);

@@ -7,7 +7,9 @@
  * follow.
  */
 #include "hw/i386/cpu-models.h"
+#include "qemu/cutils.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -237,6 +239,55 @@ bool x86_cpu_model_for_machine(const MachineClass *mc,
     if (!*model) {
         error_setg(errp, "unable to find CPU model '%s'", name);
         return false;
+    }
+    return true;
+}
+
+X86CPUProps x86_cpu_props;
+
+static const struct {
+    const char *name;
+    size_t offset; /* of a bool in X86CPUProps */
+} x86_cpu_prop_table[] = {
+    {"hv-crash", offsetof(X86CPUProps, hv_crash)},
+};
+
+bool x86_cpu_props_parse(const char *model, const char *text, X86CPUProps *out,
+                         GError **errp)
+{
+    g_auto(GStrv) items = g_strsplit(text, ",", -1);
+
+    *out = (X86CPUProps){0};
+    for (char **it = items; *it; it++) {
+        g_autofree char *key = NULL;
+        const char *eq = strchr(*it, '=');
+        const char *value = eq ? eq + 1 : "on";
+        size_t i;
+        g_autoptr(GError) err = NULL;
+
+        if (!**it) {
+            continue;
+        }
+        key = eq ? g_strndup(*it, eq - *it) : g_strdup(*it);
+        for (i = 0; i < G_N_ELEMENTS(x86_cpu_prop_table); i++) {
+            if (strcmp(key, x86_cpu_prop_table[i].name) == 0) {
+                break;
+            }
+        }
+        if (i == G_N_ELEMENTS(x86_cpu_prop_table)) {
+            error_setg(errp,
+                       "can't apply global %s-x86_64-cpu.%s=%s: Property "
+                       "'%s-x86_64-cpu.%s' not found",
+                       model, key, value, model, key);
+            return false;
+        }
+        if (!qemu_parse_bool(
+                key, value,
+                (bool *)((char *)out + x86_cpu_prop_table[i].offset), &err)) {
+            error_setg(errp, "can't apply global %s-x86_64-cpu.%s=%s: %s",
+                       model, key, value, err->message);
+            return false;
+        }
     }
     return true;
 }

@@ -39,4 +39,15 @@ void json_writer_append_string(GString *out, const char *str, size_t len);
  */
 unsigned json_writer_key_bucket(const char *key, size_t len);
 
+/*
+ * A QAPI uint64 (QEMU prints it in full, 18446744073709551615), which
+ * jansson's signed integers cannot hold above INT64_MAX.  Such a value is
+ * a one-member object whose key is not valid UTF-8 (JSON_UINT64_KEY), so
+ * nothing a client sends can ever look like one (the parser refuses
+ * invalid UTF-8); the writer prints it as the plain unsigned number.
+ * Values up to INT64_MAX are ordinary integers.
+ */
+#define JSON_UINT64_KEY "\xffu64"
+json_t *json_uint64(uint64_t v);
+
 #endif /* QOBJECT_JSON_WRITER_H */

@@ -69,6 +69,21 @@ typedef enum GuestPanicAction {
     GUEST_PANIC_ACTION_RUN,
 } GuestPanicAction;
 
+/*
+ * What a guest said about its panic (QEMU's GuestPanicInformation), for
+ * the reports that carry any: the Hyper-V crash MSRs give five
+ * parameters (Windows: the bug check code and its four arguments).
+ * pvpanic carries none.
+ */
+typedef enum GuestPanicInformationType {
+    GUEST_PANIC_INFORMATION_TYPE_HYPER_V,
+} GuestPanicInformationType;
+
+typedef struct GuestPanicInformation {
+    GuestPanicInformationType type;
+    uint64_t arg[5]; /* hyper-v: arg1..arg5 (crash MSRs P0..P4) */
+} GuestPanicInformation;
+
 typedef enum RebootAction {
     REBOOT_ACTION_RESET,
     REBOOT_ACTION_SHUTDOWN
@@ -138,6 +153,9 @@ void qmp_stop(void);
 
 /* Guest reports (called by devices, with the BQL, any thread). */
 void qemu_system_guest_panicked(void);
+/* The same, with what the guest reported (NULL: nothing), which
+ * GUEST_PANICKED carries as "info". */
+void qemu_system_guest_panicked_info(const GuestPanicInformation *info);
 void qemu_system_guest_crashloaded(void);
 void qemu_system_guest_pvshutdown(void);
 
@@ -193,7 +211,7 @@ typedef enum RunstateEventKind {
     RUNSTATE_EVENT_RESET,             /* guest, reason */
     RUNSTATE_EVENT_STOP,              /* no data */
     RUNSTATE_EVENT_RESUME,            /* no data */
-    RUNSTATE_EVENT_GUEST_PANICKED,    /* action */
+    RUNSTATE_EVENT_GUEST_PANICKED,    /* action, info */
     RUNSTATE_EVENT_GUEST_CRASHLOADED, /* action */
     RUNSTATE_EVENT_GUEST_PVSHUTDOWN,  /* no data */
     RUNSTATE_EVENT__MAX
@@ -204,6 +222,9 @@ typedef struct RunstateEvent {
     bool guest;              /* SHUTDOWN, RESET: the guest caused it */
     ShutdownCause reason;    /* SHUTDOWN, RESET */
     GuestPanicAction action; /* GUEST_PANICKED, GUEST_CRASHLOADED */
+    /* GUEST_PANICKED: what the guest reported, or NULL (valid only
+     * during the listener call). */
+    const GuestPanicInformation *info;
 } RunstateEvent;
 
 typedef void RunstateEventFn(const RunstateEvent *ev, void *opaque);

@@ -229,7 +229,19 @@ static void test_cpu_option(void)
     status =
         qtest_run_direct("-accel qtest -cpu host,migratable=on", &out, &err);
     qtest_assert_exit_status(status, 1);
-    g_assert_nonnull(strstr(err, "CPU model properties are not supported"));
+    /* QEMU's words for a property Vigil does not have. */
+    g_assert_nonnull(strstr(err, "can't apply global "
+                                 "host-x86_64-cpu.migratable=on: Property "
+                                 "'host-x86_64-cpu.migratable' not found"));
+    g_clear_pointer(&out, g_free);
+    g_clear_pointer(&err, g_free);
+    status =
+        qtest_run_direct("-accel qtest -cpu qemu64,hv-crash=maybe", &out, &err);
+    qtest_assert_exit_status(status, 1);
+    g_assert_nonnull(strstr(err, "can't apply global "
+                                 "qemu64-x86_64-cpu.hv-crash=maybe: "
+                                 "Parameter 'hv-crash' expects 'on' or "
+                                 "'off'"));
     g_clear_pointer(&out, g_free);
     g_clear_pointer(&err, g_free);
     status = qtest_run_direct("-accel qtest -M none -cpu qemu64", &out, &err);

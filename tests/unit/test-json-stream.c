@@ -343,6 +343,29 @@ static void test_recovery(void)
     }
 }
 
+/*
+ * QAPI uint64 values print in full; the marker object cannot come from a
+ * client, whose key "\xffu64" the parser refuses as invalid UTF-8.
+ */
+static void test_uint64(void)
+{
+    g_autoptr(GString) out = g_string_new(NULL);
+    g_autoptr(json_t) v = json_pack("{s:o,s:o,s:o}", "small", json_uint64(5),
+                                    "max", json_uint64(UINT64_MAX), "edge",
+                                    json_uint64((uint64_t)INT64_MAX + 1));
+    g_autofree char *log = NULL;
+    static const char in[] = "{\"\xffu64\": 1}";
+
+    g_assert_true(json_is_integer(json_object_get(v, "small")));
+    json_writer_append(out, json_object_get(v, "max"), false);
+    g_assert_cmpstr(out->str, ==, "18446744073709551615");
+    g_string_truncate(out, 0);
+    json_writer_append(out, json_object_get(v, "edge"), false);
+    g_assert_cmpstr(out->str, ==, "9223372036854775808");
+    log = run(in, strlen(in), 0);
+    g_assert_null(strstr(log, "u64\": 1}"));
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -356,5 +379,6 @@ int main(int argc, char **argv)
     g_test_add_func("/json-writer/format", test_writer);
     g_test_add_func("/json-writer/key-order", test_key_order);
     g_test_add_func("/json-stream/nul", test_nul);
+    g_test_add_func("/json-writer/uint64", test_uint64);
     return g_test_run();
 }

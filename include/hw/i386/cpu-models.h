@@ -79,6 +79,27 @@ typedef struct X86CPUModel {
     X86FeatureSet features;
 } X86CPUModel;
 
+/*
+ * -cpu MODEL,PROP[=VALUE],...: the CPU properties Vigil implements.
+ *   hv-crash   the Hyper-V crash MSRs (HV_X64_MSR_CRASH_P0..P4, CTL) and
+ *              the Hyper-V CPUID leaves that announce them (KVM's own
+ *              leaves move to 0x40000100, as in QEMU); a guest write of
+ *              CTL with CRASH_NOTIFY reports a panic whose
+ *              GUEST_PANICKED carries {"type": "hyper-v", "arg1".."arg5"}
+ * x86_cpu_props holds what the command line asked for; the accelerator
+ * reads it when it builds vCPUs.
+ */
+typedef struct X86CPUProps {
+    bool hv_crash;
+} X86CPUProps;
+extern X86CPUProps x86_cpu_props;
+/*
+ * Parse the text after "MODEL," into @out (QEMU's forms: "prop",
+ * "prop=on|off"; QEMU's error for a property that does not exist).
+ */
+bool x86_cpu_props_parse(const char *model, const char *text, X86CPUProps *out,
+                         GError **errp);
+
 /* How many models the table has (the catalog sizes its type list by it). */
 #define X86_CPU_MODEL_COUNT 3
 

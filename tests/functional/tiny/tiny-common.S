@@ -13,6 +13,9 @@
  *      register (0xcf9), the i8042 (command 0xfe), a triple fault raised
  *      by a CPU exception (ud2) or one raised by a software interrupt
  *      (int3; kvm_pvm reports an emulation failure instead: tiny-test.py)
+ *   5a. built with TINY_HVCRASH (64-bit, with TINY_CPUID): the Hyper-V
+ *      leaves, then a Hyper-V crash report (MSRs) instead of pvpanic
+ *      (tiny-test.py hv-crash)
  *   5. built with TINY_POWEROFF: no panic; instead request ACPI soft-off
  *      (S5) through the PM1a control register, as a kernel's poweroff
  *      does (the libvirt suite's guest-poweroff flow)
@@ -27,6 +30,8 @@
 #define PVPANIC  0x505
 #define PM1A_CNT 0x604          /* hw/acpi/pm.h: ACPI_PM_BASE + CNT_OFF */
 #define PM1_SLP_S5 0x3400       /* SLP_EN | SLP_TYP 5 (the DSDT's _S5_) */
+#define HV_CRASH_P0  0x40000100 /* Hyper-V crash parameters P0..P4 */
+#define HV_CRASH_CTL 0x40000105
 
 #ifndef TINY_LOOPS
 #define TINY_LOOPS 100000
@@ -79,6 +84,39 @@ tiny_main:
     mov $PM1A_CNT, %dx
     mov $PM1_SLP_S5, %ax
     out %ax, (%dx)          /* SHUTDOWN guest-shutdown */
+#elif defined(TINY_HVCRASH)
+    /* Hyper-V crash report instead of pvpanic: CTL reads back
+     * CRASH_NOTIFY ("M" + its high half), P0..P4 get a bug check code and
+     * four parameters (two above INT64_MAX), then CTL = CRASH_NOTIFY. */
+    mov $HV_CRASH_CTL, %ecx
+    rdmsr
+    mov %edx, %r8d
+    putc 'M'
+    call tiny_puthex
+    putc '\n'
+    mov $HV_CRASH_P0, %ecx
+    mov $0x1e, %eax
+    xor %edx, %edx
+    wrmsr
+    inc %ecx
+    mov $0xc0000005, %eax
+    mov $0xffffffff, %edx
+    wrmsr
+    inc %ecx
+    mov $0x12345678, %eax
+    mov $0xfffff800, %edx
+    wrmsr
+    inc %ecx
+    mov $3, %eax
+    xor %edx, %edx
+    wrmsr
+    inc %ecx
+    mov $4, %eax
+    wrmsr
+    mov $HV_CRASH_CTL, %ecx
+    xor %eax, %eax
+    mov $0x80000000, %edx
+    wrmsr                   /* GUEST_PANICKED with hyper-v info */
 #else
     mov $1, %al
     out %al, (%dx)          /* GUEST_PANICKED */
@@ -127,8 +165,13 @@ tiny_delay:
 
 #ifdef TINY_CPUID
 tiny_cpuid_leaves:
+#ifdef TINY_HVCRASH
+    /* Hyper-V's vendor, interface and features; KVM's moved signature */
+    .long 0x40000000, 0x40000001, 0x40000003, 0x40000100, 0xffffffff
+#else
     .long 0, 1, 7, 0x80000000, 0x80000001, 0x80000002, 0x80000003
     .long 0x80000004, 0xffffffff
+#endif
 
 /* Print the CPUID line of leaf %r13d (subleaf 0).  Clobbers a lot. */
 tiny_cpuid_line:

@@ -438,6 +438,59 @@ QEMU64_MAY = {
 }
 
 
+HV_CRASH_ARGS = [0x1e, 0xffffffffc0000005, 0xfffff80012345678, 3, 4]
+
+
+def case_hv_crash(ctx):
+    """-cpu host,hv-crash: the Hyper-V leaves announce the crash MSRs,
+    KVM's signature moves to 0x40000100, and the guest's CTL write gives
+    GUEST_PANICKED with QEMU's hyper-v info (uint64 parameters printed in
+    full); the parameters are also logged.  Without hv-crash, 0x40000000
+    is KVM's as before."""
+    vm = ctx.start(['-cpu', 'host,hv-crash', '-d', 'guest_errors',
+                    '-kernel', ctx.guest('tiny-long-hvcrash.elf'),
+                    '-action', 'panic=pause'])
+    ev = vm.qmp.event('GUEST_PANICKED')
+    want = {'action': 'pause',
+            'info': dict([('type', 'hyper-v')] +
+                         [('arg%d' % (i + 1), v)
+                          for i, v in enumerate(HV_CRASH_ARGS)])}
+    expect(ev['data'] == want, 'GUEST_PANICKED %r' % ev)
+    vm.qmp.event('STOP')
+    expect(vm.qmp.cmd('query-status')['status'] == 'guest-panicked',
+           'not guest-panicked')
+    leaves = cpuid_lines(vm.serial_text())
+    sig = struct.pack('<3I', *leaves[0x40000000][1:4])
+    expect(sig == b'Microsoft Hv', 'Hyper-V vendor %r' % sig)
+    expect(leaves[0x40000000][0] >= 0x40000005, 'max Hyper-V leaf')
+    expect(leaves[0x40000001][0] == 0x31237648, 'interface not Hv#1')
+    expect(leaves[0x40000003][3] & bits(10), 'no GUEST_CRASH_MSR_AVAILABLE')
+    kvm = struct.pack('<3I', *leaves[0x40000100][1:4])
+    expect(kvm == b'KVMKVMKVM\0\0\0', 'KVM signature at 0x40000100: %r' % kvm)
+    expect('M80000000\n' in vm.serial_text(), 'CTL did not read NOTIFY: %r'
+           % vm.serial_text()[:400])
+    expect('HV crash parameters: (0x1e 0xffffffffc0000005 '
+           '0xfffff80012345678 0x3 0x4)' in vm.log(),
+           'log: %r' % vm.log()[-400:])
+    # system_reset clears the parameters (the guest writes them again).
+    vm.qmp.cmd('system_reset')
+    vm.qmp.event('RESET')
+    vm.qmp.cmd('cont')
+    ev = vm.qmp.event('GUEST_PANICKED')
+    expect(ev['data'] == want, 'second GUEST_PANICKED %r' % ev)
+    vm.quit()
+
+    # Without the property the leaves stay KVM's.
+    vm = ctx.start(['-cpu', 'host', '-kernel',
+                    ctx.guest('tiny-long-hvcrash.elf'), '-action',
+                    'panic=pause'])
+    vm.wait_serial(lambda t: 'C40000100' in t, 'cpuid lines')
+    leaves = cpuid_lines(vm.serial_text())
+    sig = struct.pack('<3I', *leaves[0x40000000][1:4])
+    expect(sig == b'KVMKVMKVM\0\0\0', 'leaf 0x40000000 %r' % sig)
+    vm.kill()
+
+
 def case_cpu_model(ctx):
     """-cpu qemu64 gives the guest qemu64's CPUID (masked by KVM), -cpu
     host gives it KVM's; query-cpus-fast reports the real vCPU threads."""
@@ -511,6 +564,7 @@ CASES = {
     'reboot': case_reboot,
     'dump': case_dump,
     'cpu-model': case_cpu_model,
+    'hv-crash': case_hv_crash,
 }
 
 
