@@ -83,12 +83,13 @@ void pc_acpi_powerdown(void)
  * later versions add (the guest ABI a libvirt domain was defined with);
  * the alias "pc" names the newest, as in QEMU.
  */
-#define PC_I440FX_COMMON                                                  \
-    .desc = "Standard PC (i440FX + PIIX, 1996)",                          \
-    .default_ram_size = 128 * 1024 * 1024, .max_cpus = 255,               \
-    /* Vigil's default guest CPU is KVM's host passthrough. */            \
-    .default_cpu_model = "host", .default_ram_id = "pc.ram", .acpi = true, \
-    .init = pc_init, .done = pc_done, .reset = pc_reset,                  \
+#define PC_I440FX_COMMON                                                       \
+    .desc = "Standard PC (i440FX + PIIX, 1996)",                               \
+    .default_ram_size = 128 * 1024 * 1024,                                     \
+    .max_cpus =                                                                \
+        255, /* Vigil's default guest CPU is KVM's host passthrough. */        \
+        .default_cpu_model = "host", .default_ram_id = "pc.ram", .acpi = true, \
+    .init = pc_init, .done = pc_done, .reset = pc_reset,                       \
     .finalize = pc_finalize
 
 const MachineClass pc_i440fx_9_2_machine_class = {

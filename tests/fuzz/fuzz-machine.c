@@ -52,7 +52,8 @@ MachineState *fuzz_machine_init(void)
     current_accel = &accel_qtest_ops;
     /* As main(): runstate's events reach the monitor's event writer. */
     monitor_events_init();
-    machine = machine_create(&pc_i440fx_9_2_machine_class, FUZZ_RAM_SIZE, 1, &err);
+    machine =
+        machine_create(&pc_i440fx_9_2_machine_class, FUZZ_RAM_SIZE, 1, &err);
     if (!machine) {
         die("machine", err);
     }
