@@ -11,6 +11,7 @@
 #include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <poll.h>
 #include <string.h>
 #include <unistd.h>
@@ -19,6 +20,10 @@
 #define NOTE_NAME_QEMU        "QEMU"
 #define QEMU_NOTE_TYPE        0
 #define QEMU_CPUSTATE_VERSION 1
+#define NOTE_NAME_VMCOREINFO  "VMCOREINFO"
+/* QEMU's bounds for the guest's note and the one format it takes. */
+#define GUEST_NOTE_MAX        (1u << 20)
+#define GUEST_NOTE_FORMAT_ELF 1
 
 /* The kernel's x86-64 struct elf_prstatus, reduced to what we fill. */
 #define PRSTATUS_SIZE     336
@@ -265,6 +270,65 @@ bool dump_write_elf_progress(int fd, const VCPUDumpState *cpus, unsigned ncpus,
                              const DumpBlock *blocks, size_t nblocks,
                              DumpProgress *progress, GError **errp)
 {
+    return dump_write_elf_guest_note(fd, cpus, ncpus, NULL, blocks, nblocks,
+                                     progress, errp);
+}
+
+static uint32_t note_pad4(uint32_t n)
+{
+    return (n + 3) & ~3u;
+}
+
+GByteArray *dump_read_guest_note(MachineState *ms, bool present,
+                                 uint16_t format, uint32_t size, uint64_t paddr)
+{
+    g_autoptr(GByteArray) note = NULL;
+    Elf64_Nhdr nh;
+    uint64_t total;
+
+    if (!present) {
+        warn_report("guest note is not present");
+        return NULL;
+    }
+    if (size < sizeof(Elf64_Nhdr) || size > GUEST_NOTE_MAX) {
+        warn_report("guest note size is invalid: %" PRIu32, size);
+        return NULL;
+    }
+    if (format != GUEST_NOTE_FORMAT_ELF) {
+        warn_report("guest note format is unsupported: %" PRIu16, format);
+        return NULL;
+    }
+    note = g_byte_array_sized_new(size);
+    g_byte_array_set_size(note, size);
+    if (!machine_mem_read(ms, paddr, note->data, size)) {
+        warn_report("Invalid guest note header");
+        return NULL;
+    }
+    memcpy(&nh, note->data, sizeof(nh));
+    total =
+        sizeof(nh) + (uint64_t)note_pad4(nh.n_namesz) + note_pad4(nh.n_descsz);
+    if (nh.n_namesz > GUEST_NOTE_MAX || nh.n_descsz > GUEST_NOTE_MAX ||
+        total > size) {
+        warn_report("Invalid guest note header");
+        return NULL;
+    }
+    /* Only the kernel's VMCOREINFO note belongs in a core (crash reads
+     * it by name); anything else the guest points at stays out. */
+    if (nh.n_namesz != sizeof(NOTE_NAME_VMCOREINFO) ||
+        memcmp(note->data + sizeof(nh), NOTE_NAME_VMCOREINFO,
+               sizeof(NOTE_NAME_VMCOREINFO)) != 0) {
+        warn_report("guest note is not named " NOTE_NAME_VMCOREINFO);
+        return NULL;
+    }
+    g_byte_array_set_size(note, (guint)total);
+    return g_steal_pointer(&note);
+}
+
+bool dump_write_elf_guest_note(int fd, const VCPUDumpState *cpus,
+                               unsigned ncpus, const GByteArray *guest_note,
+                               const DumpBlock *blocks, size_t nblocks,
+                               DumpProgress *progress, GError **errp)
+{
     g_autoptr(GByteArray) notes = g_byte_array_new();
     g_autoptr(GByteArray) head = g_byte_array_new();
     size_t nphdr = 1 + nblocks;
@@ -287,6 +351,9 @@ bool dump_write_elf_progress(int fd, const VCPUDumpState *cpus, unsigned ncpus,
     }
     for (unsigned i = 0; i < ncpus; i++) {
         put_qemu_note(notes, &cpus[i]);
+    }
+    if (guest_note) {
+        g_byte_array_append(notes, guest_note->data, guest_note->len);
     }
 
     g_byte_array_append(head, (const guint8 *)&eh, sizeof(eh));

@@ -8,6 +8,8 @@
 
 #include "hw/i386/cpu-models.h"
 #include "hw/i386/pc.h"
+#include "hw/isa/piix3.h"
+#include "hw/pci-host/i440fx.h"
 
 static const MachineClass *const machine_types[] = {
     &pc_i440fx_9_2_machine_class,
@@ -75,15 +77,18 @@ void machine_print_help(void)
  * "isa-device").
  */
 extern const DeviceClass pvpanic_isa_class; /* hw/misc/pvpanic-isa.c */
+extern const DeviceClass pvpanic_pci_class; /* hw/misc/pvpanic-pci.c */
 extern const DeviceClass isa_serial_class;  /* hw/char/serial-isa.c */
 extern const DeviceClass i8042_class;       /* hw/char/i8042.c */
 extern const DeviceClass mc146818rtc_class; /* hw/rtc/mc146818rtc.c */
+extern const DeviceClass fw_cfg_io_class;   /* hw/nvram/fw_cfg.c */
+extern const DeviceClass vmcoreinfo_class;  /* hw/misc/vmcoreinfo.c */
 
 static const DeviceClass *const device_types[] = {
-    &pvpanic_isa_class,
-    &isa_serial_class,
-    &i8042_class,
-    &mc146818rtc_class,
+    &pvpanic_isa_class, &isa_serial_class,     &i8042_class,
+    &mc146818rtc_class, &fw_cfg_io_class,      &vmcoreinfo_class,
+    &pvpanic_pci_class, &i440fx_pcihost_class, &i440fx_class,
+    &piix3_class,
 };
 
 /*

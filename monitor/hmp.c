@@ -65,8 +65,17 @@ static void info_mtree(GString *out)
     info_machine_text(out, machine_print_mtree);
 }
 
+static void info_pci(GString *out)
+{
+    g_autoptr(GString) text = g_string_new(NULL);
+
+    hmp_info_pci_text(text);
+    append_crlf(out, text);
+}
+
 static const HmpCmd info_cmds[] = {
     {"mtree", info_mtree, "show memory tree"},
+    {"pci", info_pci, "show PCI info"},
     {"qtree", info_qtree, "show device tree"},
     {"status", info_status, "show the current VM status (running|paused)"},
     {"version", info_version, "show the version of QEMU"},

@@ -219,6 +219,11 @@ extern const QmpType qmp_getfd_arg, qmp_add_fd_arg, qmp_add_fd_ret,
 /* qmp-cmds-chardev.c */
 json_t *qmp_query_chardev(QmpSession *s, json_t *args, GError **errp);
 extern const QmpType qmp_query_chardev_ret;
+
+/* qmp-cmds-pci.c: query-pci, and "info pci" built from the same reply. */
+json_t *qmp_query_pci(QmpSession *s, json_t *args, GError **errp);
+extern const QmpType qmp_query_pci_ret;
+void hmp_info_pci_text(GString *out);
 json_t *qmp_ringbuf_write(QmpSession *s, json_t *args, GError **errp);
 json_t *qmp_ringbuf_read(QmpSession *s, json_t *args, GError **errp);
 extern const QmpType qmp_ringbuf_write_arg;

@@ -19,6 +19,7 @@
  */
 #include "monitor-internal.h"
 #include "hw/core/cpu.h"
+#include "hw/misc/vmcoreinfo.h"
 #include "monitor/qmp-events.h"
 #include "qemu/fdset.h"
 #include "qemu/main-loop.h"
@@ -107,6 +108,7 @@ typedef struct DumpJob {
     bool resume; /* we stopped a running VM: start it again afterwards */
     unsigned ncpus;
     VCPUDumpState *cpus;
+    GByteArray *guest_note; /* -device vmcoreinfo's note, or NULL */
     DumpBlock blocks[DUMP_MAX_BLOCKS];
     size_t nblocks;
 
@@ -160,6 +162,9 @@ static void dump_job_free(DumpJob *job)
         g_error_free(job->err);
     }
     g_free(job->cpus);
+    if (job->guest_note) {
+        g_byte_array_unref(job->guest_note);
+    }
     g_free(job);
 }
 
@@ -193,9 +198,9 @@ static gpointer dump_thread(gpointer opaque)
     DumpJob *job = opaque;
     uint64_t one = 1;
 
-    job->ok =
-        dump_write_elf_progress(job->fd, job->cpus, job->ncpus, job->blocks,
-                                job->nblocks, &job->progress, &job->err);
+    job->ok = dump_write_elf_guest_note(
+        job->fd, job->cpus, job->ncpus, job->guest_note, job->blocks,
+        job->nblocks, &job->progress, &job->err);
     if (write(job->done_fd, &one, sizeof(one)) < 0) {
         /* Cannot fail: an eventfd only refuses at 2^64 - 2. */
     }
@@ -338,6 +343,20 @@ static bool dump_capture_cpus(DumpJob *job, GError **errp)
     return true;
 }
 
+/*
+ * The guest's VMCOREINFO note, read while the guest is stopped and on
+ * this thread, so a detached writer never looks at the device.
+ */
+static void dump_capture_guest_note(DumpJob *job)
+{
+    VMCoreInfoGuest g;
+
+    if (current_machine && vmcoreinfo_get(&g)) {
+        job->guest_note = dump_read_guest_note(current_machine, g.present,
+                                               g.guest_format, g.size, g.paddr);
+    }
+}
+
 json_t *qmp_dump_guest_memory(QmpSession *s, json_t *args, GError **errp)
 {
     int64_t begin = 0, length = 0;
@@ -379,6 +398,7 @@ json_t *qmp_dump_guest_memory(QmpSession *s, json_t *args, GError **errp)
         dump_job_free(job);
         return NULL;
     }
+    dump_capture_guest_note(job);
     dump_result.status = DUMP_STATUS_ACTIVE;
     dump_result.completed = 0;
     dump_result.total = total;
@@ -388,8 +408,9 @@ json_t *qmp_dump_guest_memory(QmpSession *s, json_t *args, GError **errp)
         }
         ok = false; /* no thread: it fails as a write would, with an event */
     } else {
-        ok = dump_write_elf(job->fd, job->cpus, job->ncpus, job->blocks,
-                            job->nblocks, &err);
+        ok = dump_write_elf_guest_note(job->fd, job->cpus, job->ncpus,
+                                       job->guest_note, job->blocks,
+                                       job->nblocks, NULL, &err);
     }
     return dump_job_finish(job, ok, err, errp) ? json_object() : NULL;
 }

@@ -107,7 +107,7 @@ static const struct {
      (const char *const[]){"unattached", "child<container>", "peripheral-anon",
                            "child<container>", "peripheral", "child<container>",
                            NULL},
-     NULL},
+     "/machine/"}, /* board devices QEMU names there (fw_cfg) */
     {"/machine/peripheral", NULL, PERIPHERAL},
     {"/machine/peripheral-anon", NULL, PERIPHERAL_ANON},
     {"/machine/unattached", NULL, UNATTACHED},
@@ -168,7 +168,9 @@ static void list_device_child(DeviceState *dev, void *opaque)
     ListCtx *c = opaque;
     g_autofree char *type = NULL;
 
-    if (g_str_has_prefix(dev->canonical_path, c->prefix)) {
+    /* Direct children only: "/machine/" does not list "unattached/...". */
+    if (g_str_has_prefix(dev->canonical_path, c->prefix) &&
+        !strchr(dev->canonical_path + strlen(c->prefix), '/')) {
         type = g_strdup_printf("child<%s>", dev->klass->name);
         add_prop(c->list, dev->canonical_path + strlen(c->prefix), type);
     }

@@ -311,6 +311,7 @@ const QmpCommand qmp_commands[] = {
     {"query-fdsets", qmp_query_fdsets, &qmp_type_empty, &qmp_query_fdsets_ret},
     {"query-chardev", qmp_query_chardev, &qmp_type_empty,
      &qmp_query_chardev_ret},
+    {"query-pci", qmp_query_pci, &qmp_type_empty, &qmp_query_pci_ret},
 };
 const size_t qmp_commands_count = G_N_ELEMENTS(qmp_commands);
 

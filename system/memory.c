@@ -1,12 +1,16 @@
 /*
  * Address spaces: claiming ranges and dispatching guest accesses.
  *
- * Regions are kept in an array sorted by base address, so a lookup is a
- * binary search; a one-entry cache of the last region hit makes the
- * common case (a guest hammering one port) a single range check.  The
- * dispatch path allocates nothing.
+ * Mapped regions may overlap (PCI BARs do, as in QEMU), so the address
+ * space keeps two arrays: every mapped region sorted by base (for
+ * overlap checks and "info mtree"), and a flattened view of disjoint
+ * ranges, each naming the region that is visible there.  The flat view is
+ * rebuilt on map and unmap, which are rare; a lookup is a binary search
+ * over it, and a one-entry cache of the last range hit makes the common
+ * case (a guest hammering one port) a single range check.  The dispatch
+ * path allocates nothing.
  *
- * An access is handed to the region that holds its first byte, and the
+ * An access is handed to the region visible at its first byte, and the
  * whole access stays with that region even if it runs past the region's
  * end: QEMU does the same (MMIO accesses are not clipped to the region),
  * which is why "inw 0x505" reads 0x0303 from a 1-byte pvpanic.  Widths the
@@ -19,14 +23,24 @@
 #include "system/memory.h"
 #include "qemu/log.h"
 
+/* [start, last] of the flat view shows @mr. */
+typedef struct FlatRange {
+    uint64_t start;
+    uint64_t last;
+    MemoryRegion *mr;
+} FlatRange;
+
 struct AddressSpace {
     char *name;
     uint64_t limit;
     uint8_t unassigned_value;
-    MemoryRegion **regions; /* sorted by addr, never overlapping */
+    MemoryRegion **regions; /* every mapped region, sorted by addr, seq */
     size_t nr;
     size_t cap;
-    MemoryRegion *last_hit; /* cache; NULL after any unmap */
+    FlatRange *flat; /* disjoint, sorted by start */
+    size_t nr_flat;
+    const FlatRange *last_hit; /* cache into flat; NULL after a rebuild */
+    uint64_t next_seq;
 };
 
 void memory_region_init_io(MemoryRegion *mr, const MemoryRegionOps *ops,
@@ -58,6 +72,7 @@ void address_space_free(AddressSpace *as)
     /* Regions still mapped belong to owners that may already be gone:
      * do not touch them. */
     g_free(as->regions);
+    g_free(as->flat);
     g_free(as->name);
     g_free(as);
 }
@@ -72,15 +87,15 @@ static const char *range_kind(const AddressSpace *as)
     return address_space_is_io(as) ? "I/O port range" : "Memory range";
 }
 
-/* Index of the first region whose base is > @addr. */
+/* Index of the first flat range whose start is > @addr. */
 static size_t upper_bound(const AddressSpace *as, uint64_t addr)
 {
-    size_t lo = 0, hi = as->nr;
+    size_t lo = 0, hi = as->nr_flat;
 
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
 
-        if (as->regions[mid]->addr <= addr) {
+        if (as->flat[mid].start <= addr) {
             lo = mid + 1;
         } else {
             hi = mid;
@@ -89,17 +104,107 @@ static size_t upper_bound(const AddressSpace *as, uint64_t addr)
     return lo;
 }
 
-static inline bool region_contains(const MemoryRegion *mr, uint64_t addr)
+static int compare_paint_order(const void *a, const void *b)
 {
-    return addr >= mr->addr && addr - mr->addr < mr->size;
+    const MemoryRegion *x = *(MemoryRegion *const *)a;
+    const MemoryRegion *y = *(MemoryRegion *const *)b;
+
+    if (x->priority != y->priority) {
+        return x->priority < y->priority ? -1 : 1;
+    }
+    return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
-bool address_space_map(AddressSpace *as, MemoryRegion *mr, uint64_t base,
+/*
+ * Lay @mr over @flat (n ranges, sorted, disjoint) into @out: what it
+ * covers is replaced, what sticks out on either side is kept.  Returns
+ * the number of ranges written; @out has room for n + 2.
+ */
+static size_t paint(const FlatRange *flat, size_t n, MemoryRegion *mr,
+                    FlatRange *out)
+{
+    FlatRange top = {mr->addr, mr->addr + mr->size - 1, mr};
+    bool placed = false;
+    size_t k = 0;
+
+    for (size_t i = 0; i < n; i++) {
+        const FlatRange *r = &flat[i];
+
+        if (r->last < top.start) {
+            out[k++] = *r;
+            continue;
+        }
+        if (r->start > top.last) {
+            if (!placed) {
+                out[k++] = top;
+                placed = true;
+            }
+            out[k++] = *r;
+            continue;
+        }
+        if (r->start < top.start) {
+            out[k++] = (FlatRange){r->start, top.start - 1, r->mr};
+        }
+        if (!placed) {
+            out[k++] = top;
+            placed = true;
+        }
+        if (r->last > top.last) {
+            out[k++] = (FlatRange){top.last + 1, r->last, r->mr};
+        }
+    }
+    if (!placed) {
+        out[k++] = top;
+    }
+    return k;
+}
+
+/* Recompute the flat view: lowest priority first, each painted over. */
+static void rebuild_flat(AddressSpace *as)
+{
+    g_autofree MemoryRegion **order =
+        g_memdup2(as->regions, as->nr * sizeof(as->regions[0]));
+    /* Each paint adds at most two ranges. */
+    size_t room = 2 * as->nr + 1;
+    FlatRange *a = g_new(FlatRange, room);
+    g_autofree FlatRange *b = g_new(FlatRange, room);
+    size_t n = 0;
+
+    qsort(order, as->nr, sizeof(order[0]), compare_paint_order);
+    for (size_t i = 0; i < as->nr; i++) {
+        FlatRange *tmp;
+
+        n = paint(a, n, order[i], b);
+        tmp = a;
+        a = b;
+        b = tmp;
+    }
+    g_free(as->flat);
+    as->flat = a;
+    as->nr_flat = n;
+    as->last_hit = NULL;
+}
+
+/* Index in as->regions where a region at @base goes (after equal bases). */
+static size_t region_insert_pos(const AddressSpace *as, uint64_t base)
+{
+    size_t lo = 0, hi = as->nr;
+
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+
+        if (as->regions[mid]->addr <= base) {
+            lo = mid + 1;
+        } else {
+            hi = mid;
+        }
+    }
+    return lo;
+}
+
+static bool check_fits(AddressSpace *as, MemoryRegion *mr, uint64_t base,
                        const char *owner, GError **errp)
 {
-    uint64_t last;
-    size_t pos;
-
     if (mr->mapped) {
         error_setg(errp, "Region '%s' of '%s' is already mapped",
                    mr->name ? mr->name : "?", mr->owner ? mr->owner : "?");
@@ -113,24 +218,13 @@ bool address_space_map(AddressSpace *as, MemoryRegion *mr, uint64_t base,
                    owner ? owner : "?", as->name, as->limit);
         return false;
     }
-    last = base + mr->size - 1;
+    return true;
+}
 
-    /* Only the neighbours on either side of the insertion point can
-     * overlap, because mapped regions never overlap each other. */
-    pos = upper_bound(as, base);
-    for (size_t i = pos ? pos - 1 : 0; i < as->nr && i <= pos; i++) {
-        MemoryRegion *o = as->regions[i];
-        uint64_t olast = o->addr + o->size - 1;
-
-        if (o->addr <= last && base <= olast) {
-            error_setg(errp,
-                       "%s 0x%" PRIx64 "-0x%" PRIx64 " of '%s' overlaps "
-                       "0x%" PRIx64 "-0x%" PRIx64 " of '%s'",
-                       range_kind(as), base, last, owner ? owner : "?", o->addr,
-                       olast, o->owner ? o->owner : "?");
-            return false;
-        }
-    }
+static void insert_region(AddressSpace *as, MemoryRegion *mr, uint64_t base,
+                          const char *owner, bool may_overlap, int priority)
+{
+    size_t pos = region_insert_pos(as, base);
 
     if (as->nr == as->cap) {
         as->cap = as->cap ? as->cap * 2 : 16;
@@ -143,6 +237,48 @@ bool address_space_map(AddressSpace *as, MemoryRegion *mr, uint64_t base,
     mr->addr = base;
     mr->owner = owner;
     mr->mapped = true;
+    mr->may_overlap = may_overlap;
+    mr->priority = priority;
+    mr->seq = as->next_seq++;
+    rebuild_flat(as);
+}
+
+bool address_space_map(AddressSpace *as, MemoryRegion *mr, uint64_t base,
+                       const char *owner, GError **errp)
+{
+    uint64_t last;
+
+    if (!check_fits(as, mr, base, owner, errp)) {
+        return false;
+    }
+    last = base + mr->size - 1;
+    /* Exclusive claims never overlap each other; overlapping mappings
+     * (BARs) do not count. */
+    for (size_t i = 0; i < as->nr && as->regions[i]->addr <= last; i++) {
+        MemoryRegion *o = as->regions[i];
+        uint64_t olast = o->addr + o->size - 1;
+
+        if (!o->may_overlap && base <= olast) {
+            error_setg(errp,
+                       "%s 0x%" PRIx64 "-0x%" PRIx64 " of '%s' overlaps "
+                       "0x%" PRIx64 "-0x%" PRIx64 " of '%s'",
+                       range_kind(as), base, last, owner ? owner : "?", o->addr,
+                       olast, o->owner ? o->owner : "?");
+            return false;
+        }
+    }
+    insert_region(as, mr, base, owner, false, 0);
+    return true;
+}
+
+bool address_space_map_overlap(AddressSpace *as, MemoryRegion *mr,
+                               uint64_t base, int priority, const char *owner,
+                               GError **errp)
+{
+    if (!check_fits(as, mr, base, owner, errp)) {
+        return false;
+    }
+    insert_region(as, mr, base, owner, true, priority);
     return true;
 }
 
@@ -154,7 +290,7 @@ void address_space_unmap(AddressSpace *as, MemoryRegion *mr)
                     (as->nr - i - 1) * sizeof(as->regions[0]));
             as->nr--;
             mr->mapped = false;
-            as->last_hit = NULL;
+            rebuild_flat(as);
             return;
         }
     }
@@ -162,22 +298,22 @@ void address_space_unmap(AddressSpace *as, MemoryRegion *mr)
 
 MemoryRegion *address_space_lookup(AddressSpace *as, uint64_t addr)
 {
-    MemoryRegion *mr = as->last_hit;
+    const FlatRange *r = as->last_hit;
     size_t pos;
 
-    if (mr && region_contains(mr, addr)) {
-        return mr;
+    if (r && addr >= r->start && addr <= r->last) {
+        return r->mr;
     }
     pos = upper_bound(as, addr);
     if (pos == 0) {
         return NULL;
     }
-    mr = as->regions[pos - 1];
-    if (!region_contains(mr, addr)) {
+    r = &as->flat[pos - 1];
+    if (addr > r->last) {
         return NULL;
     }
-    as->last_hit = mr;
-    return mr;
+    as->last_hit = r;
+    return r->mr;
 }
 
 static inline uint64_t size_mask(unsigned size)
@@ -208,6 +344,22 @@ static unsigned piece_size(const MemoryRegionOps *ops, unsigned size)
     return size > hi ? hi : size;
 }
 
+/*
+ * For a region with valid_max: the first piece of a @size access at
+ * offset @addr into the region, as QEMU cuts it: at most valid_max
+ * bytes, no more than the offset's alignment, a power of two.
+ */
+static unsigned valid_piece(const MemoryRegionOps *ops, uint64_t addr,
+                            unsigned size)
+{
+    unsigned v = 1;
+
+    while (v * 2 <= size && v * 2 <= ops->valid_max && !(addr & (v * 2 - 1))) {
+        v *= 2;
+    }
+    return v;
+}
+
 static uint64_t unassigned_read(AddressSpace *as, uint64_t addr, unsigned size)
 {
     qemu_log_mask(LOG_IOPORT, "unassigned %s read addr 0x%" PRIx64 " size %u\n",
@@ -232,6 +384,18 @@ uint64_t address_space_read(AddressSpace *as, uint64_t addr, unsigned size)
         return unassigned_read(as, addr, size);
     }
     ops = mr->ops;
+    if (ops->valid_max && valid_piece(ops, addr - mr->addr, size) < size) {
+        for (unsigned i = 0; i < size;) {
+            MemoryRegion *p = address_space_lookup(as, addr + i);
+            unsigned v = p && p->ops->valid_max
+                             ? valid_piece(p->ops, addr + i - p->addr, size - i)
+                             : 1;
+
+            val |= address_space_read(as, addr + i, v) << (i * 8);
+            i += v;
+        }
+        return val;
+    }
     offset = addr - mr->addr;
     piece = piece_size(ops, size);
     if (piece >= size) {
@@ -267,6 +431,19 @@ void address_space_write(AddressSpace *as, uint64_t addr, uint64_t val,
         return;
     }
     ops = mr->ops;
+    if (ops->valid_max && valid_piece(ops, addr - mr->addr, size) < size) {
+        for (unsigned i = 0; i < size;) {
+            MemoryRegion *p = address_space_lookup(as, addr + i);
+            unsigned v = p && p->ops->valid_max
+                             ? valid_piece(p->ops, addr + i - p->addr, size - i)
+                             : 1;
+
+            address_space_write(as, addr + i, (val >> (i * 8)) & size_mask(v),
+                                v);
+            i += v;
+        }
+        return;
+    }
     offset = addr - mr->addr;
     piece = piece_size(ops, size);
     if (piece >= size) {

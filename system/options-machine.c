@@ -448,5 +448,12 @@ bool opt_boot(VigilConfig *cfg, const char *arg, int *exit_status,
         vigil_opts_get_number(opts, "splash-time", cfg->boot.splash_time);
     cfg->boot.reboot_timeout =
         vigil_opts_get_number(opts, "reboot-timeout", cfg->boot.reboot_timeout);
+    /* What fw_cfg tells a guest (system/system.h). */
+    boot_config.menu = cfg->boot.menu;
+    boot_config.has_splash_time |= g_hash_table_contains(opts, "splash-time");
+    boot_config.splash_time = cfg->boot.splash_time;
+    boot_config.has_reboot_timeout |=
+        g_hash_table_contains(opts, "reboot-timeout");
+    boot_config.reboot_timeout = cfg->boot.reboot_timeout;
     return true;
 }

@@ -349,6 +349,7 @@ static bool opt_nographic(VigilConfig *cfg, const char *arg, int *exit_status,
                           GError **errp)
 {
     cfg->nographic = true;
+    qemu_nographic = true; /* fw_cfg reads it (system/system.h) */
     return true;
 }
 
@@ -605,6 +606,8 @@ void vigil_config_free(VigilConfig *cfg)
         qemu_name = NULL;
     }
     g_clear_pointer(&cfg->name, g_free);
+    boot_config = (BootConfig){0};
+    qemu_nographic = false;
 }
 
 bool vigil_options_parse(VigilConfig *cfg, int argc, char **argv,

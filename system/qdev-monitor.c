@@ -18,6 +18,7 @@
 /* Parsed, not yet realized devices, in command-line order. */
 static GPtrArray *pending_devices;
 static GPtrArray *pending_optargs; /* the -device text, for messages */
+static GPtrArray *pending_buses;   /* bus=NAME (char *) or NULL */
 
 static const char *const category_names[] = {
     [DEVICE_CATEGORY_BRIDGE] = "Controller/Bridge/Hub",
@@ -274,7 +275,11 @@ static DeviceState *device_create(const char *driver, const char *id,
     return dev;
 }
 
-static DeviceState *parse_keyval(const char *optarg, GError **errp)
+/*
+ * "bus" is not a device property: QEMU takes it from the options and
+ * puts the device on the bus of that name.  @bus gets a copy.
+ */
+static DeviceState *parse_keyval(const char *optarg, char **bus, GError **errp)
 {
     g_autoptr(GArray) items = opts_split(optarg);
     const char *driver = NULL, *id = NULL;
@@ -307,6 +312,11 @@ static DeviceState *parse_keyval(const char *optarg, GError **errp)
 
         if (!it->value || strcmp(it->key, "driver") == 0 ||
             strcmp(it->key, "id") == 0) {
+            continue;
+        }
+        if (strcmp(it->key, "bus") == 0) {
+            g_free(*bus);
+            *bus = g_strdup(it->value);
             continue;
         }
         if (!qdev_set_prop_text(dev, it->key, it->value, errp)) {
@@ -343,7 +353,7 @@ static bool set_prop_json(DeviceState *dev, const char *key, json_t *val,
     }
 }
 
-static DeviceState *parse_json(const char *optarg, GError **errp)
+static DeviceState *parse_json(const char *optarg, char **bus, GError **errp)
 {
     /* QMP's rule for NULs (include/qobject/json-stream.h). */
     json_error_t jerr;
@@ -379,6 +389,11 @@ static DeviceState *parse_json(const char *optarg, GError **errp)
         if (strcmp(key, "driver") == 0 || strcmp(key, "id") == 0) {
             continue;
         }
+        if (strcmp(key, "bus") == 0 && json_is_string(val)) {
+            g_free(*bus);
+            *bus = g_strdup(json_string_value(val));
+            continue;
+        }
         if (!set_prop_json(dev, key, val, errp)) {
             qdev_unref(dev);
             dev = NULL;
@@ -393,26 +408,53 @@ out:
 DeviceState *qdev_device_parse(const char *optarg, GError **errp)
 {
     DeviceState *dev;
+    char *bus = NULL;
 
-    dev = optarg[0] == '{' ? parse_json(optarg, errp)
-                           : parse_keyval(optarg, errp);
+    dev = optarg[0] == '{' ? parse_json(optarg, &bus, errp)
+                           : parse_keyval(optarg, &bus, errp);
     if (!dev) {
+        g_free(bus);
         return NULL;
     }
     if (!pending_devices) {
         pending_devices = g_ptr_array_new();
         pending_optargs = g_ptr_array_new_with_free_func(g_free);
+        pending_buses = g_ptr_array_new_with_free_func(g_free);
     }
     g_ptr_array_add(pending_devices, dev);
     g_ptr_array_add(pending_optargs, g_strdup(optarg));
+    g_ptr_array_add(pending_buses, bus);
     return dev;
+}
+
+/* bus=NAME: the machine's bus of that name, if @dev may sit on it. */
+static BusState *find_named_bus(MachineState *ms, DeviceState *dev,
+                                const char *name, GError **errp)
+{
+    BusState *const buses[] = {ms->pci_bus, ms->isa_bus, ms->sysbus};
+    const char *want = dev->klass->bus_type;
+
+    for (size_t i = 0; i < G_N_ELEMENTS(buses); i++) {
+        if (buses[i] && strcmp(buses[i]->name, name) == 0) {
+            if (!want || strcmp(buses[i]->type, want) != 0) {
+                error_setg(errp, "Device '%s' can't go on %s bus",
+                           dev->klass->name, buses[i]->type);
+                return NULL;
+            }
+            return buses[i];
+        }
+    }
+    error_setg(errp, "Bus '%s' not found", name);
+    return NULL;
 }
 
 bool qdev_device_realize_all(MachineState *ms, GError **errp)
 {
     while (pending_devices && pending_devices->len) {
         DeviceState *dev = g_ptr_array_index(pending_devices, 0);
-        BusState *bus = machine_find_bus_for(ms, dev->klass, errp);
+        const char *bus_name = g_ptr_array_index(pending_buses, 0);
+        BusState *bus = bus_name ? find_named_bus(ms, dev, bus_name, errp)
+                                 : machine_find_bus_for(ms, dev->klass, errp);
 
         if (!bus || !qdev_realize(dev, bus, errp)) {
             /* Name the option, as QEMU's error location does. */
@@ -423,6 +465,7 @@ bool qdev_device_realize_all(MachineState *ms, GError **errp)
         /* The registry owns it now. */
         g_ptr_array_remove_index(pending_devices, 0);
         g_ptr_array_remove_index(pending_optargs, 0);
+        g_ptr_array_remove_index(pending_buses, 0);
     }
     return true;
 }
@@ -437,6 +480,8 @@ void qdev_device_free_pending(void)
     }
     g_ptr_array_free(pending_devices, true);
     g_ptr_array_free(pending_optargs, true);
+    g_ptr_array_free(pending_buses, true);
     pending_devices = NULL;
     pending_optargs = NULL;
+    pending_buses = NULL;
 }

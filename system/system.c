@@ -12,6 +12,8 @@
 const char *qemu_name;
 bool qemu_debug_threads;
 static uint8_t qemu_uuid[16];
+bool qemu_nographic;
+BootConfig boot_config;
 const char *cpu_model_arg;
 CpuTopology cpu_topology;
 static Chardev *serial_hds[MAX_SERIAL_PORTS];
@@ -69,4 +71,9 @@ char *qemu_uuid_unparse(void)
                            "%02x%02x%02x%02x%02x%02x",
                            u[0], u[1], u[2], u[3], u[4], u[5], u[6], u[7], u[8],
                            u[9], u[10], u[11], u[12], u[13], u[14], u[15]);
+}
+
+void qemu_uuid_get(uint8_t out[16])
+{
+    memcpy(out, qemu_uuid, sizeof(qemu_uuid));
 }

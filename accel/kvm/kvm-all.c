@@ -109,10 +109,104 @@ static bool kvm_set_slot(KVMState *s, unsigned slot, uint64_t gpa,
     return true;
 }
 
+/*
+ * Slots: 0 low RAM (below the shadow area when split), 1 RAM above 4 GiB,
+ * 2 the -bios image, 3.. one per shadow segment, then RAM above 1 MiB.
+ */
+enum {
+    SLOT_SHADOW0 = 3,
+    SLOT_ABOVE_1M = SLOT_SHADOW0 + MACHINE_SHADOW_SEGS,
+};
+
+static uint32_t kvm_readonly_flag(KVMState *s)
+{
+    /* Without read-only slots a guest could write its ROM copy. */
+    return kvm_check_extension(s, KVM_CAP_READONLY_MEM) ? KVM_MEM_READONLY : 0;
+}
+
+/* Point shadow segment @i at RAM or at the ROM side, as ms says. */
+static bool kvm_map_shadow_seg(KVMState *s, MachineState *ms, unsigned i,
+                               GError **errp)
+{
+    uint64_t gpa = MACHINE_SHADOW_BASE + i * MACHINE_SHADOW_SEG;
+    bool rom = ms->low_rom_mask & (1u << i);
+
+    if (gpa + MACHINE_SHADOW_SEG > ms->below_4g_mem_size) {
+        return true; /* no RAM there (tiny -m): MMIO exits either way */
+    }
+    /* KVM cannot change a slot's flags or backing in place. */
+    if ((s->low_split &&
+         !kvm_set_slot(s, SLOT_SHADOW0 + i, gpa, 0, NULL, 0, errp)) ||
+        !kvm_set_slot(s, SLOT_SHADOW0 + i, gpa, MACHINE_SHADOW_SEG,
+                      rom ? ms->low_rom + i * MACHINE_SHADOW_SEG
+                          : ms->ram + gpa,
+                      rom ? kvm_readonly_flag(s) : 0, errp)) {
+        return false;
+    }
+    s->low_rom_mapped = (s->low_rom_mapped & ~(1u << i)) | (rom ? 1u << i : 0);
+    return true;
+}
+
+/*
+ * Low RAM of a machine with shadow segments (PAM): the 16 KiB segments
+ * of 0xc0000-0xfffff get slots of their own so that each can switch
+ * between RAM and the read-only ROM side.  @slot0_mapped: slot 0 holds
+ * all of low RAM and must be replaced.
+ */
+static bool kvm_map_low_split(KVMState *s, MachineState *ms, bool slot0_mapped,
+                              GError **errp)
+{
+    uint64_t end = MACHINE_SHADOW_BASE + MACHINE_SHADOW_SIZE;
+
+    if (!s->low_split) {
+        if ((slot0_mapped && !kvm_set_slot(s, 0, 0, 0, NULL, 0, errp)) ||
+            !kvm_set_slot(s, 0, 0,
+                          MIN(ms->below_4g_mem_size, MACHINE_SHADOW_BASE),
+                          ms->ram, 0, errp)) {
+            return false;
+        }
+        for (unsigned i = 0; i < MACHINE_SHADOW_SEGS; i++) {
+            if (!kvm_map_shadow_seg(s, ms, i, errp)) {
+                return false;
+            }
+        }
+        if (ms->below_4g_mem_size > end &&
+            !kvm_set_slot(s, SLOT_ABOVE_1M, end, ms->below_4g_mem_size - end,
+                          ms->ram + end, 0, errp)) {
+            return false;
+        }
+        s->low_split = true;
+        return true;
+    }
+    for (unsigned i = 0; i < MACHINE_SHADOW_SEGS; i++) {
+        if (((s->low_rom_mapped ^ ms->low_rom_mask) & (1u << i)) &&
+            !kvm_map_shadow_seg(s, ms, i, errp)) {
+            return false;
+        }
+    }
+    return true;
+}
+
+/* MachineState.low_rom_changed: the board switched shadow segments. */
+static void kvm_low_rom_changed(MachineState *ms)
+{
+    g_autoptr(GError) err = NULL;
+
+    if (kvm_state && ms->low_rom && ms->below_4g_mem_size &&
+        !kvm_map_low_split(kvm_state, ms, true, &err)) {
+        warn_report("KVM: cannot remap 0xc0000-0xfffff: %s", err->message);
+    }
+}
+
 static bool kvm_map_ram(KVMState *s, MachineState *ms, GError **errp)
 {
-    if (ms->below_4g_mem_size &&
-        !kvm_set_slot(s, 0, 0, ms->below_4g_mem_size, ms->ram, 0, errp)) {
+    if (ms->low_rom && ms->below_4g_mem_size) {
+        if (!kvm_map_low_split(s, ms, false, errp)) {
+            return false;
+        }
+    } else if (ms->below_4g_mem_size &&
+               !kvm_set_slot(s, 0, 0, ms->below_4g_mem_size, ms->ram, 0,
+                             errp)) {
         return false;
     }
     if (ms->above_4g_mem_size &&
@@ -137,9 +231,7 @@ static bool kvm_map_rom(KVMState *s, MachineState *ms, GError **errp)
     if (!ms->rom || !ms->rom_size) {
         return true;
     }
-    if (kvm_check_extension(s, KVM_CAP_READONLY_MEM)) {
-        flags = KVM_MEM_READONLY;
-    }
+    flags = kvm_readonly_flag(s);
     s->rom_copy_size = (ms->rom_size + 4095) & ~4095ULL;
     s->rom_copy = mmap(NULL, s->rom_copy_size, PROT_READ | PROT_WRITE,
                        MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -313,6 +405,7 @@ static bool kvm_init_machine(MachineState *ms, GError **errp)
     }
     kvm_state = s;
     irq_set_handler(kvm_irq_set, s);
+    ms->low_rom_changed = kvm_low_rom_changed;
     return true;
 
 fail:
@@ -365,6 +458,9 @@ static void kvm_teardown(void)
     }
     kvm_vcpus_destroy();
     irq_set_handler(NULL, NULL);
+    if (kvm_state->ms) {
+        kvm_state->ms->low_rom_changed = NULL;
+    }
     kvm_state_free(kvm_state);
     kvm_state = NULL;
 }

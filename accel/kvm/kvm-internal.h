@@ -68,6 +68,10 @@ typedef struct KVMState {
     struct kvm_cpuid2 *supported_cpuid;
     void *rom_copy; /* page-aligned copy of ms->rom */
     uint64_t rom_copy_size;
+    /* Low RAM split around the shadow segments (ms->low_rom), and which
+     * of them are mapped as the read-only ROM side. */
+    bool low_split;
+    uint16_t low_rom_mapped;
     /* In-kernel PIC/IOAPIC/PIT state right after creation (reset). */
     struct kvm_irqchip reset_irqchip[3];
     struct kvm_pit_state2 reset_pit;

@@ -69,6 +69,13 @@ enum {
     RES_END_TAG = 0x79,      /* End tag, length 1 */
 };
 
+/* Large address space descriptors (6.4.3.5) */
+enum {
+    RES_DWORD_ADDR = 0x87,
+    RES_WORD_ADDR = 0x88,
+    RES_QWORD_ADDR = 0x8A,
+};
+
 static Aml *aml_alloc(AmlKind kind, int op, bool ext)
 {
     Aml *a = g_new0(Aml, 1);
@@ -526,4 +533,56 @@ Aml *aml_irq_no_flags(uint8_t irq)
     g_assert(irq < 16);
     append_le(a->head, 1u << irq, 2);
     return a;
+}
+
+/*
+ * Address space descriptor (6.4.3.5.1-3) with @width-byte fields, as a
+ * bridge produces it: MinFixed, MaxFixed, PosDecode, ResourceProducer,
+ * granularity and translation 0.
+ */
+static Aml *addr_space(uint8_t tag, unsigned width, AmlAddrSpaceType type,
+                       uint8_t type_flags, uint64_t min, uint64_t max)
+{
+    Aml *a = aml_alloc(AML_KIND_RAW, tag, false);
+
+    g_assert(min <= max);
+    append_le(a->head, 3 + 5 * width, 2); /* length after this field */
+    append_byte(a->head, type);
+    append_byte(a->head, 1 << 3 | 1 << 2); /* _MAF, _MIF; producer */
+    append_byte(a->head, type_flags);
+    append_le(a->head, 0, width);   /* granularity */
+    append_le(a->head, min, width); /* range minimum */
+    append_le(a->head, max, width); /* range maximum */
+    append_le(a->head, 0, width);   /* translation offset */
+    append_le(a->head, max - min + 1, width);
+    return a;
+}
+
+Aml *aml_word_bus_number(uint16_t min, uint16_t max)
+{
+    return addr_space(RES_WORD_ADDR, 2, AML_BUS_NUMBER_RANGE, 0, min, max);
+}
+
+Aml *aml_word_io(uint16_t min, uint16_t max)
+{
+    /* _RNG = 3: ISA and non-ISA ranges (EntireRange) */
+    return addr_space(RES_WORD_ADDR, 2, AML_IO_RANGE, 3, min, max);
+}
+
+/* _MEM in bits 2:1, _RW in bit 0; AddressRangeMemory, TypeStatic. */
+static uint8_t mem_flags(bool cacheable)
+{
+    return (cacheable ? 1 << 1 : 0) | 1;
+}
+
+Aml *aml_dword_memory(bool cacheable, uint32_t min, uint32_t max)
+{
+    return addr_space(RES_DWORD_ADDR, 4, AML_MEMORY_RANGE, mem_flags(cacheable),
+                      min, max);
+}
+
+Aml *aml_qword_memory(bool cacheable, uint64_t min, uint64_t max)
+{
+    return addr_space(RES_QWORD_ADDR, 8, AML_MEMORY_RANGE, mem_flags(cacheable),
+                      min, max);
 }

@@ -187,7 +187,7 @@ void machine_reset(void)
 BusState *machine_find_bus_for(MachineState *ms, const DeviceClass *dc,
                                GError **errp)
 {
-    BusState *const buses[] = {ms->isa_bus, ms->sysbus};
+    BusState *const buses[] = {ms->pci_bus, ms->isa_bus, ms->sysbus};
 
     if (!dc->bus_type) {
         return ms->sysbus;
@@ -203,6 +203,46 @@ BusState *machine_find_bus_for(MachineState *ms, const DeviceClass *dc,
 }
 
 /*
+ * Low RAM at @gpa, with *avail bytes of RAM from there: clip it at the
+ * shadow segments that show ROM.  Returns false (with *avail bytes of ROM
+ * from @gpa) if @gpa itself is in one.
+ */
+static bool shadow_span(MachineState *ms, uint64_t gpa, uint64_t *avail)
+{
+    const uint64_t end = MACHINE_SHADOW_BASE + MACHINE_SHADOW_SIZE;
+    bool rom;
+    uint64_t seg, next;
+
+    if (!ms->low_rom_mask || gpa >= end) {
+        return true;
+    }
+    if (gpa < MACHINE_SHADOW_BASE) {
+        /* RAM up to the first ROM segment at most. */
+        next = MACHINE_SHADOW_BASE +
+               (uint64_t)__builtin_ctz(ms->low_rom_mask) * MACHINE_SHADOW_SEG;
+        *avail = MIN(*avail, next - gpa);
+        return true;
+    }
+    seg = (gpa - MACHINE_SHADOW_BASE) / MACHINE_SHADOW_SEG;
+    rom = ms->low_rom_mask & (1u << seg);
+    /* The run of segments alike ends where the mask bit flips. */
+    next = seg + 1;
+    while (next < MACHINE_SHADOW_SEGS &&
+           !!(ms->low_rom_mask & (1u << next)) == rom) {
+        next++;
+    }
+    next = MACHINE_SHADOW_BASE + next * MACHINE_SHADOW_SEG;
+    if (rom) {
+        *avail = next - gpa;
+        return false;
+    }
+    if (next < end) {
+        *avail = MIN(*avail, next - gpa);
+    }
+    return true;
+}
+
+/*
  * Where @gpa lands: in RAM (host offset in *ram_off, *avail bytes of RAM
  * from there) or not (*avail bytes until RAM starts again, 0 = never).
  */
@@ -212,7 +252,7 @@ static bool ram_span(MachineState *ms, uint64_t gpa, uint64_t *ram_off,
     if (gpa < ms->below_4g_mem_size) {
         *ram_off = gpa;
         *avail = ms->below_4g_mem_size - gpa;
-        return true;
+        return shadow_span(ms, gpa, avail);
     }
     if (gpa >= FOUR_GIB && gpa - FOUR_GIB < ms->above_4g_mem_size) {
         *ram_off = ms->below_4g_mem_size + (gpa - FOUR_GIB);
@@ -279,6 +319,18 @@ bool machine_mem_write(MachineState *ms, uint64_t gpa, const void *buf,
                        size_t len)
 {
     return mem_access(ms, gpa, (uint8_t *)buf, len, true);
+}
+
+void machine_set_low_rom(MachineState *ms, const uint8_t *rom, uint16_t mask)
+{
+    if (ms->low_rom == rom && ms->low_rom_mask == mask) {
+        return;
+    }
+    ms->low_rom = rom;
+    ms->low_rom_mask = rom ? mask : 0;
+    if (ms->low_rom_changed) {
+        ms->low_rom_changed(ms);
+    }
 }
 
 void *machine_ram_ptr(MachineState *ms, uint64_t gpa, size_t len)

@@ -1,10 +1,12 @@
 /*
  * "info qtree" and "info mtree" (hw/core/qdev-print.h).
  *
- * QEMU prints the tree from main-system-bus down through its bridges.
- * Vigil's ISA bus hangs off no bridge (there is no PCI), so each of the
- * machine's root buses is printed in turn.  vCPUs are left out, as QEMU
- * leaves them out: they sit on no bus.
+ * QEMU prints the tree from main-system-bus down through its bridges:
+ * each device's child buses follow its properties.  Buses with no parent
+ * device (main-system-bus, and the ISA bus of machines without PCI) are
+ * printed in turn at the root.  vCPUs are left out, as QEMU leaves them
+ * out: they sit on no bus.  A bus may order and decorate its children
+ * (the PCI bus: newest first, "addr = 02.0", class and BAR lines).
  */
 #include "hw/core/qdev-print.h"
 
@@ -36,34 +38,61 @@ static void print_prop(GString *out, DeviceState *dev, const Property *prop,
     }
 }
 
-static void print_bus(GString *out, BusState *bus, int level)
+static void print_bus(GString *out, MachineState *ms, BusState *bus, int level);
+
+static void print_device(GString *out, MachineState *ms, DeviceState *dev,
+                         int level)
 {
+    BusState *pb = dev->parent_bus;
+    BusState *const buses[] = {ms->pci_bus, ms->isa_bus};
+
+    indent(out, level);
+    g_string_append_printf(out, "dev: %s, id \"%s\"\n", dev->klass->name,
+                           dev->id ? dev->id : "");
+    for (const Property *p = dev->klass->props; p && p->name; p++) {
+        if (!pb || !pb->qtree_print_prop ||
+            !pb->qtree_print_prop(out, dev, p, (level + 1) * 2)) {
+            print_prop(out, dev, p, level + 1);
+        }
+    }
+    if (pb && pb->qtree_print_dev) {
+        pb->qtree_print_dev(out, dev, (level + 1) * 2);
+    }
+    for (size_t i = 0; i < G_N_ELEMENTS(buses); i++) {
+        if (buses[i] && buses[i]->parent == dev) {
+            print_bus(out, ms, buses[i], level + 1);
+        }
+    }
+}
+
+static void print_bus(GString *out, MachineState *ms, BusState *bus, int level)
+{
+    bool newest_first = bus->qtree_newest_first;
+    guint n = bus->children ? bus->children->len : 0;
+
     indent(out, level);
     g_string_append_printf(out, "bus: %s\n", bus->name);
     indent(out, level + 1);
     g_string_append_printf(out, "type %s\n", bus->type);
-    for (guint i = 0; bus->children && i < bus->children->len; i++) {
-        DeviceState *dev = g_ptr_array_index(bus->children, i);
+    for (guint i = 0; i < n; i++) {
+        DeviceState *dev =
+            g_ptr_array_index(bus->children, newest_first ? n - 1 - i : i);
 
         if (dev->klass->category == DEVICE_CATEGORY_CPU) {
             continue;
         }
-        indent(out, level + 1);
-        g_string_append_printf(out, "dev: %s, id \"%s\"\n", dev->klass->name,
-                               dev->id ? dev->id : "");
-        for (const Property *p = dev->klass->props; p && p->name; p++) {
-            print_prop(out, dev, p, level + 2);
-        }
+        print_device(out, ms, dev, level + 1);
     }
 }
 
 void qdev_print_qtree(MachineState *ms, GString *out)
 {
-    if (ms->sysbus) {
-        print_bus(out, ms->sysbus, 0);
-    }
-    if (ms->isa_bus) {
-        print_bus(out, ms->isa_bus, 0);
+    BusState *const roots[] = {ms->sysbus, ms->pci_bus, ms->isa_bus};
+
+    for (size_t i = 0; i < G_N_ELEMENTS(roots); i++) {
+        if (roots[i] && !roots[i]->parent) {
+            print_bus(out, ms, roots[i], 0);
+        }
     }
 }
 
@@ -77,8 +106,8 @@ static void print_region(MemoryRegion *mr, void *opaque)
     MtreePrint *p = opaque;
 
     g_string_append_printf(
-        p->out, "  %016" PRIx64 "-%016" PRIx64 " (prio 0, %s): %s\n", mr->addr,
-        mr->addr + mr->size - 1, p->kind, mr->name);
+        p->out, "  %016" PRIx64 "-%016" PRIx64 " (prio %d, %s): %s\n", mr->addr,
+        mr->addr + mr->size - 1, mr->priority, p->kind, mr->name);
 }
 
 void machine_print_mtree(MachineState *ms, GString *out)

@@ -8,9 +8,14 @@
 #include "hw/acpi/acpi-build.h"
 #include "hw/i386/pc.h"
 #include "hw/i386/x86-loader.h"
+#include "hw/i386/pc-pam.h"
 
 #define COM1_PORT 0x3f8
 #define RTC_PORT  0x70
+
+#define FOUR_GIB        (UINT64_C(1) << 32)
+#define ONE_GIB         (UINT64_C(1) << 30)
+#define PCI_HOLE64_SIZE (UINT64_C(2) << 30) /* QEMU's pci-hole64-size */
 
 typedef struct PCBootState {
     AcpiBuildResult acpi;
@@ -29,6 +34,20 @@ void pc_acpi_config(MachineState *ms, AcpiBuildConfig *cfg)
     /* Describe the legacy devices the board actually created. */
     cfg->com1 = address_space_lookup(ms->io, COM1_PORT) != NULL;
     cfg->rtc = address_space_lookup(ms->io, RTC_PORT) != NULL;
+    cfg->pci = ms->mc->has_pci;
+    cfg->fw_cfg = ms->mc->has_fw_cfg;
+    cfg->pci_bus = ms->pci_bus;
+    if (cfg->pci) {
+        /*
+         * The windows as QEMU's i440FX computes them: 32-bit from the top
+         * of low RAM, 64-bit 2 GiB from the first GiB boundary above RAM
+         * (4 GiB while all RAM is below 4 GiB).
+         */
+        cfg->low_ram_top = ms->below_4g_mem_size;
+        cfg->mem64_start =
+            (FOUR_GIB + ms->above_4g_mem_size + ONE_GIB - 1) & ~(ONE_GIB - 1);
+        cfg->mem64_end = cfg->mem64_start + PCI_HOLE64_SIZE - 1;
+    }
 }
 
 /* Copy the tables and the boot images into RAM; set the vCPU entry. */
@@ -46,7 +65,14 @@ static bool pc_boot_load(MachineState *ms, GError **errp)
         }
     }
     if (pc_boot->bios) {
-        x86_bios_load(pc_boot->bios, ms, &bi);
+        /*
+         * Without PCI the BIOS is copied to low RAM, as a chipset that
+         * shadows it; with the i440FX, PAM shows it (pc-pam.c) and the
+         * entry is the reset vector.
+         */
+        if (!ms->mc->has_pci) {
+            x86_bios_load(pc_boot->bios, ms, &bi);
+        }
     } else if (pc_boot->have_linux &&
                !x86_linux_load(&pc_boot->linux_boot, ms, rsdp, &bi, errp)) {
         return false;
@@ -78,6 +104,9 @@ bool pc_boot_setup(MachineState *ms, GError **errp)
         if (!pc_boot->bios) {
             return false;
         }
+        if (ms->mc->has_pci) {
+            pc_pam_set_bios(ms, ms->rom, ms->rom_size);
+        }
     } else {
         pc_acpi_config(ms, &cfg);
         if (!acpi_build_tables(&cfg, ACPI_TABLES_BASE, &pc_boot->acpi, errp)) {
@@ -91,6 +120,14 @@ bool pc_boot_setup(MachineState *ms, GError **errp)
             return false;
         }
         pc_boot->have_linux = true;
+    }
+    if (ms->mc->has_pci) {
+        /*
+         * A reset before the first instruction, as QEMU does: now that
+         * the boot mode is known, the i440FX takes the PAM values that
+         * go with it (pc_pam_reset_values()).
+         */
+        qdev_reset_all();
     }
     return pc_boot_load(ms, errp);
 }
@@ -107,6 +144,7 @@ void pc_boot_reset(MachineState *ms)
 
 void pc_boot_cleanup(MachineState *ms)
 {
+    pc_pam_cleanup(ms);
     if (!pc_boot) {
         return;
     }

@@ -4,8 +4,9 @@
  * The image sits read-only just below 4 GiB, where the CPU fetches its
  * first instruction (0xfffffff0), and its last 128 KiB also appear at
  * 0xe0000-0xfffff, where real-mode firmware runs after its first far
- * jump.  Below 1 MiB it is a copy in RAM (put back on every reset),
- * as on a PC whose chipset shadows the BIOS.
+ * jump.  Below 1 MiB it is a copy in RAM (put back on every reset by
+ * x86_bios_load), as on a PC whose chipset shadows the BIOS, on machines
+ * without PAM; with the i440FX's PAM it is the ROM side (pc-pam.c).
  */
 #include <inttypes.h>
 #include <string.h>

@@ -51,6 +51,9 @@ static const MemoryRegionOps pvpanic_ops = {
     .write = pvpanic_write,
     .impl_min = 1,
     .impl_max = 1,
+    /* QEMU cuts wider MMIO accesses into 4-byte pieces: an 8-byte read
+     * of the 2-byte PCI region sees the upper half unassigned. */
+    .valid_max = 4,
 };
 
 void pvpanic_setup_io(PVPanicState *s, uint64_t size)

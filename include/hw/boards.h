@@ -104,7 +104,26 @@ struct MachineState {
     void *opaque;         /* machine-specific state */
     /* The vCPUs' part of a reset (machine_set_vcpu_reset()), or NULL. */
     void (*reset_vcpus)(void);
+    /*
+     * Shadow RAM below 1 MiB (the i440FX's PAM, hw/i386/pc-pam.c).  Bit
+     * i of low_rom_mask set: the 16 KiB segment at MACHINE_SHADOW_BASE +
+     * i * MACHINE_SHADOW_SEG shows the ROM side instead of RAM, so every
+     * access there goes through ms->memory (where the board maps its
+     * ROM) and the RAM underneath keeps its contents.  low_rom holds the
+     * ROM side's bytes (MACHINE_SHADOW_SIZE, page-aligned) for
+     * accelerators that map it as read-only memory; they register
+     * low_rom_changed to hear of every change.  Set through
+     * machine_set_low_rom(); 0 / NULL (the default): RAM everywhere.
+     */
+    uint16_t low_rom_mask;
+    const uint8_t *low_rom;
+    void (*low_rom_changed)(MachineState *ms);
 };
+
+#define MACHINE_SHADOW_BASE UINT64_C(0xc0000)
+#define MACHINE_SHADOW_SEG  UINT64_C(0x4000)
+#define MACHINE_SHADOW_SEGS 16
+#define MACHINE_SHADOW_SIZE (MACHINE_SHADOW_SEG * MACHINE_SHADOW_SEGS)
 
 extern MachineState *current_machine;
 
@@ -183,5 +202,12 @@ bool machine_mem_write(MachineState *ms, uint64_t gpa, const void *buf,
                        size_t len);
 /* Host pointer for [gpa, gpa+len) if it lies entirely in RAM, else NULL. */
 void *machine_ram_ptr(MachineState *ms, uint64_t gpa, size_t len);
+
+/*
+ * The board changes which shadow segments show ROM (@mask, see
+ * MachineState.low_rom_mask) and what that ROM holds (@rom, or NULL
+ * together with @mask 0).  Calls ms->low_rom_changed if anything changed.
+ */
+void machine_set_low_rom(MachineState *ms, const uint8_t *rom, uint16_t mask);
 
 #endif /* HW_BOARDS_H */

@@ -8,15 +8,17 @@
  *       block (RAM below 4 GiB, RAM above 4 GiB, a -bios ROM), each
  *       clipped to the [begin, begin + length) filter when one is given;
  *       p_paddr = p_vaddr = guest-physical address, p_flags 0
- *   notes, per vCPU: "CORE"/NT_PRSTATUS (the kernel's x86-64
+ *   notes: one "CORE"/NT_PRSTATUS per vCPU (the kernel's x86-64
  *       elf_prstatus: pr_pid = vCPU index + 1, user_regs_struct), then
- *       "QEMU"/type 0 (QEMUCPUState version 1: GPRs, RIP, RFLAGS, the
- *       segments, GDT/IDT, CR0-CR4, KERNEL_GS_BASE)
+ *       one "QEMU"/type 0 per vCPU (QEMUCPUState version 1: GPRs, RIP,
+ *       RFLAGS, the segments, GDT/IDT, CR0-CR4, KERNEL_GS_BASE), then
+ *       the guest's "VMCOREINFO" note as the guest wrote it, when it gave
+ *       one through -device vmcoreinfo (dump_read_guest_note())
  *   the memory, block after block, in program-header order
  *
  * Always ELFCLASS64 (QEMU writes ELFCLASS32 for a guest that is not in
  * long mode and stays below 4 GiB; tools read either).  Accelerators
- * without vCPUs (qtest) contribute no notes.
+ * without vCPUs (qtest) contribute no vCPU notes.
  *
  * The caller stops the vCPUs first; this module only reads them.
  */
@@ -99,5 +101,30 @@ typedef struct DumpProgress {
 bool dump_write_elf_progress(int fd, const VCPUDumpState *cpus, unsigned ncpus,
                              const DumpBlock *blocks, size_t nblocks,
                              DumpProgress *progress, GError **errp);
+
+/*
+ * The guest's own note (-device vmcoreinfo, include/hw/misc/
+ * vmcoreinfo.h): what the guest declared (@present: it wrote the record
+ * since the last reset; @format, @size bytes at guest-physical @paddr).
+ * Reads the note from guest memory and checks it as QEMU does: present,
+ * @format 1 (ELF note), 12 <= @size <= 1 MiB, a header whose padded
+ * name and descriptor fit in @size; and, beyond QEMU, that it is named
+ * "VMCOREINFO".  Returns exactly the note (header, padded name, padded
+ * descriptor), to be written as is, or NULL after a warning on stderr
+ * saying why (QEMU's words); the dump then goes on without it.
+ */
+GByteArray *dump_read_guest_note(MachineState *ms, bool present,
+                                 uint16_t format, uint32_t size,
+                                 uint64_t paddr);
+
+/*
+ * dump_write_elf_progress() with the guest's note (from
+ * dump_read_guest_note(), or NULL) appended to the PT_NOTE segment
+ * after the vCPU notes, where QEMU puts it.
+ */
+bool dump_write_elf_guest_note(int fd, const VCPUDumpState *cpus,
+                               unsigned ncpus, const GByteArray *guest_note,
+                               const DumpBlock *blocks, size_t nblocks,
+                               DumpProgress *progress, GError **errp);
 
 #endif /* SYSTEM_DUMP_H */

@@ -32,6 +32,17 @@ typedef struct MemoryRegionOps {
     void (*write)(void *opaque, uint64_t addr, uint64_t val, unsigned size);
     unsigned impl_min; /* smallest size the callbacks handle (1) */
     unsigned impl_max; /* largest size the callbacks handle (1..8) */
+    /*
+     * Largest access the region takes in one go (QEMU's valid max access
+     * size), or 0 for no limit.  With a limit, an access is cut as QEMU
+     * cuts it, into power-of-two pieces no wider than valid_max and no
+     * wider than the alignment of their offset in the region, and each
+     * piece is dispatched
+     * on its own: an 8-byte read at a 2-byte region with valid_max 4 gives
+     * the region the low 4 bytes and leaves the high 4 unassigned, and a
+     * 2-byte read at its second byte gives it one byte.
+     */
+    unsigned valid_max;
 } MemoryRegionOps;
 
 /* A claimed range.  Embedded in the device state; owned by the device. */
@@ -44,6 +55,9 @@ typedef struct MemoryRegion {
     /* Private to the address space: */
     uint64_t addr; /* base, valid while mapped */
     bool mapped;
+    bool may_overlap; /* mapped with address_space_map_overlap() */
+    int priority;     /* 0 for address_space_map() */
+    uint64_t seq;     /* map order: among equal priorities, later wins */
 } MemoryRegion;
 
 typedef struct AddressSpace AddressSpace;
@@ -69,9 +83,22 @@ void address_space_free(AddressSpace *as);
  */
 bool address_space_map(AddressSpace *as, MemoryRegion *mr, uint64_t base,
                        const char *owner, GError **errp);
+/*
+ * Map @mr at @base, allowed to overlap anything (PCI BARs, as QEMU maps
+ * them).  Where regions overlap, the higher @priority wins; among equal
+ * priorities the one mapped last wins; unmapping the winner reveals what
+ * was below.  A region mapped by address_space_map() has priority 0 and
+ * is never refused because of an overlapping region mapped here (nor the
+ * other way round).  Fails only if the range leaves the address space or
+ * @mr is already mapped (messages as address_space_map()).
+ */
+bool address_space_map_overlap(AddressSpace *as, MemoryRegion *mr,
+                               uint64_t base, int priority, const char *owner,
+                               GError **errp);
+/* Unmap @mr, however it was mapped; no-op if it is not mapped in @as. */
 void address_space_unmap(AddressSpace *as, MemoryRegion *mr);
 
-/* The region containing @addr, or NULL. */
+/* The region that answers an access at @addr (the visible one), or NULL. */
 MemoryRegion *address_space_lookup(AddressSpace *as, uint64_t addr);
 
 /*
@@ -82,7 +109,8 @@ uint64_t address_space_read(AddressSpace *as, uint64_t addr, unsigned size);
 void address_space_write(AddressSpace *as, uint64_t addr, uint64_t val,
                          unsigned size);
 
-/* Calls @fn for every mapped region in address order. */
+/* Calls @fn for every mapped region (hidden ones included) in address
+ * order, ties in map order. */
 void address_space_foreach(AddressSpace *as,
                            void (*fn)(MemoryRegion *mr, void *opaque),
                            void *opaque);

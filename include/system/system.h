@@ -26,6 +26,25 @@ extern bool qemu_debug_threads;
 bool qemu_uuid_set(const char *text, GError **errp);
 /* The UUID as text, lower case; all zeros without -uuid (QEMU). */
 char *qemu_uuid_unparse(void);
+/* The UUID's 16 bytes in text order; all zeros without -uuid. */
+void qemu_uuid_get(uint8_t out[16]);
+
+/* -nographic was given (fw_cfg's "nographic" item). */
+extern bool qemu_nographic;
+
+/*
+ * -boot keys the firmware interface passes on (fw_cfg): menu=, and
+ * splash-time= / reboot-timeout= when given (values as parsed; -1 wraps
+ * to UINT64_MAX).  The board checks the ranges.
+ */
+typedef struct BootConfig {
+    bool menu;
+    bool has_splash_time;
+    uint64_t splash_time;
+    bool has_reboot_timeout;
+    uint64_t reboot_timeout;
+} BootConfig;
+extern BootConfig boot_config;
 
 /* -cpu model name (without properties), or NULL: the machine's default. */
 extern const char *cpu_model_arg;

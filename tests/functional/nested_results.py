@@ -23,6 +23,7 @@ class CaseResult:
         self.time = None
         self.kvmstat = {}     # L1 KVM counters over the case (nested only)
         self.core = {}        # "step core": what the dump held
+        self.vmcoreinfo = {}  # "step core": the dump's VMCOREINFO note
         self.trace = []       # L1 tracefs lines (case key 'trace')
         self.trace_t0 = None  # the VMM's start on the trace clock
         self.virsh = []       # libvirt: (command, output lines, rc)
@@ -113,6 +114,9 @@ def parse(lines):
                              (w.partition('=') for w in arg.split())}
             elif word == 'CORE':
                 r.core = dict(w.partition('=')[::2] for w in arg.split())
+            elif word == 'VMCOREINFO':
+                r.vmcoreinfo = dict(w.partition('=')[::2]
+                                    for w in arg.split())
             elif word == 'TIME':
                 r.time = float(arg)
             elif word == 'TRACE-T0':

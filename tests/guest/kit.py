@@ -43,6 +43,8 @@ L1_MODULES = ['virt/lib/irqbypass.ko', 'arch/x86/kvm/kvm.ko',
               'arch/x86/kvm/kvm-amd.ko']
 L2_MODULES = ['drivers/misc/pvpanic/pvpanic.ko',
               'drivers/misc/pvpanic/pvpanic-mmio.ko',
+              'drivers/misc/pvpanic/pvpanic-pci.ko',
+              'drivers/firmware/qemu_fw_cfg.ko',
               'drivers/acpi/button.ko', 'drivers/input/evdev.ko']
 QEMU_FIRMWARE = ['bios-256k.bin', 'linuxboot_dma.bin', 'linuxboot.bin',
                  'kvmvapic.bin', 'pvh.bin', 'multiboot_dma.bin']

@@ -15,6 +15,9 @@
 #   vigil.kallsyms=1        print the kernel's text symbols ("VL2 KSYM addr
 #                           name"), to name the guest addresses L1 traced
 #                           (boot with nokaslr; slow: minutes nested)
+#   vigil.pci=1             print the PCI bus as the kernel sees it ("VL2 PCI
+#                           bdf vendor:device class rev driver BARs"), the
+#                           pvpanic-pci and fw_cfg bindings, and the release
 # Every console byte is a port exit through two levels of virtualisation,
 # so the output is kept to a few short lines.
 export PATH=/bin
@@ -41,6 +44,10 @@ echo "VL2 QEMU0001 $qemu0001"
 
 insmod /lib/modules/pvpanic.ko
 insmod /lib/modules/pvpanic-mmio.ko
+# The PCI transport binds by ID; qemu_fw_cfg binds to ACPI QEMU0002 and
+# hands the VMM the address of the kernel's VMCOREINFO (etc/vmcoreinfo).
+insmod /lib/modules/pvpanic-pci.ko
+insmod /lib/modules/qemu_fw_cfg.ko
 dev=/sys/bus/platform/devices/QEMU0001:00
 if [ -e $dev/driver ]; then
     echo "VL2 BOUND yes"
@@ -54,6 +61,39 @@ if [ -n "$events" ]; then
     echo "$events" > $dev/events && echo "VL2 EVENTS-WRITTEN $(cat $dev/events)" ||
         echo "VL2 EVENTS-WRITE-FAILED $events"
 fi
+
+# One line per PCI function: its IDs, class, revision, driver and every
+# resource that is set, as "index:start:end:flags" (sysfs "resource").
+pci_report() {
+    echo "VL2 RELEASE $(uname -r)"
+    for d in /sys/bus/pci/devices/*; do
+        [ -e "$d/vendor" ] || continue
+        drv=-
+        [ -e "$d/driver" ] && drv=$(basename "$(readlink "$d/driver")")
+        bars='' i=0
+        while read -r s e f; do
+            [ "$((s))" = 0 ] ||
+                bars="$bars $i:$(printf 0x%x:0x%x:0x%x $((s)) $((e)) $((f)))"
+            i=$((i + 1))
+        done <"$d/resource"
+        echo "VL2 PCI ${d##*/} $(cat "$d/vendor"):$(cat "$d/device")" \
+            "$(cat "$d/class") $(cat "$d/revision") $drv$bars"
+    done
+    bound=
+    for b in /sys/bus/pci/drivers/pvpanic-pci/0000:*; do
+        [ -e "$b" ] || continue
+        bound="$bound${bound:+ }${b##*/}"
+        [ -e "$b/capability" ] &&
+            echo "VL2 PCI-CAPABILITY $(cat "$b/capability")"
+    done
+    echo "VL2 PVPANIC-PCI ${bound:-no}"
+    fw=no
+    [ -e /sys/bus/platform/drivers/fw_cfg/QEMU0002:00 ] && fw=QEMU0002:00
+    echo "VL2 FW-CFG $fw rev=$(cat /sys/firmware/qemu_fw_cfg/rev 2>/dev/null)"
+    [ -e /sys/firmware/qemu_fw_cfg/by_name/etc/vmcoreinfo ] &&
+        echo "VL2 FW-CFG-VMCOREINFO yes"
+}
+[ "$(arg pci)" = 1 ] && pci_report
 
 dm=$(arg dmesg)
 case "$dm" in

@@ -42,6 +42,9 @@
  *   CASE name CORE key=v ...          the core of "step core": cpus, loads,
  *                                     bytes, vCPU 0's rip/cs/cr0/cr3, and
  *                                     how often "Linux version " occurs
+ *   CASE name VMCOREINFO KEY=V ...    the core's VMCOREINFO note (the text
+ *                                     the guest kernel wrote), its lines
+ *                                     joined by spaces
  *   CASE name RESULT PASS|FAIL <reason>
  * Exit status: 0 when every case passed, 1 otherwise.
  */
@@ -386,11 +389,26 @@ static bool step_exit(Run *r, const char *want)
     return true;
 }
 
+/* Print a "VMCOREINFO" note's text (KEY=VALUE lines) as one marker line:
+ * newlines become spaces, anything unprintable '?', it ends at a NUL. */
+static void print_vmcoreinfo(Run *r, const uint8_t *desc, uint32_t len)
+{
+    printf("CASE %s VMCOREINFO", r->c->name);
+    putchar(' ');
+    for (uint32_t i = 0; i < len && desc[i]; i++) {
+        int ch = desc[i];
+
+        putchar(ch == '\n' ? ' ' : (ch > ' ' && ch < 127) ? ch : '?');
+    }
+    putchar('\n');
+    fflush(stdout);
+}
+
 /*
  * The ELF core dump-guest-memory wrote: its program headers, its notes
- * (NT_PRSTATUS per vCPU, then QEMU's CPU state per vCPU), and how often
- * the kernel banner occurs in the memory.  Printed as one marker line;
- * the host side judges the values.
+ * (NT_PRSTATUS per vCPU, then QEMU's CPU state per vCPU, the guest's
+ * VMCOREINFO when the VMM has one), and how often the kernel banner occurs
+ * in the memory.  Printed as marker lines; the host side judges the values.
  */
 static bool step_core(Run *r, const char *path)
 {
@@ -399,7 +417,7 @@ static bool step_core(Run *r, const char *path)
     const uint8_t *d;
     const Elf64_Ehdr *eh;
     uint64_t bytes = 0, rip = 0, cs = 0, cr0 = 0, cr3 = 0;
-    int cpus = 0, loads = 0, banners = 0;
+    int cpus = 0, loads = 0, banners = 0, vmcoreinfo = 0;
     const char banner[] = "Linux version ";
 
     if (fd < 0 || fstat(fd, &st) < 0 || st.st_size < (off_t)sizeof(*eh)) {
@@ -439,10 +457,16 @@ static bool step_core(Run *r, const char *path)
 
             while (off + sizeof(Elf64_Nhdr) <= stop) {
                 const Elf64_Nhdr *nh = (const Elf64_Nhdr *)(d + off);
+                const char *nname = (const char *)(d + off + sizeof(*nh));
                 const uint8_t *desc =
                     d + off + sizeof(*nh) + ((nh->n_namesz + 3) & ~3u);
 
-                if (nh->n_type == NT_PRSTATUS && nh->n_descsz >= 336) {
+                if (nh->n_namesz == sizeof("VMCOREINFO") &&
+                    desc + nh->n_descsz <= d + stop &&
+                    !memcmp(nname, "VMCOREINFO", sizeof("VMCOREINFO"))) {
+                    vmcoreinfo = nh->n_descsz;
+                    print_vmcoreinfo(r, desc, nh->n_descsz);
+                } else if (nh->n_type == NT_PRSTATUS && nh->n_descsz >= 336) {
                     if (cpus++ == 0) {
                         /* user_regs_struct at 112: rip is reg 16, cs 17 */
                         memcpy(&rip, desc + 112 + 16 * 8, 8);
@@ -460,9 +484,9 @@ static bool step_core(Run *r, const char *path)
     }
     printf("CASE %s CORE class=%d cpus=%d loads=%d bytes=%" PRIu64
            " rip=0x%" PRIx64 " cs=0x%" PRIx64 " cr0=0x%" PRIx64
-           " cr3=0x%" PRIx64 " banner=%d\n",
+           " cr3=0x%" PRIx64 " banner=%d vmcoreinfo=%d\n",
            r->c->name, d[EI_CLASS], cpus, loads, bytes, rip, cs, cr0, cr3,
-           banners);
+           banners, vmcoreinfo);
     fflush(stdout);
     munmap((void *)d, st.st_size);
     unlink(path); /* L1's memory is the disk */

@@ -21,6 +21,12 @@ static const MachineCase cases[] = {
     {"pc-i440fx-9.1", "-M pc-i440fx-9.1 -nodefaults"},
     {"pc-i440fx-9.1-pvpanic-serial",
      "-M pc-i440fx-9.1 -nodefaults -device pvpanic -serial null"},
+    {"pc-i440fx-9.2", "-M pc-i440fx-9.2 -nodefaults"},
+    {"pc-i440fx-9.2-pvpanic-pci",
+     "-M pc-i440fx-9.2 -nodefaults -device pvpanic-pci"},
+    {"pc-i440fx-9.2-pvpanic-pci-isa",
+     "-M pc-i440fx-9.2 -nodefaults -device pvpanic-pci,addr=04.0,id=pp "
+     "-device pvpanic -serial null"},
     {"none", "-M none -nodefaults"},
 };
 

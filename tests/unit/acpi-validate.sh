@@ -1,15 +1,21 @@
 #!/bin/sh
-# Validate the golden ACPI tables (tests/data/acpi/pc/) with ACPICA, the
-# same code Linux runs: iasl must disassemble every table without a
-# complaint, and acpiexec must load each configuration and evaluate the
-# pvpanic node (\_SB.PEVT) to what the Linux driver and QEMU expect.
+# Validate the golden ACPI tables of one machine version
+# (tests/data/acpi/<dir>/) with ACPICA, the same code Linux runs: iasl
+# must disassemble every table without a complaint, and acpiexec must load
+# each configuration and evaluate the pvpanic node (SCOPE.PEVT) to what
+# the Linux driver and QEMU expect.  With PCI (SCOPE is not \_SB) it also
+# evaluates the root bridge \_SB.PCI0 and fw_cfg's \_SB.PCI0.FWCF.
 # test-acpi-tables proves the goldens are what Vigil builds today.
 #
-# Usage: acpi-validate.sh GOLDEN_DIR.  Needs iasl and acpiexec
-# (Debian: acpica-tools); without them it fails rather than skips, so CI
-# cannot pass by accident.
+# Usage: acpi-validate.sh GOLDEN_DIR [SCOPE].  SCOPE is where the ISA
+# devices live (default \_SB; \_SB.PCI0.S08 with PCI).  Every DSDT[.V]
+# in GOLDEN_DIR is one configuration; V names the pvpanic port it must
+# have ("...pvpanic-pci..." none, "...pvpanic-ioport-0x540..." 0x540,
+# "...pvpanic..." 0x505, else none).  Needs iasl and acpiexec (Debian: acpica-tools); without them
+# it fails rather than skips, so CI cannot pass by accident.
 set -u
-dir=${1:?usage: acpi-validate.sh GOLDEN_DIR}
+dir=${1:?usage: acpi-validate.sh GOLDEN_DIR [SCOPE]}
+scope=${2:-\\_SB}
 for t in iasl acpiexec; do
     command -v $t >/dev/null 2>&1 || {
         echo "acpi-validate: $t not found; install acpica-tools" >&2
@@ -21,9 +27,20 @@ trap 'rm -rf "$tmp"' EXIT
 fails=0
 fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
 
-# variant  expected pvpanic port (hex bytes lo hi, or "none")
-for v in default:none pvpanic:05_05 pvpanic-ioport-0x540:40_05 \
-         serial-pvpanic:05_05 smp2:none; do
+configs=
+for f in "$dir"/DSDT "$dir"/DSDT.*; do
+    [ -e "$f" ] || continue
+    name=${f##*/DSDT}; name=${name#.}; [ -n "$name" ] || name=default
+    case $name in
+    *pvpanic-pci*) port=none ;; # no ACPI node, as in QEMU
+    *pvpanic-ioport-0x540*) port=40_05 ;;
+    *pvpanic*) port=05_05 ;;
+    *) port=none ;;
+    esac
+    configs="$configs $name:$port"
+done
+[ -n "$configs" ] || { echo "acpi-validate: no DSDT in $dir"; exit 1; }
+for v in $configs; do
     name=${v%%:*}; port=${v#*:}
     sfx=; [ "$name" = default ] || sfx=".$name"
     w="$tmp/$name"; mkdir -p "$w"
@@ -39,11 +56,26 @@ for v in default:none pvpanic:05_05 pvpanic-ioport-0x540:40_05 \
     done
     # acpiexec's own self-tests report AE_BAD_* for blocks this board
     # does not have (PM2, GPE); only the evaluations below matter.
-    res=$(cd "$w" && timeout 60 acpiexec -b 'evaluate \_SB.PEVT._HID; evaluate \_SB.PEVT._CRS; evaluate \_SB.PEVT._STA; evaluate \_SB.PEVT.RDPT; evaluate \_S5_' DSDT.dat FACP.dat APIC.dat 2>&1)
+    p="$scope.PEVT"
+    cmds="evaluate $p._HID; evaluate $p._CRS; evaluate $p._STA; evaluate $p.RDPT; evaluate \\_S5_"
+    if [ "$scope" != '\_SB' ]; then
+        cmds="$cmds; evaluate \\_SB.PCI0._HID; evaluate \\_SB.PCI0._CRS; evaluate \\_SB.PCI0.FWCF._HID; evaluate \\_SB.PCI0.FWCF._CRS"
+    fi
+    res=$(cd "$w" && timeout 60 acpiexec -b "$cmds" DSDT.dat FACP.dat APIC.dat 2>&1)
     echo "$res" | grep -q 'tables successfully acquired and loaded' ||
         fail "$name: acpiexec did not load the tables"
     echo "$res" | grep -q '^ *\[Package\] Contains 4 Elements' ||
         fail "$name: \\_S5_ is not a 4-element package"
+    if [ "$scope" != '\_SB' ]; then
+        echo "$res" | grep -q '\[Integer\] = 00000000030AD041' ||
+            fail "$name: \\_SB.PCI0._HID is not PNP0A03"
+        echo "$res" | grep -qF 'Evaluation of \_SB.PCI0._CRS returned object' ||
+            fail "$name: \\_SB.PCI0._CRS did not evaluate"
+        echo "$res" | grep -q '\[String\] Length 08 = "QEMU0002"' ||
+            fail "$name: \\_SB.PCI0.FWCF._HID is not \"QEMU0002\""
+        echo "$res" | grep -qi "\[Buffer\] Length 0A = *0000: 47 01 10 05 10 05 01 0C 79 00" ||
+            fail "$name: FWCF._CRS is not IO(Decode16, 0x510, 0x510, 1, 12)"
+    fi
     if [ "$port" = none ]; then
         echo "$res" | grep -q 'QEMU0001' && fail "$name: PEVT present without pvpanic"
         [ $fails -eq 0 ] && echo "ok: $name"
@@ -56,7 +88,7 @@ for v in default:none pvpanic:05_05 pvpanic-ioport-0x540:40_05 \
         fail "$name: _CRS is not IO(Decode16, 0x$hi$lo, 0x$hi$lo, 1, 1)"
     echo "$res" | grep -q '\[Integer\] = 000000000000000F' ||
         fail "$name: _STA is not 0x0F"
-    echo "$res" | grep -q 'Evaluation of \\_SB.PEVT.RDPT returned object' ||
+    echo "$res" | grep -qF "Evaluation of $p.RDPT returned object" ||
         fail "$name: RDPT did not evaluate"
     [ $fails -eq 0 ] && echo "ok: $name"
 done

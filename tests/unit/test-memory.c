@@ -311,6 +311,133 @@ static void test_many_regions(void)
     g_free(r);
 }
 
+/*
+ * Overlapping mappings (PCI BARs): the higher priority answers, among
+ * equal priorities the later mapping; unmapping reveals what was below;
+ * the pieces on either side of a covered range stay with their owner.
+ */
+static void test_overlap_priority(void)
+{
+    AddressSpace *as = address_space_new("memory", UINT64_MAX, 0);
+    Rec low, a, b, top;
+
+    rec_init(&low, &byte_ops, 0x100, 0x10);
+    rec_init(&a, &byte_ops, 0x10, 0xa0);
+    rec_init(&b, &byte_ops, 0x10, 0xb0);
+    rec_init(&top, &byte_ops, 4, 0xc0);
+    g_assert_true(address_space_map(as, &low.mr, 0x1000, "low", NULL));
+    g_assert_true(address_space_map_overlap(as, &a.mr, 0x1040, 1, "a", NULL));
+    /* a covers 0x1040-0x104f of low; low shows on both sides. */
+    g_assert_true(address_space_lookup(as, 0x103f) == &low.mr);
+    g_assert_true(address_space_lookup(as, 0x1040) == &a.mr);
+    g_assert_true(address_space_lookup(as, 0x104f) == &a.mr);
+    g_assert_true(address_space_lookup(as, 0x1050) == &low.mr);
+    /* Offsets stay relative to each region's own base. */
+    g_assert_cmphex(address_space_read(as, 0x1041, 1), ==, 0xa1);
+    g_assert_cmphex(address_space_read(as, 0x1051, 1), ==, 0x10 + 0x51);
+    /* Same priority, mapped later: b wins where they overlap. */
+    g_assert_true(address_space_map_overlap(as, &b.mr, 0x1048, 1, "b", NULL));
+    g_assert_true(address_space_lookup(as, 0x1047) == &a.mr);
+    g_assert_true(address_space_lookup(as, 0x1048) == &b.mr);
+    g_assert_true(address_space_lookup(as, 0x1057) == &b.mr);
+    /* A higher priority mapped first still wins over later ones. */
+    g_assert_true(address_space_map_overlap(as, &top.mr, 0x104c, 2, "t", NULL));
+    g_assert_true(address_space_lookup(as, 0x104c) == &top.mr);
+    address_space_unmap(as, &b.mr);
+    g_assert_true(address_space_lookup(as, 0x1048) == &a.mr);
+    g_assert_true(address_space_lookup(as, 0x104c) == &top.mr);
+    g_assert_true(address_space_lookup(as, 0x1050) == &low.mr);
+    address_space_unmap(as, &top.mr);
+    address_space_unmap(as, &a.mr);
+    g_assert_true(address_space_lookup(as, 0x1048) == &low.mr);
+    /* A negative priority sits below a priority-0 claim. */
+    g_assert_true(address_space_map_overlap(as, &a.mr, 0x10f8, -1, "a", NULL));
+    g_assert_true(address_space_lookup(as, 0x10f8) == &low.mr);
+    g_assert_true(address_space_lookup(as, 0x1100) == &a.mr);
+    address_space_unmap(as, &a.mr);
+    g_assert_null(address_space_lookup(as, 0x1100));
+    address_space_unmap(as, &low.mr);
+    address_space_free(as);
+}
+
+/* Overlap mappings never make an exclusive claim fail, and exclusive
+ * claims still refuse each other with the same message. */
+static void test_overlap_exclusive_mix(void)
+{
+    AddressSpace *as = address_space_new("io", 0x10000, 0xff);
+    Rec bar, dev, other;
+    g_autoptr(GError) err = NULL;
+
+    rec_init(&bar, &byte_ops, 4, 0);
+    rec_init(&dev, &byte_ops, 1, 0);
+    rec_init(&other, &byte_ops, 2, 0);
+    g_assert_true(
+        address_space_map_overlap(as, &bar.mr, 0x500, 1, "bar", NULL));
+    g_assert_true(address_space_map(as, &dev.mr, 0x502, "dev", NULL));
+    g_assert_true(address_space_lookup(as, 0x502) == &bar.mr);
+    g_assert_false(address_space_map(as, &other.mr, 0x501, "other", &err));
+    g_assert_cmpstr(err->message, ==,
+                    "I/O port range 0x501-0x502 of 'other' overlaps "
+                    "0x502-0x502 of 'dev'");
+    g_assert_false(other.mr.mapped);
+    /* Mapped twice, or out of range: refused as before. */
+    g_clear_error(&err);
+    g_assert_false(
+        address_space_map_overlap(as, &bar.mr, 0x600, 1, "bar", &err));
+    g_clear_error(&err);
+    g_assert_false(
+        address_space_map_overlap(as, &other.mr, 0xffff, 1, "o", &err));
+    address_space_unmap(as, &bar.mr);
+    g_assert_true(address_space_lookup(as, 0x502) == &dev.mr);
+    address_space_free(as);
+}
+
+/*
+ * valid_max: accesses cut as QEMU cuts them, by size and by the
+ * alignment of the offset in the region; pieces past the region are
+ * unassigned.
+ */
+static uint64_t const_read(void *opaque, uint64_t addr, unsigned size)
+{
+    uint64_t v = 0;
+
+    for (unsigned i = 0; i < size; i++) {
+        v |= UINT64_C(0x07) << (8 * i);
+    }
+    return v;
+}
+
+static const MemoryRegionOps valid4_ops = {
+    .read = const_read,
+    .write = rec_write,
+    .impl_min = 1,
+    .impl_max = 1,
+    .valid_max = 4,
+};
+
+static void test_valid_max(void)
+{
+    AddressSpace *as = address_space_new("memory", UINT64_MAX, 0);
+    Rec r;
+
+    rec_init(&r, &valid4_ops, 2, 0);
+    g_assert_true(
+        address_space_map_overlap(as, &r.mr, 0xe0000000, 1, "p", NULL));
+    g_assert_cmphex(address_space_read(as, 0xe0000000, 1), ==, 0x07);
+    g_assert_cmphex(address_space_read(as, 0xe0000000, 2), ==, 0x0707);
+    g_assert_cmphex(address_space_read(as, 0xe0000000, 4), ==, 0x07070707);
+    g_assert_cmphex(address_space_read(as, 0xe0000000, 8), ==, 0x07070707);
+    g_assert_cmphex(address_space_read(as, 0xe0000001, 2), ==, 0x0007);
+    g_assert_cmphex(address_space_read(as, 0xe0000002, 1), ==, 0);
+    /* An 8-byte write: the low half reaches the region as bytes. */
+    address_space_write(as, 0xe0000000, 0x1122334455667788ull, 8);
+    g_assert_cmpuint(r.n, ==, 4);
+    g_assert_cmphex(r.log[0].val, ==, 0x88);
+    g_assert_cmphex(r.log[3].addr, ==, 3);
+    address_space_unmap(as, &r.mr);
+    address_space_free(as);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -321,5 +448,9 @@ int main(int argc, char **argv)
     g_test_add_func("/memory/overlap/memory", test_memory_overlap_message);
     g_test_add_func("/memory/unassigned", test_unassigned);
     g_test_add_func("/memory/many-regions", test_many_regions);
+    g_test_add_func("/memory/overlap/priority", test_overlap_priority);
+    g_test_add_func("/memory/overlap/exclusive-mix",
+                    test_overlap_exclusive_mix);
+    g_test_add_func("/memory/valid-max", test_valid_max);
     return g_test_run();
 }

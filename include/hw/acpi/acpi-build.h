@@ -3,9 +3,11 @@
  *
  * What the guest sees depends only on AcpiBuildConfig and on the
  * realized devices that have a build_aml hook (pvpanic's PEVT), walked
- * with qdev_foreach in realize order.  The same configuration gives the
- * same bytes on every run: tests/data/acpi/pc/ holds golden copies and
- * tests/unit/test-acpi-tables.c compares against them.
+ * with qdev_foreach in realize order, and the devices on cfg->pci_bus.
+ * The same configuration gives the same bytes on every run: golden
+ * copies per machine version (tests/data/acpi/pc/ for pc-i440fx-9.1,
+ * tests/data/acpi/pc-i440fx-9.2/) and tests/unit/test-acpi-tables.c
+ * compares against them.
  *
  * Layout in guest memory, from @base (0xe0000, inside the 0xe0000-0xfffff
  * area Linux scans for the RSDP), each table 16-byte aligned (FACS 64):
@@ -16,6 +18,7 @@
 #define HW_ACPI_ACPI_BUILD_H
 
 #include "qemu/common.h"
+#include "hw/core/qdev.h"
 
 #define ACPI_TABLES_BASE  0xe0000
 #define ACPI_TABLES_LIMIT 0x100000 /* first address past the area */
@@ -24,6 +27,20 @@ typedef struct AcpiBuildConfig {
     unsigned cpus; /* MADT: LAPIC ids / processor uids 0..n-1 */
     bool com1;     /* DSDT: COM1 PNP0501, 0x3f8-0x3ff, IRQ 4 */
     bool rtc;      /* DSDT: RTC PNP0B00, 0x70-0x71, IRQ 8 */
+    /*
+     * Machines with a PCI host (dsdt.c has the layout): \_SB.PCI0 with
+     * its windows, the ISA devices under the PIIX3's node S08, a node for
+     * every other occupied slot.  The windows: memory from
+     * @low_ram_top (end of RAM below 4 GiB) to 0xFEBFFFFF, and 64-bit
+     * memory @mem64_start..@mem64_end.  @pci_bus: the bus whose devices
+     * get slot nodes (NULL: none).
+     */
+    bool pci;
+    uint64_t low_ram_top;
+    uint64_t mem64_start;
+    uint64_t mem64_end; /* last byte */
+    BusState *pci_bus;
+    bool fw_cfg; /* DSDT: \_SB.PCI0.FWCF, QEMU0002, IO 0x510-0x51b */
 } AcpiBuildConfig;
 
 typedef struct AcpiTableInfo {

@@ -41,6 +41,11 @@ typedef enum AmlSerializeFlag {
     AML_SERIALIZED = 1,
 } AmlSerializeFlag;
 typedef enum AmlIODecode { AML_DEC10 = 0, AML_DEC16 = 1 } AmlIODecode;
+typedef enum AmlAddrSpaceType {
+    AML_MEMORY_RANGE = 0,
+    AML_IO_RANGE = 1,
+    AML_BUS_NUMBER_RANGE = 2,
+} AmlAddrSpaceType;
 
 /* Containers (have a package length) */
 Aml *aml_scope(const char *name_fmt, ...) G_GNUC_PRINTF(1, 2);
@@ -74,6 +79,16 @@ Aml *aml_notify(Aml *obj, Aml *event);
 Aml *aml_io(AmlIODecode dec, uint16_t min_base, uint16_t max_base, uint8_t aln,
             uint8_t len);
 Aml *aml_irq_no_flags(uint8_t irq);
+/*
+ * Address space descriptors of a bridge's windows (a host bridge's
+ * _CRS): ResourceProducer, MinFixed, MaxFixed, PosDecode, granularity and
+ * translation 0, length max - min + 1.  I/O ranges are EntireRange;
+ * memory is ReadWrite, AddressRangeMemory, TypeStatic.
+ */
+Aml *aml_word_bus_number(uint16_t min, uint16_t max);
+Aml *aml_word_io(uint16_t min, uint16_t max);
+Aml *aml_dword_memory(bool cacheable, uint32_t min, uint32_t max);
+Aml *aml_qword_memory(bool cacheable, uint64_t min, uint64_t max);
 
 void aml_append(Aml *parent, Aml *child);
 void aml_free(Aml *node);

@@ -94,6 +94,16 @@ struct BusState {
     bool hotplug_allowed;
     GPtrArray *children; /* DeviceState *, in realize order */
     void *opaque;        /* bus-specific state (e.g. ISABus) */
+    /*
+     * "info qtree" (QEMU's per-bus printing), all optional: list the
+     * children newest first; print a property the bus gives its devices
+     * in the bus's own form (return false to leave it to the core); print
+     * the bus-specific lines that follow a child's properties.
+     */
+    bool qtree_newest_first;
+    bool (*qtree_print_prop)(GString *out, DeviceState *dev,
+                             const Property *prop, int indent);
+    void (*qtree_print_dev)(GString *out, DeviceState *dev, int indent);
 };
 
 /* The list of device types is the board layer's: hw/catalog.h. */

@@ -82,8 +82,10 @@ bool x86_copy_to_guest(MachineState *ms, uint64_t gpa, const void *buf,
  * -bios FILE (x86-bios.c).  The image (a multiple of 64 KiB, at most
  * 16 MiB) is mapped read-only at 4 GiB - size (an MMIO region in
  * ms->memory that returns its bytes, plus ms->rom_* for accelerators
- * that map it as a read-only memory slot), and its last 128 KiB are
- * copied to 0xe0000-0xfffff in low RAM.  Entry is the reset vector.
+ * that map it as a read-only memory slot).  Below 1 MiB, machines without
+ * PAM get its last 128 KiB copied to 0xe0000-0xfffff in low RAM
+ * (x86_bios_load); machines with PAM show them as the ROM side instead
+ * (hw/pci-host/pam.h).  Entry is the reset vector.
  */
 typedef struct X86Bios X86Bios;
 X86Bios *x86_bios_prepare(MachineState *ms, const char *filename,

@@ -18,6 +18,7 @@
 #include "system/memory.h"
 
 #define TYPE_PVPANIC_ISA_DEVICE "pvpanic"
+#define TYPE_PVPANIC_PCI_DEVICE "pvpanic-pci"
 #define PVPANIC_IOPORT_PROP     "ioport"
 
 /* Event bits (Linux include/uapi/misc/pvpanic.h) */

@@ -1,12 +1,13 @@
 #!/usr/bin/env python3
 """Boot the ACPI-walking guest on /dev/kvm and wait for GUEST_PANICKED.
 
-usage: run.py VIGIL GUEST_ELF [IOPORT]
+usage: run.py VIGIL GUEST_ELF [IOPORT [MACHINE]]
 
 The guest finds pvpanic only through the ACPI tables Vigil builds
 (RSDP -> XSDT -> FADT -> DSDT -> QEMU0001 -> _CRS), so the event proves
 the tables are where and what a guest expects; with IOPORT (e.g. 0x540)
-it proves the AML follows the device's port.  Exit 77 (skip) only when
+it proves the AML follows the device's port; with MACHINE (e.g.
+pc-i440fx-9.1) it runs that machine version instead of the default.  Exit 77 (skip) only when
 /dev/kvm is not usable.
 """
 import json
@@ -31,6 +32,7 @@ def skip(key, msg):
 def main():
     vigil, guest = sys.argv[1], sys.argv[2]
     ioport = sys.argv[3] if len(sys.argv) > 3 else None
+    machine = sys.argv[4] if len(sys.argv) > 4 else "pc"
     if not os.access("/dev/kvm", os.R_OK | os.W_OK):
         skip("dev-kvm-unusable", "/dev/kvm is not usable")
     device = "pvpanic" + (f",ioport={ioport}" if ioport else "")
@@ -38,7 +40,8 @@ def main():
     with tempfile.TemporaryDirectory() as tmp:
         sock = os.path.join(tmp, "qmp.sock")
         log = os.path.join(tmp, "serial.log")
-        argv = [vigil, "-accel", "kvm", "-nodefaults", "-S", "-m", "64",
+        argv = [vigil, "-accel", "kvm", "-M", machine, "-nodefaults", "-S",
+                "-m", "64",
                 "-kernel", guest, "-device", device,
                 "-serial", f"file:{log}", "-action", "panic=pause",
                 "-qmp", f"unix:{sock},server=on,wait=off"]
