@@ -75,6 +75,7 @@ static void info_pci(GString *out)
 
 static const HmpCmd info_cmds[] = {
     {"mtree", info_mtree, "show memory tree"},
+    {"panics", hmp_info_panics, "show the guest panics recorded (Vigil)"},
     {"pci", info_pci, "show PCI info"},
     {"qtree", info_qtree, "show device tree"},
     {"status", info_status, "show the current VM status (running|paused)"},

@@ -104,6 +104,18 @@ typedef struct QmpEventInfo {
     const QmpType *arg_type;
 } QmpEventInfo;
 
+/* The downstream prefix of Vigil's own QMP names (QEMU's QMP spec
+ * reserves "__RFQDN_" for them): docs/interop/vigil-qmp.rst. */
+#define VIGIL_QMP_PREFIX "__org.vigil-vmm_"
+
+/* qmp-events.c: send event @name with @data (owned; NULL: no "data"). */
+void monitor_emit_event(const char *name, json_t *data);
+
+/* qmp-cmds-panic.c */
+json_t *qmp_vigil_query_panics(QmpSession *s, json_t *args, GError **errp);
+extern const QmpType qmp_vigil_query_panics_ret;
+void hmp_info_panics(GString *out);
+
 /* qmp-cmds.c */
 extern const QmpCommand qmp_commands[];
 extern const size_t qmp_commands_count;

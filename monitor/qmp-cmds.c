@@ -278,6 +278,8 @@ const QmpCommand qmp_commands[] = {
     {"ringbuf-write", qmp_ringbuf_write, &qmp_ringbuf_write_arg,
      &qmp_type_empty},
     {"ringbuf-read", qmp_ringbuf_read, &qmp_ringbuf_read_arg, &qmp_type_str},
+    {VIGIL_QMP_PREFIX "query-panics", qmp_vigil_query_panics, &qmp_type_empty,
+     &qmp_vigil_query_panics_ret},
     {"human-monitor-command", cmd_hmp, &hmp_arg, &qmp_type_str},
     {"dump-guest-memory", qmp_dump_guest_memory, &qmp_dump_guest_memory_arg,
      &qmp_type_empty},

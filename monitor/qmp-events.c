@@ -50,6 +50,7 @@ const QmpEventInfo qmp_events[] = {
     {"GUEST_CRASHLOADED", &panic_event_arg},
     {"GUEST_PVSHUTDOWN", &qmp_type_empty},
     {"DUMP_COMPLETED", &qmp_dump_completed_arg},
+    {VIGIL_QMP_PREFIX "PANIC_RECORD", &qmp_type_any},
 };
 const size_t qmp_events_count = G_N_ELEMENTS(qmp_events);
 
@@ -76,6 +77,13 @@ void monitor_flush_event_queue(void)
         monitor_broadcast_event(ev);
         json_decref(ev);
     }
+}
+
+static void event_emit(const char *name, json_t *data);
+
+void monitor_emit_event(const char *name, json_t *data)
+{
+    event_emit(name, data);
 }
 
 /* Takes ownership of @data (may be NULL: no "data" member at all). */

@@ -55,9 +55,11 @@ LAYERS = [
     ("dump", ["dump/", "include/system/dump.h"], ["hw-core"]),
     ("accel", ["accel/", "include/system/accel.h",
                "include/system/qtest.h"], ["hw-board", "dump"]),
+    ("record", ["system/panic-", "include/system/panic-record.h"],
+     ["accel", "qobject"]),
     ("monitor", ["monitor/", "include/monitor/", "system/qdev-monitor.c",
                  "include/system/qdev-monitor.h"],
-     ["accel", "qobject", "qom"]),
+     ["accel", "qobject", "qom", "record"]),
     ("main", ["system/", "include/system/"], ["monitor"]),
 ]
 

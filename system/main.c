@@ -17,6 +17,7 @@
 #include "hw/boards.h"
 #include "hw/i386/pc.h"
 #include "hw/catalog.h"
+#include "hw/char/serial.h"
 #include "monitor/cmdline.h"
 #include "monitor/monitor.h"
 #include "monitor/qmp-events.h"
@@ -220,6 +221,7 @@ static void teardown(void)
     monitor_cleanup();
     qemu_chr_cleanup_all();
     qdev_device_free_pending();
+    panic_record_cleanup();
     if (current_machine) {
         machine_destroy(current_machine);
     }
@@ -273,7 +275,16 @@ int main(int argc, char **argv)
     }
     /* The monitor hears runstate's events from the first one on. */
     monitor_events_init();
-    if (!setup_process(&cfg) || !start_machine(&cfg, accel)) {
+    if (!setup_process(&cfg)) {
+        goto out;
+    }
+    /* Panic records: their listener after the monitor's, so that
+     * GUEST_PANICKED is on its way before a record is captured. */
+    serial_tail_size = cfg.console_tail;
+    panic_record_configure(&cfg.panic_record);
+    panic_record_init();
+    monitor_panic_record_init();
+    if (!start_machine(&cfg, accel)) {
         goto out;
     }
     runstate_set_hooks(&hooks);

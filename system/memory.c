@@ -409,13 +409,25 @@ uint64_t address_space_read(AddressSpace *as, uint64_t addr, unsigned size)
     return val;
 }
 
+static __thread const MemoryAccessInfo *current_write;
+
+bool memory_current_write(MemoryAccessInfo *out)
+{
+    if (!current_write) {
+        return false;
+    }
+    *out = *current_write;
+    return true;
+}
+
+static void dispatch_write(AddressSpace *as, MemoryRegion *mr, uint64_t addr,
+                           uint64_t val, unsigned size);
+
 void address_space_write(AddressSpace *as, uint64_t addr, uint64_t val,
                          unsigned size)
 {
-    MemoryRegion *mr;
     const MemoryRegionOps *ops;
-    uint64_t offset;
-    unsigned piece;
+    MemoryRegion *mr;
 
     size = clamp_size(size);
     if (size == 0) {
@@ -444,16 +456,31 @@ void address_space_write(AddressSpace *as, uint64_t addr, uint64_t val,
         }
         return;
     }
-    offset = addr - mr->addr;
-    piece = piece_size(ops, size);
+    dispatch_write(as, mr, addr, val, size);
+}
+
+/* A few stores around the callback: the dispatch path stays
+ * allocation-free. */
+static void dispatch_write(AddressSpace *as, MemoryRegion *mr, uint64_t addr,
+                           uint64_t val, unsigned size)
+{
+    const MemoryAccessInfo info = {as->name, addr,     size,
+                                   val,      mr->name, mr->owner};
+    const MemoryAccessInfo *outer = current_write;
+    const MemoryRegionOps *ops = mr->ops;
+    uint64_t offset = addr - mr->addr;
+    unsigned piece = piece_size(ops, size);
+
+    current_write = &info;
     if (piece >= size) {
         ops->write(mr->opaque, offset, val, piece);
-        return;
+    } else {
+        for (unsigned i = 0; i < size; i += piece) {
+            ops->write(mr->opaque, offset + i,
+                       (val >> (i * 8)) & size_mask(piece), piece);
+        }
     }
-    for (unsigned i = 0; i < size; i += piece) {
-        ops->write(mr->opaque, offset + i, (val >> (i * 8)) & size_mask(piece),
-                   piece);
-    }
+    current_write = outer;
 }
 
 void address_space_foreach(AddressSpace *as,

@@ -20,6 +20,7 @@
 
 #include "qemu/fdset.h"
 #include "qemu/log.h"
+#include "hw/char/serial.h"
 #include "system/accel.h"
 #include "system/runstate.h"
 #include "system/system.h"
@@ -301,6 +302,59 @@ static bool opt_msg(VigilConfig *cfg, const char *arg, int *exit_status,
     return true;
 }
 
+/*
+ * -panic-record: Vigil's own option (docs/system/panics.rst), so it is
+ * not in query-command-line-options, whose answer stays QEMU's.  Records
+ * exist without it; the option adds files, the vendor event and sizes.
+ */
+static const CmdlineParam panic_record_params[] = {
+    {"path", CMDLINE_PARAM_STRING, "directory for panic-<seq>.json files"},
+    {"history", CMDLINE_PARAM_NUMBER, "records kept in memory"},
+    {"console-tail", CMDLINE_PARAM_SIZE, "bytes kept of each serial console"},
+    {"event", CMDLINE_PARAM_BOOLEAN, "emit the record event"},
+    {NULL},
+};
+
+static bool opt_panic_record(VigilConfig *cfg, const char *arg,
+                             int *exit_status, GError **errp)
+{
+    g_autoptr(GHashTable) opts =
+        vigil_opts_parse(arg, panic_record_params, false, NULL, errp);
+    uint64_t history, tail;
+
+    if (!opts) {
+        return false;
+    }
+    history =
+        vigil_opts_get_number(opts, "history", PANIC_RECORD_HISTORY_DEFAULT);
+    if (history < 1 || history > PANIC_RECORD_HISTORY_MAX) {
+        error_setg(errp,
+                   "-panic-record history=%" G_GUINT64_FORMAT
+                   ": must be 1 to %u",
+                   history, PANIC_RECORD_HISTORY_MAX);
+        return false;
+    }
+    tail = SERIAL_TAIL_DEFAULT;
+    if (g_hash_table_lookup(opts, "console-tail") &&
+        !qemu_strtosz(g_hash_table_lookup(opts, "console-tail"), 0, &tail)) {
+        return false; /* checked by vigil_opts_parse already */
+    }
+    if (tail &&
+        (tail < 1024 || tail > 64 * 1024 * 1024 || (tail & (tail - 1)))) {
+        error_setg(errp,
+                   "-panic-record console-tail=%" G_GUINT64_FORMAT
+                   ": must be 0 (off) or a power of two from 1K to 64M",
+                   tail);
+        return false;
+    }
+    g_free(cfg->panic_record.dir);
+    cfg->panic_record.dir = g_strdup(g_hash_table_lookup(opts, "path"));
+    cfg->panic_record.history = history;
+    cfg->panic_record.event = vigil_opts_get_bool(opts, "event", true);
+    cfg->console_tail = tail;
+    return true;
+}
+
 static bool opt_display(VigilConfig *cfg, const char *arg, int *exit_status,
                         GError **errp)
 {
@@ -443,6 +497,7 @@ static const VigilOption vigil_options[] = {
     {"nodefaults", false, opt_nodefaults},
     {"nographic", false, opt_nographic},
     {"object", true, NULL, VIGIL_OPT_OBJECT, "object", by_driver},
+    {"panic-record", true, opt_panic_record},
     {"overcommit", true, opt_overcommit, .group = "overcommit",
      .params = vigil_overcommit_params},
     {"pidfile", true, opt_pidfile},
@@ -588,6 +643,8 @@ void vigil_config_init(VigilConfig *cfg)
     cfg->audiodevs = g_ptr_array_new_with_free_func(g_free);
     cfg->dump_guest_core = true;
     cfg->mem_merge = true;
+    cfg->panic_record.history = PANIC_RECORD_HISTORY_DEFAULT;
+    cfg->console_tail = SERIAL_TAIL_DEFAULT;
 }
 
 void vigil_config_free(VigilConfig *cfg)
@@ -599,6 +656,7 @@ void vigil_config_free(VigilConfig *cfg)
     g_clear_pointer(&cfg->memory_backend, g_free);
     g_clear_pointer(&cfg->process_name, g_free);
     g_clear_pointer(&cfg->boot.order, g_free);
+    g_clear_pointer(&cfg->panic_record.dir, g_free);
     g_clear_pointer(&cfg->boot.once, g_free);
     g_clear_pointer(&cfg->boot.splash, g_free);
     g_clear_pointer(&cfg->audiodevs, g_ptr_array_unref);

@@ -486,4 +486,5 @@ const AccelOps accel_kvm_ops = {
     .reset_vcpus = kvm_reset_vcpus,
     .teardown = kvm_teardown,
     .get_vcpu_dump_state = kvm_get_vcpu_dump_state,
+    .current_vcpu_state = kvm_current_vcpu_state,
 };

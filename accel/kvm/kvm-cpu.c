@@ -311,6 +311,18 @@ out:
     return NULL;
 }
 
+bool kvm_current_vcpu_state(unsigned *index, VCPUDumpState *st)
+{
+    KVMVCpu *cpu = kvm_current_vcpu;
+
+    /* Its own fd, outside KVM_RUN: the registers of the exit. */
+    if (!cpu || !kvm_x86_get_dump_state(cpu, st, NULL)) {
+        return false;
+    }
+    *index = cpu->index;
+    return true;
+}
+
 /* KVM_RUN runs with every signal blocked except SIG_IPI. */
 static bool kvm_vcpu_set_signal_mask(KVMVCpu *cpu, GError **errp)
 {

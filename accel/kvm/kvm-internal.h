@@ -116,6 +116,8 @@ bool kvm_x86_get_dump_state(KVMVCpu *cpu, VCPUDumpState *st, GError **errp);
 
 /* kvm-cpu.c */
 bool kvm_vcpus_create(KVMState *s, GError **errp);
+/* AccelOps.current_vcpu_state (kvm-cpu.c). */
+bool kvm_current_vcpu_state(unsigned *index, VCPUDumpState *st);
 void kvm_vcpus_pause(void);
 void kvm_vcpus_resume(void);
 void kvm_vcpus_reset(void);

@@ -179,8 +179,40 @@ static const ChardevHandlers serial_chr_handlers = {
     .event = serial_chr_event,
 };
 
+size_t serial_tail_size = SERIAL_TAIL_DEFAULT;
+static GPtrArray *serial_all; /* SerialState *, in creation order */
+
+void serial_foreach(void (*fn)(SerialState *s, void *opaque), void *opaque)
+{
+    for (guint i = 0; serial_all && i < serial_all->len; i++) {
+        fn(g_ptr_array_index(serial_all, i), opaque);
+    }
+}
+
+uint8_t *serial_tail_copy(const SerialState *s, size_t *len)
+{
+    size_t n = s->tail ? MIN(s->tail_total, s->tail_size) : 0;
+    size_t start = (s->tail_total - n) & (s->tail_size - 1);
+    size_t first;
+    uint8_t *buf;
+
+    *len = n;
+    if (!n) {
+        return NULL;
+    }
+    buf = g_malloc(n);
+    first = MIN(n, s->tail_size - start);
+    memcpy(buf, s->tail + start, first);
+    memcpy(buf + first, s->tail, n - first);
+    return buf;
+}
+
 static void serial_transmit(SerialState *s, uint8_t byte)
 {
+    /* The tap: one store per byte, whatever the chardev does with it. */
+    if (s->tail) {
+        s->tail[s->tail_total++ & (s->tail_size - 1)] = byte;
+    }
     if (s->mcr & MCR_LOOP) {
         rx_push(s, byte);
     } else if (s->chr) {
@@ -326,6 +358,14 @@ void serial_init(SerialState *s, const char *name)
 {
     memory_region_init_io(&s->io, &serial_ops, s, name, 8);
     s->rx_pending = g_byte_array_new();
+    if (serial_tail_size) {
+        s->tail_size = serial_tail_size;
+        s->tail = g_malloc0(s->tail_size);
+    }
+    if (!serial_all) {
+        serial_all = g_ptr_array_new();
+    }
+    g_ptr_array_add(serial_all, s);
     serial_reset(s);
 }
 
@@ -370,5 +410,9 @@ void serial_finalize(SerialState *s)
     if (s->rx_pending) {
         g_byte_array_unref(s->rx_pending);
         s->rx_pending = NULL;
+    }
+    g_clear_pointer(&s->tail, g_free);
+    if (serial_all) {
+        g_ptr_array_remove(serial_all, s);
     }
 }

@@ -25,6 +25,8 @@
 void monitor_events_init(void);
 /* Unsubscribe (idempotent). */
 void monitor_events_cleanup(void);
+/* Subscribe to new panic records: the vendor event (qmp-cmds-panic.c). */
+void monitor_panic_record_init(void);
 
 /* @status is a DumpStatus name; @error NULL unless the dump failed. */
 void qapi_event_send_dump_completed(const char *status, uint64_t completed,

@@ -35,6 +35,12 @@ typedef struct AccelOps {
      */
     bool (*get_vcpu_dump_state)(unsigned index, VCPUDumpState *st,
                                 GError **errp);
+    /*
+     * On a vCPU thread in the middle of handling that vCPU's exit (a
+     * device reporting a panic): its index and registers as they are at
+     * the exit.  False on any other thread, or when there are no vCPUs.
+     */
+    bool (*current_vcpu_state)(unsigned *index, VCPUDumpState *st);
 } AccelOps;
 
 extern const AccelOps accel_qtest_ops;

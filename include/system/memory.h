@@ -109,6 +109,21 @@ uint64_t address_space_read(AddressSpace *as, uint64_t addr, unsigned size);
 void address_space_write(AddressSpace *as, uint64_t addr, uint64_t val,
                          unsigned size);
 
+/*
+ * The write being dispatched on this thread, for code called from inside
+ * a device's write callback (a device that reports a guest panic: the
+ * panic record names the region the guest wrote).  False outside one.
+ */
+typedef struct MemoryAccessInfo {
+    const char *space; /* "io" or "memory" */
+    uint64_t addr;
+    unsigned size;
+    uint64_t value;
+    const char *region; /* the region's name */
+    const char *owner;  /* its owner (device id or type), may be NULL */
+} MemoryAccessInfo;
+bool memory_current_write(MemoryAccessInfo *out);
+
 /* Calls @fn for every mapped region (hidden ones included) in address
  * order, ties in map order. */
 void address_space_foreach(AddressSpace *as,

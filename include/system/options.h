@@ -18,6 +18,7 @@
 #ifndef SYSTEM_OPTIONS_H
 #define SYSTEM_OPTIONS_H
 
+#include "system/panic-record.h"
 #include "qemu/common.h"
 #include "chardev/char.h"
 #include "monitor/cmdline.h"
@@ -86,6 +87,9 @@ typedef struct VigilConfig {
     bool log_help;
     const char *log_file; /* -D */
     bool msg_timestamp;
+    /* -panic-record (Vigil's own; system/panic-record.h) */
+    PanicRecordConfig panic_record;
+    uint64_t console_tail; /* console-tail=, bytes per UART */
     bool exit_with_parent;
     bool nographic;
     bool nodefaults;

@@ -37,7 +37,33 @@ typedef struct SerialState {
     bool input_paused;
 
     uint64_t dropped; /* output bytes lost to a slow peer */
+
+    /*
+     * Console tail: the last tail_size bytes the guest transmitted
+     * (whether or not a chardev took them), kept across resets for the
+     * panic record (system/panic-record.h).  tail_total counts every
+     * byte ever transmitted, so "tail_total & (tail_size - 1)" is the
+     * next write position.
+     */
+    uint8_t *tail;
+    size_t tail_size;
+    uint64_t tail_total;
 } SerialState;
+
+/*
+ * The console tail size of UARTs created from now on (a power of two, at
+ * least 1 KiB; 0 turns the tap off).  Default SERIAL_TAIL_DEFAULT.
+ */
+#define SERIAL_TAIL_DEFAULT (16 * 1024)
+extern size_t serial_tail_size;
+/* Every UART in creation order (COM1 first on pc), for @fn. */
+void serial_foreach(void (*fn)(SerialState *s, void *opaque), void *opaque);
+/*
+ * Copy the tail (oldest byte first) into a new buffer; *len gets its
+ * length (at most tail_size).  NULL with *len 0 when the tap is off or
+ * nothing was transmitted.
+ */
+uint8_t *serial_tail_copy(const SerialState *s, size_t *len);
 
 /* Set up the register region (cannot fail). */
 void serial_init(SerialState *s, const char *name);

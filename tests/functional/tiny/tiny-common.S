@@ -118,6 +118,23 @@ tiny_main:
     mov $0x80000000, %edx
     wrmsr                   /* GUEST_PANICKED with hyper-v info */
 #else
+#ifdef TINY_REGS
+    /* Known register values for the panic record to show (64-bit only;
+     * tiny-test.py panic-record).  %dx keeps the port. */
+    movabs $0x1111111111111111, %rbx
+    movabs $0x2222222222222222, %rcx
+    movabs $0x3333333333333333, %rsi
+    movabs $0x4444444444444444, %rdi
+    movabs $0x5555555555555555, %rbp
+    movabs $0x8888888888888888, %r8
+    movabs $0x9999999999999999, %r9
+    movabs $0xaaaaaaaaaaaaaaaa, %r10
+    movabs $0xbbbbbbbbbbbbbbbb, %r11
+    movabs $0xcccccccccccccccc, %r12
+    movabs $0xdddddddddddddddd, %r13
+    movabs $0xeeeeeeeeeeeeeeee, %r14
+    movabs $0xffffffff00000001, %r15
+#endif
     mov $1, %al
     out %al, (%dx)          /* GUEST_PANICKED */
 #endif

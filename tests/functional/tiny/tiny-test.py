@@ -6,6 +6,7 @@ Usage: tiny-test.py --vigil BIN --guest-dir DIR CASE
 Exit status: 0 pass, 1 fail, 77 skip (no usable /dev/kvm).
 """
 import argparse
+import json
 import os
 import re
 import struct
@@ -438,6 +439,85 @@ QEMU64_MAY = {
 }
 
 
+REC_EVENT = '__org.vigil-vmm_PANIC_RECORD'
+REC_QUERY = '__org.vigil-vmm_query-panics'
+TINY_REGS = {'rbx': 0x1111111111111111, 'rcx': 0x2222222222222222,
+             'rsi': 0x3333333333333333, 'rdi': 0x4444444444444444,
+             'rbp': 0x5555555555555555, 'r8': 0x8888888888888888,
+             'r9': 0x9999999999999999, 'r10': 0xaaaaaaaaaaaaaaaa,
+             'r11': 0xbbbbbbbbbbbbbbbb, 'r12': 0xcccccccccccccccc,
+             'r13': 0xdddddddddddddddd, 'r14': 0xeeeeeeeeeeeeeeee,
+             'r15': 0xffffffff00000001, 'rdx': 0x505}
+
+
+def case_panic_record(ctx):
+    """The panic record: the registers the guest loaded before its pvpanic
+    write, the device it wrote, the console tail; numbered records kept
+    over resets in a bounded history, as files and over QMP/HMP."""
+    d = tempfile.mkdtemp(prefix='vigil-rec-')
+    vm = ctx.start(['-kernel', ctx.guest('tiny-long-regs.elf'),
+                    '-action', 'panic=pause',
+                    '-panic-record', 'path=%s,history=2' % d])
+    panicked(vm, 'pause')
+    rec = vm.qmp.event(REC_EVENT)['data']
+    vm.qmp.event('STOP')
+    regs = rec['vcpu']['regs']
+    for name, want in TINY_REGS.items():
+        expect(regs[name] == want, '%s = %#x, want %#x' % (name, regs[name],
+                                                           want))
+    expect(regs['rax'] & 0xff == 1, 'al = %#x' % regs['rax'])
+    expect(0x100000 <= regs['rip'] < 0x200000, 'rip %#x' % regs['rip'])
+    expect(regs['cr0'] & 0x80000001 == 0x80000001, 'cr0 %#x' % regs['cr0'])
+    expect(rec['vcpu']['index'] == 0, 'vcpu %r' % rec['vcpu'])
+    src = rec['source']
+    expect((src['kind'], src['address'], src['owner'], src['value']) ==
+           ('io', 0x505, 'pvpanic', 1), 'source %r' % src)
+    expect(rec['consoles'][0]['tail'] == vm.serial_text() == 'boot\n',
+           'consoles %r' % rec['consoles'])
+    expect((rec['seq'], rec['count'], rec['event'], rec['action']) ==
+           (1, 1, 'GUEST_PANICKED', 'pause'), 'record %r' % rec)
+    expect(rec['kernel-message'] is None, 'message %r' % rec)
+    q = vm.qmp.cmd(REC_QUERY)
+    expect(q == {'count': 1, 'records': [rec]}, 'query %r' % q)
+    with open(os.path.join(d, 'panic-000001.json')) as f:
+        expect(json.load(f) == rec, 'file differs from the event')
+
+    # Two more boots: seq and count go on; history=2 keeps the last two.
+    for seq in (2, 3):
+        vm.qmp.cmd('system_reset')
+        vm.qmp.event('RESET')
+        vm.qmp.cmd('cont')
+        panicked(vm, 'pause')
+        rec = vm.qmp.event(REC_EVENT)['data']
+        expect((rec['seq'], rec['count']) == (seq, seq), 'seq %r' % rec)
+        expect(rec['consoles'][0]['tail'] == 'boot\n' * seq,
+               'tail %r' % rec['consoles'])
+    q = vm.qmp.cmd(REC_QUERY)
+    expect(q['count'] == 3 and [r['seq'] for r in q['records']] == [2, 3],
+           'history %r' % q)
+    hmp = vm.qmp.cmd('human-monitor-command', **{'command-line':
+                                                 'info panics'})
+    expect('panic 3 (count 3): GUEST_PANICKED, action pause' in hmp and
+           'rbx    1111111111111111' in hmp, 'info panics %r' % hmp)
+    vm.quit()
+    names = sorted(n for n in os.listdir(d))
+    expect(names == ['panic-%06d.json' % i for i in (1, 2, 3)],
+           'files %r' % names)
+
+    # Without -panic-record: the record exists, no event is added.
+    vm = ctx.start(['-kernel', ctx.guest('tiny-long-regs.elf'),
+                    '-action', 'panic=pause'])
+    panicked(vm, 'pause')
+    # Events raised before a reply arrive before it: after this round
+    # trip the stash holds everything that followed GUEST_PANICKED.
+    q = vm.qmp.cmd(REC_QUERY)
+    expect([e['event'] for e in vm.qmp.events] == ['STOP'],
+           'events after GUEST_PANICKED: %r' % vm.qmp.events)
+    expect(q['count'] == 1 and q['records'][0]['vcpu']['regs']['rbx'] ==
+           TINY_REGS['rbx'], 'query %r' % q)
+    vm.quit()
+
+
 HV_CRASH_ARGS = [0x1e, 0xffffffffc0000005, 0xfffff80012345678, 3, 4]
 
 
@@ -565,6 +645,7 @@ CASES = {
     'dump': case_dump,
     'cpu-model': case_cpu_model,
     'hv-crash': case_hv_crash,
+    'panic-record': case_panic_record,
 }
 
 

@@ -1,0 +1,78 @@
+/*
+ * The panic record: what the guest was doing when it reported a panic.
+ *
+ * At each GUEST_PANICKED (pvpanic ISA or PCI, the Hyper-V crash MSRs),
+ * and when a vCPU stops the machine in internal-error, Vigil captures a
+ * record: host wall-clock and monotonic time, the time since the guest
+ * last started, the event and its source (the device region the guest
+ * wrote, or the MSR), the reporting vCPU and its registers (read on the
+ * vCPU's own thread under KVM), the tail of every serial console and the
+ * kernel's panic message found in it.  Records are numbered (seq, never
+ * reused in a process) and kept in a bounded history that survives
+ * system_reset; with -panic-record path=DIR each is also written to
+ * DIR/panic-<seq>.json atomically (temporary file, fsync, rename).
+ *
+ * Nothing here changes what a QEMU client receives: GUEST_PANICKED is
+ * sent (by the monitor) before the record exists, and the record's own
+ * event and query use Vigil's downstream names (docs/interop/vigil-qmp.rst).
+ * The schema is docs/specs/panic-record.rst.
+ *
+ * All functions expect the BQL.
+ */
+#ifndef SYSTEM_PANIC_RECORD_H
+#define SYSTEM_PANIC_RECORD_H
+
+#include "qemu/common.h"
+#include <jansson.h>
+
+#define PANIC_RECORD_HISTORY_DEFAULT 32
+#define PANIC_RECORD_HISTORY_MAX     4096
+
+/* -panic-record [path=DIR][,history=K][,console-tail=SIZE][,event=on|off] */
+typedef struct PanicRecordConfig {
+    char *dir;        /* NULL: records are kept in memory only */
+    unsigned history; /* records kept (K) */
+    bool event;       /* emit the vendor event (on when the option is given) */
+} PanicRecordConfig;
+
+/* Apply the configuration (main(), before the machine starts). */
+void panic_record_configure(const PanicRecordConfig *cfg);
+/* Subscribe to the run-state events (main(), once, after the monitor's
+ * listener and the main loop exist). */
+void panic_record_init(void);
+/* At exit: write what is still queued for files, free the history. */
+void panic_record_cleanup(void);
+/* A guest (re)start: the origin of the record's guest uptime. */
+void panic_record_guest_started(void);
+
+/*
+ * Listeners get each new record (borrowed; json_incref to keep it) right
+ * after it is captured, on the capturing thread.  The monitor emits the
+ * vendor event from here when event=on.
+ */
+typedef void PanicRecordListener(json_t *record, void *opaque);
+void panic_record_add_listener(PanicRecordListener *fn, void *opaque);
+bool panic_record_event_enabled(void);
+
+/* The history, oldest first (a new reference), and the panic counter. */
+json_t *panic_record_history(void);
+uint64_t panic_record_count(void);
+
+/* ---- the kernel message in a console tail (panic-message.c) ---- */
+
+typedef struct PanicMessage {
+    char *panic; /* "Kernel panic - not syncing: ..." or NULL */
+    char *rip;   /* "RIP: 0010:sysrq_handle_crash+0x16/0x20" or NULL */
+    GPtrArray *call_trace; /* char *, the last "Call Trace:" block */
+} PanicMessage;
+
+/*
+ * Find the kernel's panic line, the kernel RIP line of the last oops
+ * before it and the call trace in @len bytes of console text; printk
+ * timestamps ("[   12.345678] ") are removed.  Returns whether anything
+ * was found; free with panic_message_clear().
+ */
+bool panic_message_extract(const char *text, size_t len, PanicMessage *out);
+void panic_message_clear(PanicMessage *m);
+
+#endif /* SYSTEM_PANIC_RECORD_H */
