@@ -18,9 +18,20 @@
 
 static void record_event(json_t *record, void *opaque)
 {
+    json_t *restart = json_object_get(record, "restart");
+
     if (panic_record_event_enabled()) {
         monitor_emit_event(VIGIL_QMP_PREFIX "PANIC_RECORD",
                            json_incref(record));
+    }
+    /* -panic-restart's decision, with the record it belongs to. */
+    if (restart &&
+        strcmp(json_string_value(json_object_get(restart, "decision")),
+               "none") != 0) {
+        json_t *d = json_deep_copy(restart);
+
+        json_object_set(d, "seq", json_object_get(record, "seq"));
+        monitor_emit_event(VIGIL_QMP_PREFIX "PANIC_RESTART", d);
     }
 }
 

@@ -51,6 +51,7 @@ const QmpEventInfo qmp_events[] = {
     {"GUEST_PVSHUTDOWN", &qmp_type_empty},
     {"DUMP_COMPLETED", &qmp_dump_completed_arg},
     {VIGIL_QMP_PREFIX "PANIC_RECORD", &qmp_type_any},
+    {VIGIL_QMP_PREFIX "PANIC_RESTART", &qmp_type_any},
 };
 const size_t qmp_events_count = G_N_ELEMENTS(qmp_events);
 

@@ -222,6 +222,7 @@ static void teardown(void)
     qemu_chr_cleanup_all();
     qdev_device_free_pending();
     panic_record_cleanup();
+    panic_restart_cleanup();
     if (current_machine) {
         machine_destroy(current_machine);
     }
@@ -281,7 +282,15 @@ int main(int argc, char **argv)
     /* Panic records: their listener after the monitor's, so that
      * GUEST_PANICKED is on its way before a record is captured. */
     serial_tail_size = cfg.console_tail;
+    if (cfg.panic_restart.enabled &&
+        runstate_panic_action() != PANIC_ACTION_PAUSE) {
+        error_report("-panic-restart holds the guest paused between "
+                     "restarts: it cannot be combined with an -action "
+                     "panic= other than pause");
+        goto out;
+    }
     panic_record_configure(&cfg.panic_record);
+    panic_restart_configure(&cfg.panic_restart);
     panic_record_init();
     monitor_panic_record_init();
     if (!start_machine(&cfg, accel)) {

@@ -15,6 +15,7 @@
 #include "options-internal.h"
 #include "qemu/option.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -355,6 +356,109 @@ static bool opt_panic_record(VigilConfig *cfg, const char *arg,
     return true;
 }
 
+/* "250ms", "2s", "10m", "1h" or plain milliseconds; > 0, at most a day. */
+static bool parse_duration_ms(const char *key, const char *v, int64_t *out,
+                              GError **errp)
+{
+    static const struct {
+        const char *suffix;
+        int64_t ms;
+    } units[] = {{"ms", 1}, {"s", 1000}, {"m", 60000}, {"h", 3600000}};
+    char *end;
+    guint64 n = g_ascii_strtoull(v, &end, 10);
+    int64_t scale = 1;
+
+    if (end != v && *end) {
+        scale = 0;
+        for (size_t i = 0; i < G_N_ELEMENTS(units); i++) {
+            if (!strcmp(end, units[i].suffix)) {
+                scale = units[i].ms;
+            }
+        }
+    }
+    if (end == v || !scale || n == 0 || n > (guint64)(86400000 / scale)) {
+        error_setg(errp,
+                   "-panic-restart %s=%s: expects a duration such as "
+                   "500ms, 2s or 10m (more than 0, at most 24h)",
+                   key, v);
+        return false;
+    }
+    *out = (int64_t)n * scale;
+    return true;
+}
+
+static const CmdlineParam panic_restart_params[] = {
+    {"delay", CMDLINE_PARAM_STRING, "first delay before a restart"},
+    {"max-delay", CMDLINE_PARAM_STRING, "longest delay"},
+    {"limit", CMDLINE_PARAM_NUMBER, "panics allowed in the window"},
+    {"window", CMDLINE_PARAM_STRING, "the window panics are counted in"},
+    {"then", CMDLINE_PARAM_STRING, "pause or exit-failure after the limit"},
+    {NULL},
+};
+
+/*
+ * -panic-restart: Vigil's crash-loop brake (docs/system/panics.rst).  It
+ * holds the guest paused between restarts, so it sets the panic action
+ * to pause; main() refuses a later -action panic= of anything else.
+ */
+static bool opt_panic_restart(VigilConfig *cfg, const char *arg,
+                              int *exit_status, GError **errp)
+{
+    g_autoptr(GHashTable) opts =
+        vigil_opts_parse(arg, panic_restart_params, false, NULL, errp);
+    PanicRestartConfig *r = &cfg->panic_restart;
+    static const struct {
+        const char *key;
+        size_t off;
+    } durations[] = {
+        {"delay", offsetof(PanicRestartConfig, delay_ms)},
+        {"max-delay", offsetof(PanicRestartConfig, max_delay_ms)},
+        {"window", offsetof(PanicRestartConfig, window_ms)},
+    };
+    const char *then;
+    uint64_t limit;
+
+    if (!opts) {
+        return false;
+    }
+    *r = (PanicRestartConfig){.enabled = true,
+                              .delay_ms = 1000,
+                              .max_delay_ms = 60000,
+                              .window_ms = 600000};
+    for (size_t i = 0; i < G_N_ELEMENTS(durations); i++) {
+        const char *v = g_hash_table_lookup(opts, durations[i].key);
+
+        if (v && !parse_duration_ms(durations[i].key, v,
+                                    (int64_t *)((char *)r + durations[i].off),
+                                    errp)) {
+            return false;
+        }
+    }
+    if (r->max_delay_ms < r->delay_ms) {
+        error_setg(errp, "-panic-restart: max-delay is shorter than delay");
+        return false;
+    }
+    limit = vigil_opts_get_number(opts, "limit", 5);
+    if (limit < 1 || limit > 1000) {
+        error_setg(errp,
+                   "-panic-restart limit=%" G_GUINT64_FORMAT
+                   ": must be 1 to 1000",
+                   limit);
+        return false;
+    }
+    r->limit = limit;
+    then = g_hash_table_lookup(opts, "then");
+    if (then && strcmp(then, "pause") && strcmp(then, "exit-failure")) {
+        error_setg(errp,
+                   "-panic-restart then=%s: expects pause or "
+                   "exit-failure",
+                   then);
+        return false;
+    }
+    r->exit_on_give_up = then && !strcmp(then, "exit-failure");
+    return runstate_set_action("panic", "pause", errp);
+}
+
 static bool opt_display(VigilConfig *cfg, const char *arg, int *exit_status,
                         GError **errp)
 {
@@ -498,6 +602,7 @@ static const VigilOption vigil_options[] = {
     {"nographic", false, opt_nographic},
     {"object", true, NULL, VIGIL_OPT_OBJECT, "object", by_driver},
     {"panic-record", true, opt_panic_record},
+    {"panic-restart", true, opt_panic_restart},
     {"overcommit", true, opt_overcommit, .group = "overcommit",
      .params = vigil_overcommit_params},
     {"pidfile", true, opt_pidfile},

@@ -353,6 +353,7 @@ static void record_capture(const char *event, const RunstateEvent *ev)
         panic_message_clear(&cs.msg);
     }
 
+    panic_restart_decide(rec);
     g_queue_push_tail(&history, rec);
     while (g_queue_get_length(&history) > config.history) {
         json_decref(g_queue_pop_head(&history));
@@ -365,6 +366,7 @@ static void record_capture(const char *event, const RunstateEvent *ev)
     if (config.dir) {
         g_queue_push_tail(&to_write, json_incref(rec));
         qemu_bh_schedule(write_bh);
+        qemu_notify_event(); /* from a vCPU thread: wake the main loop */
     }
 }
 

@@ -432,6 +432,15 @@ static void reset_machine(ShutdownCause cause)
     }
 }
 
+void qemu_system_restart_after_panic(void)
+{
+    if (!runstate_check(RUN_STATE_GUEST_PANICKED)) {
+        return; /* someone (cont, system_reset, quit) got there first */
+    }
+    reset_machine(SHUTDOWN_CAUSE_GUEST_PANIC);
+    vm_start();
+}
+
 bool runstate_process_requests(int *status)
 {
     int req;

@@ -89,7 +89,8 @@ typedef struct VigilConfig {
     bool msg_timestamp;
     /* -panic-record (Vigil's own; system/panic-record.h) */
     PanicRecordConfig panic_record;
-    uint64_t console_tail; /* console-tail=, bytes per UART */
+    uint64_t console_tail;            /* console-tail=, bytes per UART */
+    PanicRestartConfig panic_restart; /* -panic-restart */
     bool exit_with_parent;
     bool nographic;
     bool nodefaults;

@@ -58,6 +58,34 @@ bool panic_record_event_enabled(void);
 json_t *panic_record_history(void);
 uint64_t panic_record_count(void);
 
+/* ---- the crash-loop brake (panic-restart.c) ---- */
+
+/*
+ * -panic-restart [delay=T][,max-delay=T][,limit=N][,window=T]
+ *                [,then=pause|exit-failure]
+ * After a panic (the guest held paused: the panic action is pause), the
+ * guest is reset and started again after a delay that doubles with each
+ * panic in the last @window (delay, 2*delay, 4*delay, ... at most
+ * max-delay).  The panic that makes more than @limit panics in the
+ * window is the last: the guest stays in guest-panicked (then=pause) or
+ * Vigil shuts down with exit status 1 (then=exit-failure).  Each
+ * decision goes into the record ("restart") and, as the vendor event
+ * __org.vigil-vmm_PANIC_RESTART, to QMP clients.
+ */
+typedef struct PanicRestartConfig {
+    bool enabled;
+    int64_t delay_ms;     /* default 1000 */
+    int64_t max_delay_ms; /* default 60000 */
+    unsigned limit;       /* default 5 */
+    int64_t window_ms;    /* default 600000 */
+    bool exit_on_give_up; /* then=exit-failure */
+} PanicRestartConfig;
+
+void panic_restart_configure(const PanicRestartConfig *cfg);
+/* Decide for record @rec (capture time, BQL held) and add "restart". */
+void panic_restart_decide(json_t *rec);
+void panic_restart_cleanup(void);
+
 /* ---- the kernel message in a console tail (panic-message.c) ---- */
 
 typedef struct PanicMessage {

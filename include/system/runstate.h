@@ -159,6 +159,14 @@ void qemu_system_guest_panicked_info(const GuestPanicInformation *info);
 void qemu_system_guest_crashloaded(void);
 void qemu_system_guest_pvshutdown(void);
 
+/*
+ * Main thread: a guest held in guest-panicked after a panic starts again
+ * at once: RESET {"guest": true, "reason": "guest-panic"}, then RESUME
+ * (Vigil's crash-loop policy, system/panic-restart.c).  Nothing happens
+ * if the VM is no longer in guest-panicked.
+ */
+void qemu_system_restart_after_panic(void);
+
 /* Requests (any thread).  Acted on by runstate_process_requests(). */
 void qemu_system_shutdown_request(ShutdownCause cause);
 void qemu_system_reset_request(ShutdownCause cause);

@@ -518,6 +518,69 @@ def case_panic_record(ctx):
     vm.quit()
 
 
+def ev_time(ev):
+    return ev['timestamp']['seconds'] + ev['timestamp']['microseconds'] / 1e6
+
+
+def case_panic_restart(ctx):
+    """-panic-restart: the guest is held paused, then reset and resumed
+    after 100, 200, 400 ms (doubling, capped); the panic past the limit is
+    the last.  Timings: never earlier than the delay (the upper bound is
+    only a generous sanity check); each decision is in the record and an
+    event.  then=exit-failure ends the process with status 1."""
+    vm = ctx.start(['-kernel', ctx.guest('tiny-long.elf'), '-panic-restart',
+                    'delay=100ms,max-delay=400ms,limit=3,window=10m'])
+    delays = []
+    for n in range(1, 5):
+        p = vm.qmp.event('GUEST_PANICKED')
+        expect(p['data'] == {'action': 'pause'}, 'panic %d %r' % (n, p))
+        # The decision goes out with the record, before STOP.
+        r = vm.qmp.event('__org.vigil-vmm_PANIC_RESTART')['data']
+        vm.qmp.event('STOP')
+        expect(r['seq'] == n and r['panics-in-window'] == n and
+               r['limit'] == 3, 'restart %d %r' % (n, r))
+        if n == 4:
+            expect(r['decision'] == 'give-up-pause', 'decision %r' % r)
+            break
+        want = min(100 << (n - 1), 400)
+        expect(r['decision'] == 'restart' and r['delay-ms'] == want,
+               'decision %r' % r)
+        reset = vm.qmp.event('RESET')
+        expect(reset['data'] == {'guest': True, 'reason': 'guest-panic'},
+               'RESET %r' % reset)
+        resume = vm.qmp.event('RESUME')
+        delays.append((want, ev_time(resume) - ev_time(p)))
+    for want, got in delays:
+        expect(want / 1000 <= got < want / 1000 + 2,
+               'restart after %.3f s, delay %d ms' % (got, want))
+    time.sleep(0.6)   # no restart comes after the last panic
+    expect(vm.qmp.cmd('query-status')['status'] == 'guest-panicked',
+           'not held after the limit')
+    recs = vm.qmp.cmd('__org.vigil-vmm_query-panics')['records']
+    expect([r['restart']['decision'] for r in recs] ==
+           ['restart'] * 3 + ['give-up-pause'], 'records %r' % recs)
+    vm.quit()
+
+    vm = ctx.start(['-kernel', ctx.guest('tiny-long.elf'), '-panic-restart',
+                    'delay=50ms,limit=1,then=exit-failure'])
+    vm.qmp.event('RESUME')
+    vm.qmp.event('RESUME')          # restarted once
+    r = vm.qmp.event('__org.vigil-vmm_PANIC_RESTART')
+    expect(r['data']['decision'] == 'give-up-exit', 'decision %r' % r)
+    ev = vm.qmp.event('SHUTDOWN')
+    expect(ev['data'] == {'guest': True, 'reason': 'guest-panic'},
+           'SHUTDOWN %r' % ev)
+    expect(vm.wait_exit() == 1, 'exit status %r' % vm.proc.returncode)
+
+    # It holds the guest paused: another panic action is refused.
+    r = subprocess.run([ctx.vigil, '-panic-restart', 'delay=1s', '-action',
+                        'panic=shutdown', '-M', 'none', '-display', 'none'],
+                       stdin=subprocess.DEVNULL, capture_output=True,
+                       text=True, timeout=10)
+    expect(r.returncode == 1 and 'cannot be combined with an -action '
+           'panic= other than pause' in r.stderr, 'conflict %r' % (r,))
+
+
 HV_CRASH_ARGS = [0x1e, 0xffffffffc0000005, 0xfffff80012345678, 3, 4]
 
 
@@ -646,6 +709,7 @@ CASES = {
     'cpu-model': case_cpu_model,
     'hv-crash': case_hv_crash,
     'panic-record': case_panic_record,
+    'panic-restart': case_panic_restart,
 }
 
 
