@@ -362,15 +362,14 @@ bool opt_rtc(VigilConfig *cfg, const char *arg, int *exit_status, GError **errp)
     base = g_hash_table_lookup(opts, "base");
     clock = g_hash_table_lookup(opts, "clock");
     drift = g_hash_table_lookup(opts, "driftfix");
-    if (clock && strcmp(clock, "host")) {
-        if (strcmp(clock, "rt") && strcmp(clock, "vm")) {
-            error_setg(errp, "invalid option value '%s'", clock);
-        } else {
-            error_setg(errp,
-                       "clock=%s: Vigil's RTC follows the host clock "
-                       "(clock=host)",
-                       clock);
-        }
+    if (!clock || !strcmp(clock, "host")) {
+        rtc_clock = RTC_CLOCK_HOST;
+    } else if (!strcmp(clock, "rt")) {
+        rtc_clock = RTC_CLOCK_RT;
+    } else if (!strcmp(clock, "vm")) {
+        rtc_clock = RTC_CLOCK_VM;
+    } else {
+        error_setg(errp, "invalid option value '%s'", clock);
         return false;
     }
     if (drift && strcmp(drift, "none")) {

@@ -12,6 +12,7 @@
 
 #include "hw/boards.h"
 #include "hw/core/qdev.h"
+#include "hw/irq.h"
 #include "qemu/timer.h"
 #include "system/memory.h"
 #include "system/qtest.h"
@@ -51,10 +52,16 @@ static uint8_t *scratch_get(size_t len)
     return scratch;
 }
 
+static bool intercepting; /* irq_intercept_in ioapic (see below) */
+
 void qtest_cmds_cleanup(void)
 {
     g_clear_pointer(&scratch, g_free);
     scratch_cap = 0;
+    if (intercepting) {
+        irq_set_handler(NULL, NULL);
+        intercepting = false;
+    }
 }
 
 /* ---- replies ---- */
@@ -567,14 +574,54 @@ static DeviceState *resolve_device(const QTestWord *w)
 }
 
 /*
- * No Vigil device has GPIO lines yet, so every known device answers as a
- * QEMU device without any: nothing to intercept.
+ * Interrupt interception.  Vigil's devices raise GSIs (hw/irq.h) with no
+ * interrupt controller object in between under qtest, so the one
+ * interceptable input is the GSI space itself, under the name QEMU's pc
+ * gives its interrupt controller: "ioapic" (or "/machine/ioapic").  Once
+ * intercepted, each level change of GSI N is reported as QEMU does,
+ * "IRQ raise N" / "IRQ lower N".  Devices have no GPIO lines of their
+ * own: irq_intercept_out on one answers as a QEMU device without any.
  */
+static int8_t intercept_level[IRQ_MAX_GSI];
+
+static bool word_is(const QTestWord *w, const char *s)
+{
+    return w->p && w->len == strlen(s) && memcmp(w->p, s, w->len) == 0;
+}
+
+static bool is_ioapic(const QTestWord *w)
+{
+    return word_is(w, "ioapic") || word_is(w, "/machine/ioapic");
+}
+
+static void intercept_irq(void *opaque, unsigned gsi, int level)
+{
+    if (gsi < IRQ_MAX_GSI && intercept_level[gsi] != level) {
+        intercept_level[gsi] = level;
+        qtest_send_irq(gsi, level);
+    }
+}
+
 static void cmd_irq_intercept(const QTestCommand *cmd, const QTestWord *a,
                               GString *out)
 {
     bool outbound = cmd->size;
 
+    if (!outbound && is_ioapic(&a[0]) && !a[1].p) {
+        if (!intercepting) {
+            intercepting = true;
+            for (unsigned i = 0; i < IRQ_MAX_GSI; i++) {
+                intercept_level[i] = qemu_irq_level(i);
+            }
+            irq_set_handler(intercept_irq, NULL);
+        }
+        g_string_append(out, "OK\n");
+        return;
+    }
+    if (intercepting) {
+        reply_fail(out, "IRQ intercept already enabled");
+        return;
+    }
     if (!resolve_device(&a[0])) {
         reply_fail(out, "Unknown device");
     } else if (a[1].p && !outbound) {
@@ -676,6 +723,7 @@ void qtest_dispatch(const QTestWord *w, unsigned nw, GString *out)
     memcpy(args, w + 1, nargs * sizeof(QTestWord));
     cmd->fn(cmd, args, out);
     if (scratch_cap > QTEST_SCRATCH_KEEP) {
-        qtest_cmds_cleanup();
+        g_clear_pointer(&scratch, g_free);
+        scratch_cap = 0;
     }
 }

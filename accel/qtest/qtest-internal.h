@@ -33,6 +33,13 @@ typedef struct QTestWord {
  */
 void qtest_dispatch(const QTestWord *w, unsigned nw, GString *out);
 
+/*
+ * An intercepted interrupt line changed: send "IRQ raise N" / "IRQ lower
+ * N".  During a command it goes out before that command's reply (as in
+ * QEMU); from a timer of the main loop it is written at once.
+ */
+void qtest_send_irq(unsigned n, int level);
+
 /* Release scratch memory kept between commands. */
 void qtest_cmds_cleanup(void);
 

@@ -36,6 +36,7 @@ typedef struct QTestServer {
 
 static QTestServer server;
 static bool qtest_accel_active;
+static bool in_read; /* inside qtest_chr_read(): replies are gathered */
 
 /* Reply buffers above this size are released after use. */
 #define QTEST_OUT_KEEP (256u * 1024)
@@ -186,9 +187,27 @@ static void qtest_input(const char *p, const char *end)
     }
 }
 
+void qtest_send_irq(unsigned n, int level)
+{
+    if (!server.chr || !server.out) {
+        return;
+    }
+    g_string_append_printf(server.out, "IRQ %s %u\n", level ? "raise" : "lower",
+                           n);
+    if (server.log) {
+        fprintf(server.log, "[I +%f] IRQ %s %u\n", log_time(),
+                level ? "raise" : "lower", n);
+    }
+    if (!in_read) {
+        flush_replies();
+    }
+}
+
 static void qtest_chr_read(void *opaque, const uint8_t *buf, size_t len)
 {
+    in_read = true;
     qtest_input((const char *)buf, (const char *)buf + len);
+    in_read = false;
     flush_replies();
     if (server.log) {
         fflush(server.log);

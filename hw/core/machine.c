@@ -22,6 +22,7 @@
 
 MachineState *current_machine;
 int64_t rtc_base_offset;
+RtcClock rtc_clock;
 
 #define RAM_ALIGN ((uintptr_t)2 * 1024 * 1024)
 

@@ -1,24 +1,40 @@
 /*
  * MC146818 RTC (include/hw/rtc/mc146818rtc.h).
  *
- * The time is never stored ticking: it is host UTC plus `offset`
- * seconds, turned into register values on every read.  While register B
- * has SET, the time registers are plain RAM the guest fills in; clearing
- * SET (or any time-register write outside SET) turns them back into an
- * offset.
+ * Guest time is a nanosecond count: base_ns at the RTC clock's reading
+ * ref_ns, advancing with that clock while the RTC runs (register B's SET
+ * clear and the divider not held in reset), frozen otherwise.  The time
+ * registers are computed from it on every read.  While SET is on they
+ * are plain RAM the guest fills in; clearing SET makes them the new time
+ * (at the start of its second).
+ *
+ * Interrupts (GSI s->irq, level, lowered by reading register C):
+ *   periodic     every 2^(RS-1) ticks of 32768 Hz (RS 1, 2 act as 8, 9),
+ *                aligned to the guest clock, while PIE is set
+ *   update-ended at each guest second boundary (UF; IRQF with UIE)
+ *   alarm        at an update whose time matches the alarm registers,
+ *                a value 0xc0-0xff in an alarm register matching any
+ *                (AF; IRQF with AIE)
+ * The update timer runs whenever the RTC runs, so flags are exact even
+ * when no interrupt is enabled (register C shows them).
  */
 #include <string.h>
 #include <time.h>
 
 #include "hw/boards.h"
+#include "hw/irq.h"
 #include "hw/isa/isa.h"
 #include "hw/rtc/mc146818rtc.h"
 #include "qemu/log.h"
+#include "qemu/timer.h"
 
 enum {
     REG_SEC = 0x00,
+    REG_SEC_ALARM = 0x01,
     REG_MIN = 0x02,
+    REG_MIN_ALARM = 0x03,
     REG_HOUR = 0x04,
+    REG_HOUR_ALARM = 0x05,
     REG_WDAY = 0x06,
     REG_MDAY = 0x07,
     REG_MON = 0x08,
@@ -29,20 +45,31 @@ enum {
     REG_D = 0x0d,
 };
 
-#define A_UIP      0x80
-#define A_DV_MASK  0x70
-#define A_DV_32KHZ 0x20
-#define B_SET      0x80
-#define B_UIE      0x10
-#define B_DM_BIN   0x04
-#define B_24H      0x02
-#define C_IRQF     0x80
-#define C_UF       0x10
-#define D_VRT      0x80
-#define HOUR_PM    0x80
+#define A_UIP        0x80
+#define A_DV_MASK    0x70
+#define A_DV_RUNNING 0x20 /* the highest divider value that counts */
+#define A_RS_MASK    0x0f
+#define B_SET        0x80
+#define B_PIE        0x40
+#define B_AIE        0x20
+#define B_UIE        0x10
+#define B_SQWE       0x08
+#define B_DM_BIN     0x04
+#define B_24H        0x02
+#define C_IRQF       0x80
+#define C_PF         0x40
+#define C_AF         0x20
+#define C_UF         0x10
+#define D_VRT        0x80
+#define HOUR_PM      0x80
+#define ALARM_ANY    0xc0
 
-/* The update cycle: UIP is set this long before each second ends. */
-#define UIP_WINDOW_US 244
+#define NS_PER_SEC INT64_C(1000000000)
+#define RTC_HZ     32768
+/* UIP is set for the last 8 ticks of 32768 Hz of each second. */
+#define UIP_NS (8 * NS_PER_SEC / RTC_HZ)
+/* Leaving divider reset: the first update comes half a second later. */
+#define FIRST_UPDATE_NS (NS_PER_SEC / 2)
 
 typedef struct RTCState {
     ISADevice parent_obj;
@@ -52,8 +79,13 @@ typedef struct RTCState {
     MemoryRegion io;
     uint8_t cmos[128];
     uint8_t index;
-    int64_t offset;      /* guest time - host UTC, seconds */
-    int64_t last_c_read; /* guest second when C was last read */
+
+    int64_t base_ns;         /* guest time (ns since the epoch) at ref_ns */
+    int64_t ref_ns;          /* rtc clock reading of base_ns */
+    bool counting;           /* base_ns advances with the clock */
+    int64_t last_update_sec; /* guest second of the last update cycle */
+    QEMUTimer *update_timer;
+    QEMUTimer *periodic_timer;
 } RTCState;
 
 static RTCState *rtc_state(DeviceState *dev)
@@ -61,10 +93,66 @@ static RTCState *rtc_state(DeviceState *dev)
     return container_of(dev, RTCState, parent_obj.parent_obj);
 }
 
-static int64_t host_now_us(void)
+/* ---- the clock (-rtc clock=) ---- */
+
+static int64_t clock_now(void)
 {
-    return g_get_real_time();
+    switch (rtc_clock) {
+    case RTC_CLOCK_VM:
+        return qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL);
+    case RTC_CLOCK_RT:
+        return qemu_clock_get_ns(QEMU_CLOCK_REALTIME);
+    default:
+        return g_get_real_time() * 1000;
+    }
 }
+
+static QEMUTimer *clock_timer_new(QEMUTimerCB *cb, void *opaque)
+{
+    return timer_new_ns(rtc_clock == RTC_CLOCK_VM ? QEMU_CLOCK_VIRTUAL
+                                                  : QEMU_CLOCK_REALTIME,
+                        cb, opaque);
+}
+
+/* Arm @t for rtc clock reading @when (host time rides on monotonic
+ * timers: only the distance matters). */
+static void clock_timer_mod(QEMUTimer *t, int64_t when)
+{
+    if (rtc_clock == RTC_CLOCK_HOST) {
+        when = qemu_clock_get_ns(QEMU_CLOCK_REALTIME) + (when - clock_now());
+    }
+    timer_mod_ns(t, when);
+}
+
+static bool rtc_running(const RTCState *s)
+{
+    return !(s->cmos[REG_B] & B_SET) &&
+           (s->cmos[REG_A] & A_DV_MASK) <= A_DV_RUNNING;
+}
+
+static bool divider_in_reset(const RTCState *s)
+{
+    return (s->cmos[REG_A] & A_DV_MASK) > A_DV_RUNNING;
+}
+
+static int64_t guest_ns(const RTCState *s)
+{
+    return s->counting ? s->base_ns + (clock_now() - s->ref_ns) : s->base_ns;
+}
+
+static void set_guest_ns(RTCState *s, int64_t ns)
+{
+    s->base_ns = ns;
+    s->ref_ns = clock_now();
+}
+
+/* The clock reading at which guest time reaches @ns. */
+static int64_t clock_at(const RTCState *s, int64_t ns)
+{
+    return s->ref_ns + (ns - s->base_ns);
+}
+
+/* ---- register formats ---- */
 
 static uint8_t to_reg(const RTCState *s, unsigned v)
 {
@@ -95,7 +183,12 @@ static unsigned hour_from_reg(const RTCState *s, uint8_t v)
     return (v & HOUR_PM) ? h + 12 : h;
 }
 
-/* Fill the time registers from guest time @t. */
+static int64_t floor_div(int64_t a, int64_t b)
+{
+    return a / b - (a % b < 0);
+}
+
+/* Fill the time registers from guest second @t. */
 static void rtc_store_time(RTCState *s, int64_t t)
 {
     time_t tt = t;
@@ -114,8 +207,8 @@ static void rtc_store_time(RTCState *s, int64_t t)
     s->cmos[RTC_CENTURY] = to_reg(s, (year - s->base_year) / 100);
 }
 
-/* The guest wrote the time: make it the new offset. */
-static void rtc_load_time(RTCState *s)
+/* The guest's time registers as seconds since the epoch. */
+static int64_t rtc_load_time(RTCState *s)
 {
     struct tm tm = {0};
     unsigned year = from_reg(s, s->cmos[REG_YEAR]) +
@@ -127,7 +220,7 @@ static void rtc_load_time(RTCState *s)
     tm.tm_mday = from_reg(s, s->cmos[REG_MDAY]);
     tm.tm_mon = from_reg(s, s->cmos[REG_MON]) - 1;
     tm.tm_year = year - 1900;
-    s->offset = (int64_t)timegm(&tm) - host_now_us() / G_USEC_PER_SEC;
+    return timegm(&tm);
 }
 
 static bool rtc_is_time_reg(unsigned reg)
@@ -135,40 +228,169 @@ static bool rtc_is_time_reg(unsigned reg)
     return reg <= REG_YEAR || reg == RTC_CENTURY;
 }
 
-static bool rtc_running(const RTCState *s)
+/* ---- interrupts ---- */
+
+static void rtc_raise(RTCState *s, uint8_t flags, uint8_t enable)
 {
-    return !(s->cmos[REG_B] & B_SET) &&
-           (s->cmos[REG_A] & A_DV_MASK) == A_DV_32KHZ;
+    s->cmos[REG_C] |= flags;
+    if (s->cmos[REG_B] & enable) {
+        s->cmos[REG_C] |= C_IRQF;
+        qemu_set_irq(s->irq, 1);
+    }
 }
+
+static bool alarm_field(const RTCState *s, unsigned reg, unsigned now,
+                        bool hour)
+{
+    uint8_t a = s->cmos[reg];
+
+    if ((a & ALARM_ANY) == ALARM_ANY) {
+        return true;
+    }
+    return (hour ? hour_from_reg(s, a) : from_reg(s, a)) == now;
+}
+
+static bool alarm_matches(const RTCState *s, int64_t sec)
+{
+    int64_t day = floor_div(sec, 86400);
+    unsigned t = sec - day * 86400;
+
+    return alarm_field(s, REG_SEC_ALARM, t % 60, false) &&
+           alarm_field(s, REG_MIN_ALARM, t / 60 % 60, false) &&
+           alarm_field(s, REG_HOUR_ALARM, t / 3600, true);
+}
+
+static void periodic_update(RTCState *s);
+
+/* Re-arm (or stop) the 1 Hz update timer. */
+static void update_timer_arm(RTCState *s)
+{
+    int64_t sec;
+
+    if (!rtc_running(s)) {
+        timer_del(s->update_timer);
+        return;
+    }
+    sec = floor_div(guest_ns(s), NS_PER_SEC);
+    clock_timer_mod(s->update_timer, clock_at(s, (sec + 1) * NS_PER_SEC));
+}
+
+static void update_timer_cb(void *opaque)
+{
+    RTCState *s = opaque;
+    int64_t sec;
+
+    if (!rtc_running(s)) {
+        return;
+    }
+    sec = floor_div(guest_ns(s), NS_PER_SEC);
+    if (sec != s->last_update_sec) {
+        s->last_update_sec = sec;
+        rtc_raise(s, C_UF, B_UIE);
+        if (alarm_matches(s, sec)) {
+            rtc_raise(s, C_AF, B_AIE);
+        }
+    }
+    update_timer_arm(s);
+}
+
+/* The periodic rate in 32768 Hz ticks, or 0 when off. */
+static int64_t periodic_ticks(const RTCState *s)
+{
+    unsigned rs = s->cmos[REG_A] & A_RS_MASK;
+
+    if (!rs) {
+        return 0;
+    }
+    if (rs <= 2) {
+        rs += 7;
+    }
+    return INT64_C(1) << (rs - 1);
+}
+
+/* The next periodic tick after now, in guest ns (aligned to the rate). */
+static int64_t periodic_next_ns(const RTCState *s)
+{
+    int64_t period = periodic_ticks(s);
+    int64_t ticks =
+        floor_div(guest_ns(s) / NS_PER_SEC * RTC_HZ +
+                      (guest_ns(s) % NS_PER_SEC) * RTC_HZ / NS_PER_SEC,
+                  period);
+
+    int64_t next = (ticks + 1) * period; /* in 32768 Hz ticks */
+
+    return next / RTC_HZ * NS_PER_SEC +
+           ((next % RTC_HZ) * NS_PER_SEC + RTC_HZ - 1) / RTC_HZ;
+}
+
+static void periodic_update(RTCState *s)
+{
+    if (!periodic_ticks(s) || !(s->cmos[REG_B] & B_PIE) ||
+        divider_in_reset(s) || !s->counting) {
+        timer_del(s->periodic_timer);
+        return;
+    }
+    clock_timer_mod(s->periodic_timer, clock_at(s, periodic_next_ns(s)));
+}
+
+static void periodic_timer_cb(void *opaque)
+{
+    RTCState *s = opaque;
+
+    rtc_raise(s, C_PF, B_PIE);
+    periodic_update(s);
+}
+
+/* Running state changed (B.SET or the divider): freeze or resume. */
+static void rtc_set_counting(RTCState *s, bool leaving_reset)
+{
+    bool want = !divider_in_reset(s) && !(s->cmos[REG_B] & B_SET);
+
+    if (want && !s->counting) {
+        if (leaving_reset) {
+            /* The divider chain starts from zero: half a second to the
+             * first update. */
+            int64_t sec = floor_div(s->base_ns, NS_PER_SEC);
+
+            s->base_ns = sec * NS_PER_SEC + FIRST_UPDATE_NS;
+        }
+        s->ref_ns = clock_now();
+        s->counting = true;
+        s->last_update_sec = floor_div(s->base_ns, NS_PER_SEC);
+    } else if (!want && s->counting) {
+        s->base_ns = guest_ns(s);
+        s->counting = false;
+    }
+    update_timer_arm(s);
+    periodic_update(s);
+}
+
+/* ---- registers ---- */
 
 static uint8_t rtc_read_data(RTCState *s)
 {
     unsigned reg = s->index;
-    int64_t now_us = host_now_us();
-    int64_t now = now_us / G_USEC_PER_SEC + s->offset;
+    int64_t ns = guest_ns(s);
     uint8_t v;
 
     if (rtc_is_time_reg(reg) && !(s->cmos[REG_B] & B_SET)) {
-        rtc_store_time(s, now);
+        rtc_store_time(s, floor_div(ns, NS_PER_SEC));
     }
     switch (reg) {
     case REG_A:
         v = s->cmos[REG_A] & ~A_UIP;
-        if (rtc_running(s) &&
-            now_us % G_USEC_PER_SEC >= G_USEC_PER_SEC - UIP_WINDOW_US) {
+        if (rtc_running(s) && ns - floor_div(ns, NS_PER_SEC) * NS_PER_SEC >=
+                                  NS_PER_SEC - UIP_NS) {
             v |= A_UIP;
         }
         return v;
     case REG_C:
-        /* Update-ended since the last read; no interrupt is raised. */
-        v = 0;
-        if (rtc_running(s) && now != s->last_c_read) {
-            v |= C_UF;
-            if (s->cmos[REG_B] & B_UIE) {
-                v |= C_IRQF;
-            }
+        /* Reading C clears it and acknowledges the interrupt. */
+        v = s->cmos[REG_C];
+        s->cmos[REG_C] = 0;
+        if (v & C_IRQF) {
+            qemu_set_irq(s->irq, 0);
         }
-        s->last_c_read = now;
         return v;
     default:
         return s->cmos[reg];
@@ -178,22 +400,36 @@ static uint8_t rtc_read_data(RTCState *s)
 static void rtc_write_data(RTCState *s, uint8_t val)
 {
     unsigned reg = s->index;
+    bool was_reset;
 
     switch (reg) {
     case REG_A:
+        was_reset = divider_in_reset(s);
         s->cmos[REG_A] = (val & ~A_UIP) | (s->cmos[REG_A] & A_UIP);
+        rtc_set_counting(s, was_reset && !divider_in_reset(s));
         return;
     case REG_B:
         if ((s->cmos[REG_B] & B_SET) && !(val & B_SET)) {
+            /* The registers the guest set become the time. */
             s->cmos[REG_B] = val;
-            rtc_load_time(s);
+            s->base_ns = rtc_load_time(s) * NS_PER_SEC;
+            rtc_set_counting(s, false);
             return;
         }
         if (!(s->cmos[REG_B] & B_SET) && (val & B_SET)) {
             /* Freeze the current time in the registers. */
-            rtc_store_time(s, host_now_us() / G_USEC_PER_SEC + s->offset);
+            rtc_store_time(s, floor_div(guest_ns(s), NS_PER_SEC));
+            val &= ~B_UIE; /* SET clears UIE (datasheet) */
         }
         s->cmos[REG_B] = val;
+        /* An enable turned on for a pending flag raises at once (the
+         * enables in B and the flags in C share bit positions). */
+        if ((s->cmos[REG_C] & val & (C_PF | C_AF | C_UF)) &&
+            !(s->cmos[REG_C] & C_IRQF)) {
+            s->cmos[REG_C] |= C_IRQF;
+            qemu_set_irq(s->irq, 1);
+        }
+        rtc_set_counting(s, false);
         return;
     case REG_C:
     case REG_D:
@@ -202,9 +438,20 @@ static void rtc_write_data(RTCState *s, uint8_t val)
         return;
     default:
         if (rtc_is_time_reg(reg) && !(s->cmos[REG_B] & B_SET)) {
-            rtc_store_time(s, host_now_us() / G_USEC_PER_SEC + s->offset);
+            /* A time register written while the clock runs: the new
+             * time, keeping the position within the second. */
+            int64_t ns = guest_ns(s);
+            int64_t frac = ns - floor_div(ns, NS_PER_SEC) * NS_PER_SEC;
+
+            rtc_store_time(s, floor_div(ns, NS_PER_SEC));
             s->cmos[reg] = val;
-            rtc_load_time(s);
+            set_guest_ns(s, rtc_load_time(s) * NS_PER_SEC + frac);
+            if (!s->counting) {
+                s->base_ns = rtc_load_time(s) * NS_PER_SEC + frac;
+            }
+            s->last_update_sec = floor_div(guest_ns(s), NS_PER_SEC);
+            update_timer_arm(s);
+            periodic_update(s);
             return;
         }
         s->cmos[reg] = val;
@@ -240,7 +487,7 @@ static const MemoryRegionOps rtc_ops = {
 
 static void rtc_reset_regs(RTCState *s)
 {
-    s->cmos[REG_A] = A_DV_32KHZ | 0x06; /* 1024 Hz periodic rate */
+    s->cmos[REG_A] = A_DV_RUNNING | 0x06; /* 1024 Hz periodic rate */
     s->cmos[REG_B] = B_24H;
     s->cmos[REG_C] = 0;
     s->cmos[REG_D] = D_VRT;
@@ -252,14 +499,26 @@ static void rtc_instance_init(DeviceState *dev)
 
     memory_region_init_io(&s->io, &rtc_ops, s, "rtc", 2);
     rtc_reset_regs(s);
-    s->offset = rtc_base_offset; /* -rtc base= */
+    /* -rtc base=: host UTC plus the offset, from now on. */
+    s->base_ns =
+        (g_get_real_time() / G_USEC_PER_SEC + rtc_base_offset) * NS_PER_SEC +
+        g_get_real_time() % G_USEC_PER_SEC * 1000;
+    s->ref_ns = clock_now();
+    s->counting = true;
+    s->last_update_sec = floor_div(s->base_ns, NS_PER_SEC);
 }
 
 static bool rtc_realize(DeviceState *dev, GError **errp)
 {
     RTCState *s = rtc_state(dev);
 
-    return isa_register_ioport(&s->parent_obj, &s->io, s->iobase, errp);
+    if (!isa_register_ioport(&s->parent_obj, &s->io, s->iobase, errp)) {
+        return false;
+    }
+    s->update_timer = clock_timer_new(update_timer_cb, s);
+    s->periodic_timer = clock_timer_new(periodic_timer_cb, s);
+    update_timer_arm(s);
+    return true;
 }
 
 static void rtc_unrealize(DeviceState *dev)
@@ -267,15 +526,22 @@ static void rtc_unrealize(DeviceState *dev)
     RTCState *s = rtc_state(dev);
 
     isa_unregister_ioport(&s->parent_obj, &s->io);
+    g_clear_pointer(&s->update_timer, timer_free);
+    g_clear_pointer(&s->periodic_timer, timer_free);
 }
 
-/* system_reset keeps the time and CMOS RAM, as a real PC does. */
+/*
+ * system_reset keeps the time and CMOS RAM, as a real PC does, and turns
+ * the interrupt enables off (QEMU clears PIE, AIE and SQWE).
+ */
 static void rtc_reset(DeviceState *dev)
 {
     RTCState *s = rtc_state(dev);
 
-    s->cmos[REG_B] &= ~(0x70); /* PIE, AIE, UIE off */
+    s->cmos[REG_B] &= ~(B_PIE | B_AIE | B_SQWE);
     s->cmos[REG_C] = 0;
+    qemu_set_irq(s->irq, 0);
+    rtc_set_counting(s, false);
 }
 
 static const Property rtc_props[] = {

@@ -134,6 +134,18 @@ extern MachineState *current_machine;
  * created; the RTC reads it when it is created.
  */
 extern int64_t rtc_base_offset;
+/*
+ * -rtc clock=: the clock the RTC counts with.  host: host wall-clock
+ * time (the default); rt: host monotonic time (immune to host clock
+ * steps); vm: the guest's virtual clock (stops while the VM is paused;
+ * moved by a qtest client's clock_step).
+ */
+typedef enum RtcClock {
+    RTC_CLOCK_HOST,
+    RTC_CLOCK_RT,
+    RTC_CLOCK_VM,
+} RtcClock;
+extern RtcClock rtc_clock;
 
 /* The "none" machine (hw/core/null-machine.c).  The list of all machine
  * types is the board layer's: hw/catalog.h. */

@@ -30,6 +30,10 @@ struct QTestState {
     QTestConn qt;
     QTestConn qmp;
     GQueue stash; /* json_t * events read while waiting for a reply */
+    /* "IRQ raise/lower N" lines seen (irq_intercept_in): levels and how
+     * many times each line was raised. */
+    bool irq_level[64];
+    unsigned irq_raised[64];
 };
 
 const char *qtest_binary(void)
@@ -380,6 +384,17 @@ char *qtest_recv_line(QTestState *s)
         if (!g_str_has_prefix(line, "IRQ ")) {
             return line;
         }
+        {
+            char dir[8];
+            unsigned n;
+
+            if (sscanf(line, "IRQ %7s %u", dir, &n) == 2 && n < 64) {
+                bool up = !strcmp(dir, "raise");
+
+                s->irq_level[n] = up;
+                s->irq_raised[n] += up;
+            }
+        }
         g_free(line);
     }
 }
@@ -709,6 +724,19 @@ void qtest_qmp_assert_error(QTestState *s, const char *cmd, const char *klass,
     g_assert_cmpstr(json_string_value(json_object_get(e, "class")), ==, klass);
     g_assert_cmpstr(json_string_value(json_object_get(e, "desc")), ==, desc);
     json_decref(r);
+}
+
+bool qtest_get_irq(QTestState *s, unsigned num)
+{
+    /* Read what the server sent so far (a round trip flushes it). */
+    g_free(qtest_cmd(s, "endianness"));
+    return num < 64 && s->irq_level[num];
+}
+
+unsigned qtest_irq_raises(QTestState *s, unsigned num)
+{
+    g_free(qtest_cmd(s, "endianness"));
+    return num < 64 ? s->irq_raised[num] : 0;
 }
 
 bool qtest_json_list_has_name(json_t *list, const char *name)

@@ -162,6 +162,13 @@ json_t *qtest_qmp_return(QTestState *s, const char *cmd);
 /* Runs @cmd and asserts an error reply of class @klass saying @desc. */
 void qtest_qmp_assert_error(QTestState *s, const char *cmd, const char *klass,
                             const char *desc);
+/*
+ * After "irq_intercept_in ioapic": the level of interrupt line @num from
+ * the "IRQ raise/lower" lines received, and how many times it was raised.
+ */
+bool qtest_get_irq(QTestState *s, unsigned num);
+unsigned qtest_irq_raises(QTestState *s, unsigned num);
+
 /* True if a member of the JSON array @list has "name": @name. */
 bool qtest_json_list_has_name(json_t *list, const char *name);
 

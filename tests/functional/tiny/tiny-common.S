@@ -31,6 +31,8 @@
 #define PM1A_CNT 0x604          /* hw/acpi/pm.h: ACPI_PM_BASE + CNT_OFF */
 #define PM1_SLP_S5 0x3400       /* SLP_EN | SLP_TYP 5 (the DSDT's _S5_) */
 #define HV_CRASH_P0  0x40000100 /* Hyper-V crash parameters P0..P4 */
+#define RTC_VECTOR   0x70       /* IRQ8 behind the slave PIC */
+#define RTC_COUNT    0x500      /* low RAM: the image may be ROM */
 #define HV_CRASH_CTL 0x40000105
 
 #ifndef TINY_LOOPS
@@ -64,6 +66,73 @@ tiny_main:
     add $4, %rsi
     jmp 6b
 7:
+#endif
+
+#ifdef TINY_RTC
+    /* Real mode only: count RTC periodic interrupts (64 Hz) delivered
+     * through the PICs for 100 PIT periods (1 s), print "R<hex>". */
+    xor %ax, %ax
+    mov %ax, %es
+    movw $rtc_isr, %es:(RTC_VECTOR * 4)
+    movw %cs, %es:(RTC_VECTOR * 4 + 2)
+    movw $0, %es:RTC_COUNT
+    mov $0x11, %al          /* ICW1: edge, cascade, ICW4 */
+    out %al, $0x20
+    out %al, $0xa0
+    mov $0x08, %al          /* ICW2: master vectors 0x08-0x0f */
+    out %al, $0x21
+    mov $RTC_VECTOR, %al    /* slave vectors 0x70-0x77 */
+    out %al, $0xa1
+    mov $0x04, %al          /* ICW3: slave on IRQ2 */
+    out %al, $0x21
+    mov $0x02, %al
+    out %al, $0xa1
+    mov $0x01, %al          /* ICW4: 8086 mode */
+    out %al, $0x21
+    out %al, $0xa1
+    mov $0xfb, %al          /* master: only the cascade */
+    out %al, $0x21
+    mov $0xfe, %al          /* slave: only IRQ8 */
+    out %al, $0xa1
+    mov $0x0a, %al          /* A: divider running, RS 10 = 64 Hz */
+    out %al, $0x70
+    mov $0x2a, %al
+    out %al, $0x71
+    mov $0x0b, %al          /* B |= PIE */
+    out %al, $0x70
+    in $0x71, %al
+    or $0x40, %al
+    mov %al, %ah
+    mov $0x0b, %al
+    out %al, $0x70
+    mov %ah, %al
+    out %al, $0x71
+    mov $0x0c, %al          /* clear C */
+    out %al, $0x70
+    in $0x71, %al
+    sti
+    mov $100, %cx
+10:
+    call tiny_delay
+    loop 10b
+    cli
+    mov %es:RTC_COUNT, %si
+    putc 'R'
+    mov $4, %cx
+11:
+    rol $4, %si
+    mov %si, %bx
+    and $0xf, %bx
+    add $'0', %bl
+    cmp $'9', %bl
+    jbe 12f
+    add $('a' - '9' - 1), %bl
+12:
+    push %cx
+    call tiny_putc
+    pop %cx
+    loop 11b
+    putc '\n'
 #endif
 
     mov $PVPANIC, %dx
@@ -231,6 +300,25 @@ tiny_puthex:
     dec %r12d
     jnz 8b
     ret
+#endif
+
+#ifdef TINY_RTC
+/* IRQ8: acknowledge the RTC (read C) and both PICs, count in low RAM. */
+rtc_isr:
+    push %ax
+    push %ds
+    xor %ax, %ax
+    mov %ax, %ds
+    incw RTC_COUNT
+    mov $0x0c, %al
+    out %al, $0x70
+    in $0x71, %al
+    mov $0x20, %al
+    out %al, $0xa0
+    out %al, $0x20
+    pop %ds
+    pop %ax
+    iret
 #endif
 
 /* Write %bl to COM1 once the transmitter holds no byte.  Clobbers al, dx. */
