@@ -37,6 +37,9 @@ struct QmpType {
     const char *const *values; /* enum: NULL-terminated */
     const QmpType *element;    /* array */
     const QmpMember *members;  /* object: {NULL}-terminated, may be NULL */
+    /* object: members beyond @members are the command's to check
+     * (object-add's type-specific properties). */
+    bool open;
 };
 
 extern const QmpType qmp_type_str;
@@ -110,6 +113,11 @@ typedef struct QmpEventInfo {
 
 /* qmp-events.c: send event @name with @data (owned; NULL: no "data"). */
 void monitor_emit_event(const char *name, json_t *data);
+
+/* qmp-cmds-qom.c: object-add / object-del */
+json_t *qmp_object_add(QmpSession *s, json_t *args, GError **errp);
+json_t *qmp_object_del(QmpSession *s, json_t *args, GError **errp);
+extern const QmpType qmp_object_add_arg, qmp_object_del_arg;
 
 /* qmp-cmds-panic.c */
 json_t *qmp_vigil_query_panics(QmpSession *s, json_t *args, GError **errp);

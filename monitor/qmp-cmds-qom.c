@@ -614,3 +614,42 @@ json_t *qmp_device_list_properties(QmpSession *s, json_t *args, GError **errp)
     }
     return list;
 }
+
+/* ---- object-add / object-del (qom/object.h) ---- */
+
+const QmpType qmp_object_add_arg = {
+    .meta = QMP_META_OBJECT,
+    .members =
+        (const QmpMember[]){
+            {"qom-type", &qmp_type_str},
+            {"id", &qmp_type_str},
+            {NULL},
+        },
+    .open = true, /* the type's own properties: checked by qom */
+};
+
+const QmpType qmp_object_del_arg = {
+    .meta = QMP_META_OBJECT,
+    .members = (const QmpMember[]){{"id", &qmp_type_str}, {NULL}},
+};
+
+json_t *qmp_object_add(QmpSession *s, json_t *args, GError **errp)
+{
+    /* The same parser as -object's JSON form. */
+    g_autofree char *text = json_dumps(args, JSON_COMPACT);
+
+    if (!text || !user_object_add(text, errp)) {
+        if (!text) {
+            error_setg(errp, "object-add: cannot read the arguments");
+        }
+        return NULL;
+    }
+    return json_object();
+}
+
+json_t *qmp_object_del(QmpSession *s, json_t *args, GError **errp)
+{
+    const char *id = json_string_value(json_object_get(args, "id"));
+
+    return user_object_del(id, errp) ? json_object() : NULL;
+}

@@ -275,6 +275,8 @@ const QmpCommand qmp_commands[] = {
     {"query-command-line-options", qmp_query_command_line_options,
      &qmp_command_line_options_arg, &qmp_command_line_options_ret},
     {"query-uuid", qmp_query_uuid, &qmp_type_empty, &qmp_uuid_info},
+    {"object-add", qmp_object_add, &qmp_object_add_arg, &qmp_type_empty},
+    {"object-del", qmp_object_del, &qmp_object_del_arg, &qmp_type_empty},
     {"ringbuf-write", qmp_ringbuf_write, &qmp_ringbuf_write_arg,
      &qmp_type_empty},
     {"ringbuf-read", qmp_ringbuf_read, &qmp_ringbuf_read_arg, &qmp_type_str},

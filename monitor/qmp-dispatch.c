@@ -180,7 +180,7 @@ bool qmp_check_args(const QmpType *type, json_t *args, GError **errp)
         while (m && m->name && !key_is(keys[i].key, keys[i].key_len, m->name)) {
             m++;
         }
-        if (!m || !m->name) {
+        if ((!m || !m->name) && !type->open) {
             g_autofree char *key = json_mutf8_dup(keys[i].key, keys[i].key_len);
 
             error_setg(errp, "Parameter '%s' is unexpected", key);

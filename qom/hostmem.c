@@ -401,6 +401,12 @@ static const ObjectProp memfd_props[] = {
     {NULL},
 };
 
+/* Guest RAM lives in it (memory_backend_claim()): never deleted. */
+static bool backend_in_use(UserObject *obj)
+{
+    return backend(obj)->claimed;
+}
+
 const ObjectType memory_backend_type = {
     .name = "memory-backend",
     .parent = "object",
@@ -416,6 +422,7 @@ const ObjectType memory_backend_ram_type = {
     .instance_size = sizeof(HostMemoryBackend),
     .complete = backend_complete,
     .finalize = backend_finalize,
+    .in_use = backend_in_use,
 };
 
 const ObjectType memory_backend_memfd_type = {
@@ -426,6 +433,7 @@ const ObjectType memory_backend_memfd_type = {
     .instance_init = memfd_init,
     .complete = backend_complete,
     .finalize = backend_finalize,
+    .in_use = backend_in_use,
 };
 
 const ObjectType memory_backend_file_type = {
@@ -435,4 +443,5 @@ const ObjectType memory_backend_file_type = {
     .props = file_props,
     .complete = backend_complete,
     .finalize = backend_finalize,
+    .in_use = backend_in_use,
 };

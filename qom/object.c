@@ -468,23 +468,73 @@ static void apply_default(const ObjectProp *p, void *opaque)
     }
 }
 
+/* The command line's defaults, for objects added later (object-add). */
+static UserObjectDefaults saved_defaults = {true, true};
+
+static bool complete_one(UserObject *obj, const UserObjectDefaults *defaults,
+                         GError **errp)
+{
+    DefaultsCtx c = {obj, defaults};
+
+    if (object_type_is_a(obj->type, "memory-backend")) {
+        object_type_foreach_prop(obj->type, apply_default, &c);
+    }
+    if (obj->type->complete && !obj->type->complete(obj, errp)) {
+        return false;
+    }
+    obj->completed = true;
+    return true;
+}
+
+static void forget(UserObject *obj)
+{
+    g_ptr_array_remove(objects, obj);
+    object_free(obj);
+}
+
+bool user_object_add(const char *json, GError **errp)
+{
+    UserObject *obj = user_object_parse(json, errp);
+
+    if (!obj) {
+        return false;
+    }
+    if (!complete_one(obj, &saved_defaults, errp)) {
+        forget(obj);
+        return false;
+    }
+    return true;
+}
+
+bool user_object_del(const char *id, GError **errp)
+{
+    UserObject *obj = user_object_find(id);
+
+    if (!obj) {
+        error_setg(errp, "object '%s' not found", id);
+        return false;
+    }
+    if (obj->type->in_use && obj->type->in_use(obj)) {
+        error_setg(errp, "object '%s' is in use, can not be deleted", id);
+        return false;
+    }
+    forget(obj);
+    return true;
+}
+
 bool user_object_complete_all(const UserObjectDefaults *defaults, GError **errp)
 {
+    saved_defaults = *defaults;
     for (guint i = 0; objects && i < objects->len; i++) {
         UserObject *obj = g_ptr_array_index(objects, i);
-        DefaultsCtx c = {obj, defaults};
 
         if (obj->completed) {
             continue;
         }
-        if (object_type_is_a(obj->type, "memory-backend")) {
-            object_type_foreach_prop(obj->type, apply_default, &c);
-        }
-        if (obj->type->complete && !obj->type->complete(obj, errp)) {
+        if (!complete_one(obj, defaults, errp)) {
             g_prefix_error(errp, "-object %s: ", obj->optarg);
             return false;
         }
-        obj->completed = true;
     }
     return true;
 }

@@ -63,6 +63,8 @@ struct ObjectType {
     bool (*complete)(UserObject *obj, GError **errp);
     /* Undo complete() and free what the props do not own; may be NULL. */
     void (*finalize)(UserObject *obj);
+    /* Something uses the object (object-del refuses); may be NULL. */
+    bool (*in_use)(UserObject *obj);
 };
 
 struct UserObject {
@@ -122,6 +124,18 @@ bool user_object_prop_is_set(const UserObject *obj, const char *name);
 /* In creation order. */
 void user_object_foreach(void (*fn)(UserObject *obj, void *opaque),
                          void *opaque);
+/*
+ * QMP object-add: @json is the command's arguments as JSON text ({"qom-
+ * type":..., "id":..., props...}); the object is created and completed
+ * at once (memory backends with the defaults of the command line), or
+ * not at all.  QEMU's errors, without an option prefix.
+ */
+bool user_object_add(const char *json, GError **errp);
+/*
+ * QMP object-del: "object 'ID' not found", or "object 'ID' is in use,
+ * can not be deleted" (a memory backend holding guest RAM).
+ */
+bool user_object_del(const char *id, GError **errp);
 /* Finalize and free every object (at exit, and between unit tests). */
 void user_object_del_all(void);
 

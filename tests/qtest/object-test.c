@@ -224,7 +224,7 @@ static void test_object_errors(void)
          "-object secret,id=s,file=/nonexistent/key: Unable to read "
          "/nonexistent/key: Failed to open file “/nonexistent/key”: No such "
          "file or directory\n"},
-        {"-object secret,id=s", "-object secret,id=s: Either 'data' or 'file' "
+        {"-object secret,id=s", "-object secret,id=s: Either 'file' or 'data' "
                                 "must be provided\n"},
         {"-object memory-backend-ram,id=m,size=0",
          "-object memory-backend-ram,id=m,size=0: can't create backend with "
@@ -344,8 +344,102 @@ static void test_object_help(void)
                     "secret options:\n"
                     "  data=<string>\n"
                     "  file=<string>\n"
-                    "  format=<QCryptoSecretFormat>\n");
+                    "  format=<QCryptoSecretFormat>\n"
+                    "  iv=<string>\n"
+                    "  keyid=<string>\n"); /* as QEMU 7.2 */
     qtest_run_free(&r);
+}
+
+/*
+ * QMP object-add / object-del with QEMU 7.2's answers (recorded with
+ * Debian's QEMU over QMP, 2026-12-03).
+ */
+static void test_object_add_del(void)
+{
+    static const struct {
+        const char *cmd, *error;
+    } steps[] = {
+        {"{'execute': 'object-add', 'arguments': {'qom-type': 'foo', "
+         "'id': 'x'}}",
+         "Parameter 'qom-type' does not accept value 'foo'"},
+        {"{'execute': 'object-add', 'arguments': {'id': 'x'}}",
+         "Parameter 'qom-type' is missing"},
+        {"{'execute': 'object-add', 'arguments': {'qom-type': 'secret', "
+         "'id': 's0', 'data': 'aGVsbG8=', 'format': 'base64'}}",
+         NULL},
+        {"{'execute': 'object-add', 'arguments': {'qom-type': 'secret', "
+         "'id': 's0', 'data': 'x'}}",
+         "attempt to add duplicate property 's0' to object (type "
+         "'container')"},
+        {"{'execute': 'object-add', 'arguments': {'qom-type': 'secret', "
+         "'id': 's1'}}",
+         "Either 'file' or 'data' must be provided"},
+        {"{'execute': 'object-add', 'arguments': {'qom-type': 'secret', "
+         "'id': 's2', 'data': 'x', 'bogus': 1}}",
+         "Parameter 'bogus' is unexpected"},
+        {"{'execute': 'object-add', 'arguments': {'qom-type': 'secret', "
+         "'id': 's3', 'data': 'x', 'keyid': 'nope', "
+         "'iv': 'AAAAAAAAAAAAAAAAAAAAAA=='}}",
+         "No secret with id 'nope'"},
+        {"{'execute': 'object-add', 'arguments': {'qom-type': 'secret', "
+         "'id': 's4', 'data': 'x', 'keyid': 's0', "
+         "'iv': 'AAAAAAAAAAAAAAAAAAAAAA=='}}",
+         "Key should be 32 bytes in length"},
+        {"{'execute': 'object-add', 'arguments': {'qom-type': "
+         "'memory-backend-ram', 'id': 'm0', 'size': 1048576}}",
+         NULL},
+        {"{'execute': 'object-add', 'arguments': {'qom-type': "
+         "'memory-backend-ram', 'id': 'm1'}}",
+         "Parameter 'size' is missing"},
+        {"{'execute': 'object-add', 'arguments': {'qom-type': "
+         "'memory-backend', 'id': 'm2', 'size': 4096}}",
+         "Parameter 'qom-type' does not accept value 'memory-backend'"},
+        {"{'execute': 'object-add', 'arguments': {'qom-type': 'secret', "
+         "'id': '1bad', 'data': 'x'}}",
+         "Parameter 'id' expects an identifier"},
+        {"{'execute': 'object-add', 'arguments': {'qom-type': 'secret', "
+         "'id': 's5', 'data': 'x', 'format': 'hex'}}",
+         "Parameter 'format' does not accept value 'hex'"},
+        {"{'execute': 'object-add', 'arguments': {'qom-type': 'secret', "
+         "'id': 's6', 'data': 'x', 'file': '/etc/hostname'}}",
+         "'file' and 'data' are mutually exclusive"},
+        {"{'execute': 'object-del', 'arguments': {'id': 'm0'}}", NULL},
+        {"{'execute': 'object-del', 'arguments': {'id': 'm0'}}",
+         "object 'm0' not found"},
+        {"{'execute': 'object-del', 'arguments': {'id': 's0'}}", NULL},
+        {"{'execute': 'object-del', 'arguments': {}}",
+         "Parameter 'id' is missing"},
+        /* Guest RAM's backend cannot go. */
+        {"{'execute': 'object-del', 'arguments': {'id': 'ram0'}}",
+         "object 'ram0' is in use, can not be deleted"},
+    };
+    QTestState *s = qtest_init("-object memory-backend-ram,id=ram0,size=64M "
+                               "-machine memory-backend=ram0 -m 64");
+    json_t *list;
+
+    for (size_t i = 0; i < G_N_ELEMENTS(steps); i++) {
+        if (steps[i].error) {
+            qtest_qmp_assert_error(s, steps[i].cmd, "GenericError",
+                                   steps[i].error);
+        } else {
+            json_decref(qtest_qmp_return(s, steps[i].cmd));
+        }
+    }
+    /* What is left: the RAM backend only; added objects are listed. */
+    list = qtest_qmp_return(s, "{'execute': 'qom-list', 'arguments': "
+                               "{'path': '/objects'}}");
+    g_assert_true(qtest_json_list_has_name(list, "ram0"));
+    g_assert_false(qtest_json_list_has_name(list, "m0"));
+    g_assert_false(qtest_json_list_has_name(list, "s0"));
+    json_decref(list);
+    json_decref(qtest_qmp_return(
+        s, "{'execute': 'object-add', 'arguments': {'qom-type': "
+           "'memory-backend-memfd', 'id': 'late', 'size': 1048576}}"));
+    list = qtest_qmp_return(s, "{'execute': 'qom-list', 'arguments': "
+                               "{'path': '/objects'}}");
+    g_assert_true(qtest_json_list_has_name(list, "late"));
+    json_decref(list);
+    qtest_quit_ok(s);
 }
 
 int main(int argc, char **argv)
@@ -357,6 +451,7 @@ int main(int argc, char **argv)
         {"object-errors", test_object_errors},
         {"mem-lock", test_mem_lock},
         {"object-help", test_object_help},
+        {"object-add-del", test_object_add_del},
     };
 
     return qtest_run_cases(&argc, &argv, "object", cases, G_N_ELEMENTS(cases));

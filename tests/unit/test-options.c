@@ -431,10 +431,6 @@ static const BadCase bad_cases[] = {
     {{"-object", "secret,id=s,bogus=1"},
      "vigil: -object secret,id=s,bogus=1: Parameter 'bogus' is unexpected\n",
      1},
-    {{"-object", "secret,id=s,keyid=k,data=x"},
-     "vigil: -object secret,id=s,keyid=k,data=x: Property 'secret.keyid' is "
-     "not supported by Vigil: *",
-     1},
     {{"-object", "memory-backend-ram,id=m"},
      "vigil: -object memory-backend-ram,id=m: Parameter 'size' is missing\n",
      1},
