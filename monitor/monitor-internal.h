@@ -95,6 +95,8 @@ typedef struct QmpCommand {
     QmpCommandFn *fn;
     const QmpType *arg_type;
     const QmpType *ret_type;
+    /* Runs under --preconfig before x-exit-preconfig (QEMU 7.2's set). */
+    bool allow_preconfig;
     /*
      * Reply only after the main loop has acted on the request this
      * command made, so that (as in QEMU) RESET/POWERDOWN precede it.
@@ -123,6 +125,9 @@ extern const QmpType qmp_object_add_arg, qmp_object_del_arg;
 json_t *qmp_vigil_query_panics(QmpSession *s, json_t *args, GError **errp);
 extern const QmpType qmp_vigil_query_panics_ret;
 void hmp_info_panics(GString *out);
+
+/* qmp-cmds.c: --preconfig (monitor/monitor.h) */
+bool monitor_in_preconfig(void);
 
 /* qmp-cmds.c */
 extern const QmpCommand qmp_commands[];

@@ -4,6 +4,7 @@
  * introspection in qmp-schema.c.
  */
 #include "monitor-internal.h"
+#include "monitor/monitor.h"
 #include "system/accel.h"
 #include "system/runstate.h"
 #include "system/system.h"
@@ -238,6 +239,33 @@ static json_t *cmd_set_action(QmpSession *s, json_t *args, GError **errp)
     return json_object();
 }
 
+/* --preconfig: waiting for x-exit-preconfig (see monitor/monitor.h). */
+static enum { PRECONFIG_NONE, PRECONFIG_WAITING, PRECONFIG_DONE } preconfig;
+static void (*preconfig_done)(void);
+
+void monitor_preconfig_begin(void (*done)(void))
+{
+    preconfig = PRECONFIG_WAITING;
+    preconfig_done = done;
+}
+
+bool monitor_in_preconfig(void)
+{
+    return preconfig == PRECONFIG_WAITING;
+}
+
+static json_t *cmd_x_exit_preconfig(QmpSession *s, json_t *args, GError **errp)
+{
+    if (preconfig != PRECONFIG_WAITING) {
+        error_setg(errp, "The command is permitted only before machine "
+                         "initialization");
+        return NULL;
+    }
+    preconfig = PRECONFIG_DONE;
+    preconfig_done();
+    return json_object();
+}
+
 static json_t *cmd_hmp(QmpSession *s, json_t *args, GError **errp)
 {
     g_autofree char *out =
@@ -247,41 +275,57 @@ static json_t *cmd_hmp(QmpSession *s, json_t *args, GError **errp)
 }
 
 const QmpCommand qmp_commands[] = {
-    {"qmp_capabilities", qmp_capabilities, &capabilities_arg, &qmp_type_empty},
-    {"query-version", query_version, &qmp_type_empty, &version_info},
-    {"query-status", query_status, &qmp_type_empty, &status_info},
-    {"query-commands", query_commands, &qmp_type_empty, &command_info_list},
-    {"query-name", query_name, &qmp_type_empty, &name_info},
+    {"qmp_capabilities", qmp_capabilities, &capabilities_arg, &qmp_type_empty,
+     .allow_preconfig = true},
+    {"query-version", query_version, &qmp_type_empty, &version_info,
+     .allow_preconfig = true},
+    {"query-status", query_status, &qmp_type_empty, &status_info,
+     .allow_preconfig = true},
+    {"query-commands", query_commands, &qmp_type_empty, &command_info_list,
+     .allow_preconfig = true},
+    {"query-name", query_name, &qmp_type_empty, &name_info,
+     .allow_preconfig = true},
     {"query-target", query_target, &qmp_type_empty, &target_info},
     {"query-kvm", query_kvm, &qmp_type_empty, &kvm_info},
-    {"query-qmp-schema", qmp_query_qmp_schema, &qmp_type_empty,
-     &qmp_schema_ret},
+    {"query-qmp-schema", qmp_query_qmp_schema, &qmp_type_empty, &qmp_schema_ret,
+     .allow_preconfig = true},
     {"cont", cmd_cont, &qmp_type_empty, &qmp_type_empty},
     {"stop", cmd_stop, &qmp_type_empty, &qmp_type_empty},
     {"system_reset", cmd_system_reset, &qmp_type_empty, &qmp_type_empty,
      .reply_after_requests = true},
     {"system_powerdown", cmd_system_powerdown, &qmp_type_empty, &qmp_type_empty,
      .reply_after_requests = true},
-    {"quit", cmd_quit, &qmp_type_empty, &qmp_type_empty},
-    {"set-action", cmd_set_action, &set_action_arg, &qmp_type_empty},
-    {"qom-list", qmp_qom_list, &qmp_qom_list_arg, &qmp_qom_list_ret},
-    {"qom-get", qmp_qom_get, &qmp_qom_get_arg, &qmp_type_any},
+    {"quit", cmd_quit, &qmp_type_empty, &qmp_type_empty,
+     .allow_preconfig = true},
+    {"set-action", cmd_set_action, &set_action_arg, &qmp_type_empty,
+     .allow_preconfig = true},
+    {"qom-list", qmp_qom_list, &qmp_qom_list_arg, &qmp_qom_list_ret,
+     .allow_preconfig = true},
+    {"qom-get", qmp_qom_get, &qmp_qom_get_arg, &qmp_type_any,
+     .allow_preconfig = true},
     {"qom-list-types", qmp_qom_list_types, &qmp_qom_list_types_arg,
-     &qmp_qom_list_types_ret},
+     &qmp_qom_list_types_ret, .allow_preconfig = true},
     {"device-list-properties", qmp_device_list_properties,
      &qmp_device_list_properties_arg, &qmp_device_list_properties_ret},
     {"qom-list-properties", qmp_qom_list_properties,
-     &qmp_device_list_properties_arg, &qmp_qom_list_ret},
+     &qmp_device_list_properties_arg, &qmp_qom_list_ret,
+     .allow_preconfig = true},
     {"query-command-line-options", qmp_query_command_line_options,
-     &qmp_command_line_options_arg, &qmp_command_line_options_ret},
-    {"query-uuid", qmp_query_uuid, &qmp_type_empty, &qmp_uuid_info},
-    {"object-add", qmp_object_add, &qmp_object_add_arg, &qmp_type_empty},
-    {"object-del", qmp_object_del, &qmp_object_del_arg, &qmp_type_empty},
+     &qmp_command_line_options_arg, &qmp_command_line_options_ret,
+     .allow_preconfig = true},
+    {"query-uuid", qmp_query_uuid, &qmp_type_empty, &qmp_uuid_info,
+     .allow_preconfig = true},
+    {"x-exit-preconfig", cmd_x_exit_preconfig, &qmp_type_empty, &qmp_type_empty,
+     .allow_preconfig = true},
+    {"object-add", qmp_object_add, &qmp_object_add_arg, &qmp_type_empty,
+     .allow_preconfig = true},
+    {"object-del", qmp_object_del, &qmp_object_del_arg, &qmp_type_empty,
+     .allow_preconfig = true},
     {"ringbuf-write", qmp_ringbuf_write, &qmp_ringbuf_write_arg,
      &qmp_type_empty},
     {"ringbuf-read", qmp_ringbuf_read, &qmp_ringbuf_read_arg, &qmp_type_str},
     {VIGIL_QMP_PREFIX "query-panics", qmp_vigil_query_panics, &qmp_type_empty,
-     &qmp_vigil_query_panics_ret},
+     &qmp_vigil_query_panics_ret, .allow_preconfig = true},
     {"human-monitor-command", cmd_hmp, &hmp_arg, &qmp_type_str},
     {"dump-guest-memory", qmp_dump_guest_memory, &qmp_dump_guest_memory_arg,
      &qmp_type_empty},
@@ -302,11 +346,12 @@ const QmpCommand qmp_commands[] = {
      &qmp_type_empty, &qmp_migrate_capabilities_ret},
     {"migrate-set-capabilities", qmp_migrate_set_capabilities,
      &qmp_migrate_set_capabilities_arg, &qmp_type_empty},
-    {"query-block", qmp_query_empty_list, &qmp_type_empty, &qmp_empty_list_ret},
+    {"query-block", qmp_query_empty_list, &qmp_type_empty, &qmp_empty_list_ret,
+     .allow_preconfig = true},
     {"query-named-block-nodes", qmp_query_empty_list,
-     &qmp_named_block_nodes_arg, &qmp_empty_list_ret},
+     &qmp_named_block_nodes_arg, &qmp_empty_list_ret, .allow_preconfig = true},
     {"query-iothreads", qmp_query_empty_list, &qmp_type_empty,
-     &qmp_empty_list_ret},
+     &qmp_empty_list_ret, .allow_preconfig = true},
     {"query-jobs", qmp_query_empty_list, &qmp_type_empty, &qmp_empty_list_ret},
     {"getfd", qmp_getfd, &qmp_getfd_arg, &qmp_type_empty},
     {"closefd", qmp_closefd, &qmp_getfd_arg, &qmp_type_empty},
@@ -314,7 +359,7 @@ const QmpCommand qmp_commands[] = {
     {"remove-fd", qmp_remove_fd, &qmp_remove_fd_arg, &qmp_type_empty},
     {"query-fdsets", qmp_query_fdsets, &qmp_type_empty, &qmp_query_fdsets_ret},
     {"query-chardev", qmp_query_chardev, &qmp_type_empty,
-     &qmp_query_chardev_ret},
+     &qmp_query_chardev_ret, .allow_preconfig = true},
     {"query-pci", qmp_query_pci, &qmp_type_empty, &qmp_query_pci_ret},
 };
 const size_t qmp_commands_count = G_N_ELEMENTS(qmp_commands);

@@ -269,6 +269,13 @@ static const QmpCommand *lookup(QmpSession *s, const char *name, bool oob,
         error_setg(errp, "The command %s does not support OOB", name);
         return NULL;
     }
+    if (monitor_in_preconfig() && !cmd->allow_preconfig) {
+        error_setg(errp,
+                   "The command '%s' is permitted only after machine "
+                   "initialization has completed",
+                   cmd->name);
+        return NULL;
+    }
     return cmd;
 }
 

@@ -128,7 +128,7 @@ static bool setup_ram(const VigilConfig *cfg, MachineRamConfig *ram,
                                 errp);
 }
 
-/* Everything from the machine to running vCPUs; false = exit 1. */
+/* The machine, its accelerator and every chardev; false = exit 1. */
 static bool start_machine(const VigilConfig *cfg, const AccelOps *accel)
 {
     const MachineClass *mc = cfg->machine_type
@@ -169,13 +169,51 @@ static bool start_machine(const VigilConfig *cfg, const AccelOps *accel)
         error_report("failed to initialize %s: %s", accel->name, err->message);
         return false;
     }
-    if (!open_chardevs(cfg, &err) || !qdev_device_realize_all(ms, &err) ||
-        !machine_done(ms, &err) ||
-        (accel->setup_vcpus && !accel->setup_vcpus(ms, &err))) {
+    if (!open_chardevs(cfg, &err)) {
         error_report("%s", err->message);
         return false;
     }
     return true;
+}
+
+/*
+ * The rest of start-up, which --preconfig defers to x-exit-preconfig:
+ * -device options, the machine's final work, the vCPUs, and the start
+ * (unless -S).  false = exit 1.
+ */
+static const RunstateHooks runstate_hooks_main = {
+    .reset_machine = machine_reset,
+    .pause_vcpus = pause_vcpus,
+    .resume_vcpus = resume_vcpus,
+    .powerdown = pc_acpi_powerdown,
+};
+
+static bool finish_start(void)
+{
+    g_autoptr(GError) err = NULL;
+    MachineState *ms = current_machine;
+
+    if (!qdev_device_realize_all(ms, &err) || !machine_done(ms, &err) ||
+        (current_accel->setup_vcpus && !current_accel->setup_vcpus(ms, &err))) {
+        error_report("%s", err->message);
+        return false;
+    }
+    runstate_set_hooks(&runstate_hooks_main);
+    if (autostart) {
+        vm_start();
+    }
+    return true;
+}
+
+/*
+ * x-exit-preconfig, inside the command as in QEMU (so RESUME precedes
+ * its reply): an error here ends the process, as QEMU's error_fatal.
+ */
+static void preconfig_finish(void)
+{
+    if (!finish_start()) {
+        main_loop_exit(1);
+    }
 }
 
 static bool setup_process(const VigilConfig *cfg)
@@ -238,12 +276,6 @@ static void teardown(void)
 
 int main(int argc, char **argv)
 {
-    static const RunstateHooks hooks = {
-        .reset_machine = machine_reset,
-        .pause_vcpus = pause_vcpus,
-        .resume_vcpus = resume_vcpus,
-        .powerdown = pc_acpi_powerdown,
-    };
     VigilConfig cfg;
     const AccelOps *accel;
     g_autoptr(GError) err = NULL;
@@ -293,18 +325,20 @@ int main(int argc, char **argv)
     panic_restart_configure(&cfg.panic_restart);
     panic_record_init();
     monitor_panic_record_init();
-    if (!start_machine(&cfg, accel)) {
-        goto out;
-    }
-    runstate_set_hooks(&hooks);
-    runstate_set_kill_report(!cfg.qtest_chr);
-    if (autostart) {
-        vm_start();
-    }
-    os_daemonize_finish();
     for (size_t i = 0; i < G_N_ELEMENTS(loop_hooks); i++) {
         main_loop_add_hook(&loop_hooks[i], NULL);
     }
+    if (!start_machine(&cfg, accel)) {
+        goto out;
+    }
+    runstate_set_kill_report(!cfg.qtest_chr);
+    if (cfg.preconfig) {
+        /* QMP only, until x-exit-preconfig runs preconfig_finish(). */
+        monitor_preconfig_begin(preconfig_finish);
+    } else if (!finish_start()) {
+        goto out;
+    }
+    os_daemonize_finish();
     status = main_loop_run();
 
 out:

@@ -206,6 +206,13 @@ static bool opt_S(VigilConfig *cfg, const char *arg, int *exit_status,
     return true;
 }
 
+static bool opt_preconfig(VigilConfig *cfg, const char *arg, int *exit_status,
+                          GError **errp)
+{
+    cfg->preconfig = true;
+    return true;
+}
+
 static bool opt_no_shutdown(VigilConfig *cfg, const char *arg, int *exit_status,
                             GError **errp)
 {
@@ -602,6 +609,7 @@ static const VigilOption vigil_options[] = {
     {"nographic", false, opt_nographic},
     {"object", true, NULL, VIGIL_OPT_OBJECT, "object", by_driver},
     {"panic-record", true, opt_panic_record},
+    {"preconfig", false, opt_preconfig},
     {"panic-restart", true, opt_panic_restart},
     {"overcommit", true, opt_overcommit, .group = "overcommit",
      .params = vigil_overcommit_params},

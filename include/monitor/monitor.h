@@ -17,6 +17,15 @@
 bool monitor_init_qmp(Chardev *chr, bool pretty, GError **errp);
 /* Free every monitor (after the chardevs were flushed). */
 void monitor_cleanup(void);
+/*
+ * --preconfig: from begin() until the client runs x-exit-preconfig, only
+ * the commands QEMU allows before machine initialization run (the others
+ * fail with QEMU's "permitted only after machine initialization");
+ * x-exit-preconfig calls @done (main() leaves its wait) and ends the
+ * phase; afterwards it fails with "The command is permitted only before
+ * machine initialization".
+ */
+void monitor_preconfig_begin(void (*done)(void));
 
 /* Called by the main loop to deliver events queued by vCPU threads. */
 void monitor_flush_event_queue(void);

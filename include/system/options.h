@@ -87,6 +87,7 @@ typedef struct VigilConfig {
     bool log_help;
     const char *log_file; /* -D */
     bool msg_timestamp;
+    bool preconfig; /* --preconfig */
     /* -panic-record (Vigil's own; system/panic-record.h) */
     PanicRecordConfig panic_record;
     uint64_t console_tail;            /* console-tail=, bytes per UART */
