@@ -8,7 +8,7 @@ PKGS="
   gcc clang llvm libclang-rt-14-dev make meson ninja-build pkg-config
   libglib2.0-dev libjansson-dev nettle-dev libpcre2-dev lz4
   libc6-dev python3 socat valgrind gdb cppcheck clang-tidy clang-format
-  qemu-system-x86 acpica-tools busybox-static cpio
+  qemu-system-x86 acpica-tools busybox-static cpio pciutils
   linux-image-cloud-amd64
   libvirt-daemon-driver-qemu libvirt-daemon libvirt-clients
 "

@@ -86,6 +86,42 @@ def query_pci_functions(r):
     return {}
 
 
+# What Debian's "lspci -vv -nn" prints for each function (pciutils is in
+# scripts/install-deps.sh; the kit copies it into the guest).
+LSPCI_HEADS = [
+    ('00:00.0 ', 'Host bridge [0600]', '[8086:1237]', '(rev 02)'),
+    ('00:01.0 ', 'ISA bridge [0601]', '[8086:7000]'),
+    ('00:02.0 ', '[0880]', '[1b36:0011]', '(rev 01)'),
+]
+
+
+def check_lspci(p, r):
+    """lspci -vv inside the guest: both bridges and pvpanic-pci with the
+    IDs, and pvpanic-pci's one 32-bit memory BAR and driver."""
+    lines = r.vl2('LSPCI')
+    expect(p, lines, 'no lspci output from the guest (pciutils missing?)')
+    heads = [l for l in lines if l[:2] == '00']
+    for want in LSPCI_HEADS:
+        expect(p, any(l.startswith(want[0]) and all(w in l for w in want[1:])
+                      for l in heads),
+               'lspci has no %s line: %s' % (' '.join(want), heads))
+    expect(p, len(heads) == 3, 'lspci lists %d functions: %s'
+           % (len(heads), heads))
+    block = []
+    for l in lines:
+        if l.startswith('00:02.0 '):
+            block = [l]
+        elif block and l[:2] != '00':
+            block.append(l)
+        elif block:
+            break
+    expect(p, any('Region 0: Memory at' in l and
+                  '(32-bit, non-prefetchable)' in l for l in block),
+           'lspci: no 32-bit memory BAR0 for pvpanic-pci: %s' % block)
+    expect(p, any('Kernel driver in use: pvpanic-pci' in l for l in block),
+           'lspci: pvpanic-pci driver not in use: %s' % block)
+
+
 def check_bus(r):
     """The guest's view of the bus, and the VMM's (query-pci) of the BAR
     the guest programmed."""
@@ -119,6 +155,7 @@ def check_bus(r):
         expect(p, end - start + 1 == 16 and start % 16 == 0,
                'BAR0 %#x-%#x: the guest sees %d bytes, expected 16'
                % (start, end, end - start + 1))
+    check_lspci(p, r)
     q = query_pci_functions(r)
     expect(p, q, 'no query-pci reply: %s' % r.errors[:1])
     for bdf, (ids, cls) in BUS.items():

@@ -315,17 +315,34 @@ class Kit:
             c.dir(d)
         c.chardev('/dev/console', 5, 1)
 
+    def lspci(self):
+        """Debian's lspci (pciutils) with its libraries and pci.ids, for
+        the guest's "lspci -vv" (vigil.pci=1); [] when not installed."""
+        lspci = shutil.which('lspci')
+        ids = '/usr/share/misc/pci.ids'
+        if not lspci:
+            return []
+        files = [(lspci, '/usr/bin/lspci', 0o755)]
+        files += [(os.path.realpath(lib), lib, 0o755)
+                  for lib in self.shared_libs(lspci)]
+        if os.path.exists(ids):
+            files.append((os.path.realpath(ids), ids, 0o644))
+        return files
+
     def l2_initrd(self):
         """The L2 kit's initramfs (uncompressed newc)."""
         init = os.path.join(HERE, 'l2-init.sh')
         mods = [self.module(m) for m in L2_MODULES]
-        key = stat_key(init, self.busybox(), *mods)
+        extra = self.lspci()
+        key = stat_key(init, self.busybox(), *mods, *[f[0] for f in extra])
 
         def fill(c):
             self._busybox_into(c)
             c.file('/init', init, 0o755)
             for m in mods:
                 c.file('/lib/modules/' + os.path.basename(m), m, 0o644)
+            for src, dst, mode in extra:
+                c.file(dst, src, mode)
         return self._layer('l2-initrd.cpio', key, fill)
 
     def l2_kernel(self):

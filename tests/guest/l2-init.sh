@@ -87,6 +87,12 @@ pci_report() {
             echo "VL2 PCI-CAPABILITY $(cat "$b/capability")"
     done
     echo "VL2 PVPANIC-PCI ${bound:-no}"
+    # Debian's lspci when the kit has it (pciutils on the host).
+    if [ -x /usr/bin/lspci ]; then
+        /usr/bin/lspci -vv -nn 2>&1 | while IFS= read -r l; do
+            echo "VL2 LSPCI $l"
+        done
+    fi
     fw=no
     [ -e /sys/bus/platform/drivers/fw_cfg/QEMU0002:00 ] && fw=QEMU0002:00
     echo "VL2 FW-CFG $fw rev=$(cat /sys/firmware/qemu_fw_cfg/rev 2>/dev/null)"
