@@ -72,9 +72,21 @@ static bool loop_requests_pending(void *opaque)
     return runstate_has_pending_requests();
 }
 
+static void loop_panic_dump(void *opaque)
+{
+    panic_dump_run();
+}
+
+static bool loop_panic_dump_pending(void *opaque)
+{
+    return panic_dump_pending();
+}
+
 static const MainLoopHook loop_hooks[] = {
     /* Events queued by vCPU threads go out before anything newer. */
     {.run = loop_flush_events, .between_reads = true},
+    /* A panic's dump before the panic action's requests (shutdown). */
+    {.run = loop_panic_dump, .pending = loop_panic_dump_pending},
     {.run = loop_process_requests, .pending = loop_requests_pending},
 };
 
@@ -261,6 +273,7 @@ static void teardown(void)
     qdev_device_free_pending();
     panic_record_cleanup();
     panic_restart_cleanup();
+    panic_dump_cleanup();
     if (current_machine) {
         machine_destroy(current_machine);
     }
@@ -323,6 +336,7 @@ int main(int argc, char **argv)
     }
     panic_record_configure(&cfg.panic_record);
     panic_restart_configure(&cfg.panic_restart);
+    panic_dump_configure(&cfg.panic_dump);
     panic_record_init();
     monitor_panic_record_init();
     for (size_t i = 0; i < G_N_ELEMENTS(loop_hooks); i++) {

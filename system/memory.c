@@ -166,21 +166,18 @@ static void rebuild_flat(AddressSpace *as)
         g_memdup2(as->regions, as->nr * sizeof(as->regions[0]));
     /* Each paint adds at most two ranges. */
     size_t room = 2 * as->nr + 1;
-    FlatRange *a = g_new(FlatRange, room);
-    g_autofree FlatRange *b = g_new(FlatRange, room);
+    FlatRange *buf[2] = {g_new(FlatRange, room), g_new(FlatRange, room)};
+    unsigned cur = 0; /* buf[cur] holds the view so far */
     size_t n = 0;
 
     qsort(order, as->nr, sizeof(order[0]), compare_paint_order);
     for (size_t i = 0; i < as->nr; i++) {
-        FlatRange *tmp;
-
-        n = paint(a, n, order[i], b);
-        tmp = a;
-        a = b;
-        b = tmp;
+        n = paint(buf[cur], n, order[i], buf[!cur]);
+        cur = !cur;
     }
+    g_free(buf[!cur]);
     g_free(as->flat);
-    as->flat = a;
+    as->flat = buf[cur];
     as->nr_flat = n;
     as->last_hit = NULL;
 }

@@ -466,6 +466,54 @@ static bool opt_panic_restart(VigilConfig *cfg, const char *arg,
     return runstate_set_action("panic", "pause", errp);
 }
 
+/*
+ * -panic-dump path=DIR[,max=N][,format=elf]: Vigil's own
+ * (docs/system/panics.rst).  Only the ELF format is written; the kdump
+ * formats QEMU's dump-guest-memory knows are refused by name.
+ */
+static const CmdlineParam panic_dump_params[] = {
+    {"path", CMDLINE_PARAM_STRING, "directory for panic-<seq>.core"},
+    {"max", CMDLINE_PARAM_NUMBER, "cores kept (0: all)"},
+    {"format", CMDLINE_PARAM_STRING, "elf"},
+    {NULL},
+};
+
+static bool opt_panic_dump(VigilConfig *cfg, const char *arg, int *exit_status,
+                           GError **errp)
+{
+    g_autoptr(GHashTable) opts =
+        vigil_opts_parse(arg, panic_dump_params, false, NULL, errp);
+    const char *path, *format;
+    uint64_t max;
+
+    if (!opts) {
+        return false;
+    }
+    path = g_hash_table_lookup(opts, "path");
+    format = g_hash_table_lookup(opts, "format");
+    if (!path || !*path) {
+        error_setg(errp, "-panic-dump: Parameter 'path' is missing");
+        return false;
+    }
+    if (format && strcmp(format, "elf")) {
+        error_setg(errp,
+                   "-panic-dump format=%s: only elf is written "
+                   "(the kdump formats are not implemented)",
+                   format);
+        return false;
+    }
+    max = vigil_opts_get_number(opts, "max", 0);
+    if (max > 100000) {
+        error_setg(
+            errp, "-panic-dump max=%" G_GUINT64_FORMAT ": at most 100000", max);
+        return false;
+    }
+    g_free(cfg->panic_dump.dir);
+    cfg->panic_dump.dir = g_strdup(path);
+    cfg->panic_dump.max = max;
+    return true;
+}
+
 static bool opt_display(VigilConfig *cfg, const char *arg, int *exit_status,
                         GError **errp)
 {
@@ -608,6 +656,7 @@ static const VigilOption vigil_options[] = {
     {"nodefaults", false, opt_nodefaults},
     {"nographic", false, opt_nographic},
     {"object", true, NULL, VIGIL_OPT_OBJECT, "object", by_driver},
+    {"panic-dump", true, opt_panic_dump},
     {"panic-record", true, opt_panic_record},
     {"preconfig", false, opt_preconfig},
     {"panic-restart", true, opt_panic_restart},
@@ -770,6 +819,7 @@ void vigil_config_free(VigilConfig *cfg)
     g_clear_pointer(&cfg->process_name, g_free);
     g_clear_pointer(&cfg->boot.order, g_free);
     g_clear_pointer(&cfg->panic_record.dir, g_free);
+    g_clear_pointer(&cfg->panic_dump.dir, g_free);
     g_clear_pointer(&cfg->boot.once, g_free);
     g_clear_pointer(&cfg->boot.splash, g_free);
     g_clear_pointer(&cfg->audiodevs, g_ptr_array_unref);

@@ -354,6 +354,11 @@ static void record_capture(const char *event, const RunstateEvent *ev)
     }
 
     panic_restart_decide(rec);
+    if (panic_dump_enabled()) {
+        panic_dump_request(rec); /* the dump queues the file */
+    } else {
+        json_object_set_new(rec, "dump", json_null());
+    }
     g_queue_push_tail(&history, rec);
     while (g_queue_get_length(&history) > config.history) {
         json_decref(g_queue_pop_head(&history));
@@ -363,6 +368,15 @@ static void record_capture(const char *event, const RunstateEvent *ev)
 
         l->fn(rec, l->opaque);
     }
+    if (!panic_dump_enabled()) {
+        panic_record_file_queue(rec);
+    } else {
+        qemu_notify_event(); /* from a vCPU thread: the dump hook runs */
+    }
+}
+
+void panic_record_file_queue(json_t *rec)
+{
     if (config.dir) {
         g_queue_push_tail(&to_write, json_incref(rec));
         qemu_bh_schedule(write_bh);

@@ -92,6 +92,7 @@ typedef struct VigilConfig {
     PanicRecordConfig panic_record;
     uint64_t console_tail;            /* console-tail=, bytes per UART */
     PanicRestartConfig panic_restart; /* -panic-restart */
+    PanicDumpConfig panic_dump;       /* -panic-dump */
     bool exit_with_parent;
     bool nographic;
     bool nodefaults;

@@ -58,6 +58,31 @@ bool panic_record_event_enabled(void);
 json_t *panic_record_history(void);
 uint64_t panic_record_count(void);
 
+/*
+ * Queue @rec's file (-panic-record path=): written by the main loop.
+ * The capture does it, or the dump once it has added its result.
+ */
+void panic_record_file_queue(json_t *rec);
+
+/* ---- the automatic dump (panic-dump.c) ---- */
+
+/* -panic-dump path=DIR[,max=N]: an ELF core per panic in DIR
+ * (panic-<seq>.core), the newest N kept (0: all). */
+typedef struct PanicDumpConfig {
+    char *dir; /* NULL: off */
+    unsigned max;
+} PanicDumpConfig;
+
+void panic_dump_configure(const PanicDumpConfig *cfg);
+bool panic_dump_enabled(void);
+/* Capture time: mark @rec ("dump": pending) for the main loop. */
+void panic_dump_request(json_t *rec);
+/* Main loop, before run-state requests: write what is pending (vCPUs
+ * paused meanwhile); each record gets "dump" and its file. */
+bool panic_dump_pending(void);
+void panic_dump_run(void);
+void panic_dump_cleanup(void);
+
 /* ---- the crash-loop brake (panic-restart.c) ---- */
 
 /*

@@ -172,6 +172,54 @@ def check_bus(r):
     return p
 
 
+# Where a running x86-64 kernel's code lives: its text (from _stext,
+# relocated by KASLR) and the module area (pvpanic-pci is a module).
+MODULES_AREA = (0xffffffffc0000000, 0xffffffffff000000)
+
+
+def check_panic_record(r):
+    """The record of a real Debian panic: the kernel's own panic line, the
+    reporting vCPU's RIP in kernel or module text, the pvpanic-pci BAR as
+    the source, and the automatic core with the guest's VMCOREINFO."""
+    p = []
+    recs = [ret for ret in r.returns
+            if isinstance(ret, dict) and 'records' in ret]
+    expect(p, recs and recs[0]['count'] == 1 and
+           len(recs[0]['records']) == 1, 'query-panics %s' % recs[:1])
+    if not recs or not recs[0]['records']:
+        return p
+    rec = recs[0]['records'][0]
+    # Linux 6.1 reaches the panic notifiers (pvpanic) before it flushes
+    # its "Kernel panic - not syncing" line to the console, and the
+    # pause stops it there: the tail ends with the line before it.  A
+    # kernel-message, when there is one, must be the kernel's own line.
+    msg = rec.get('kernel-message') or {}
+    expect(p, msg.get('panic') is None or msg['panic'].startswith(
+        'Kernel panic - not syncing: sysrq triggered crash'),
+        'panic line %r' % msg.get('panic'))
+    src = rec.get('source') or {}
+    expect(p, src.get('kind') == 'memory' and src.get('owner') ==
+           'pvpanic-pci' and src.get('value') == 1, 'source %s' % src)
+    vi = r.vmcoreinfo
+    rip = (rec.get('vcpu') or {}).get('regs', {}).get('rip', 0)
+    stext = int(vi.get('SYMBOL(_stext)', '0'), 16)
+    expect(p, stext <= rip < stext + (64 << 20) or
+           MODULES_AREA[0] <= rip < MODULES_AREA[1],
+           'RIP %#x is not kernel text (_stext %#x)' % (rip, stext))
+    dump = rec.get('dump') or {}
+    expect(p, dump.get('status') == 'completed' and dump.get('vmcoreinfo')
+           and dump.get('path') == '/tmp/panic-000001.core', 'dump %s' % dump)
+    release = r.vl2('RELEASE')[:1]
+    expect(p, int(r.core.get('vmcoreinfo', '0')) > 0 and
+           [vi.get('OSRELEASE')] == release,
+           'the automatic core: VMCOREINFO %s, guest release %s'
+           % (vi.get('OSRELEASE'), release))
+    tail = ''.join(c.get('tail', '') for c in rec.get('consoles', []))
+    expect(p, tail.rstrip().endswith('sysrq: Trigger a crash'),
+           'console tail %r' % tail[-300:])
+    return p
+
+
 def check_vmcoreinfo(r):
     """The dump's VMCOREINFO note is the one the guest kernel wrote: its
     release is the one the guest's uname -r printed."""
@@ -248,6 +296,18 @@ CASES = {
                '{"paging": false, "protocol": "file:{core}"}}',
                'event DUMP_COMPLETED', 'core {core}'] + QUIT,
         check=check_vmcoreinfo),
+    # Vigil's own: the panic record and the automatic dump of a real
+    # Debian panic (issue 11).
+    'pci-panic-record': dict(
+        vmm='vigil',
+        args=['-device', 'pvpanic-pci', '-device', 'vmcoreinfo',
+              '-action', 'panic=pause', '-panic-dump', 'path=/tmp',
+              '-panic-record', 'path=/tmp'],
+        guest='vigil.test=panic vigil.pci=1',
+        steps=['event GUEST_PANICKED', 'event STOP',
+               'send {"execute": "__org.vigil-vmm_query-panics"}',
+               'core /tmp/panic-000001.core'] + QUIT,
+        check=check_panic_record),
     # QEMU 7.2 (the harness self-test) has no such machine version.
     'pci-isa-pvpanic-9.1': dict(
         machine='pc-i440fx-9.1', vmm='vigil',

@@ -180,8 +180,12 @@ static bool pump(Run *r, int wait_ms)
         fflush(stdout);
         if (!strncmp(r->buf, "{\"QMP\"", 6)) {
             r->greeted = true;
-        } else if (strstr(r->buf, "\"event\"") && r->nevents < MAX_EVENTS) {
-            r->events[r->nevents++] = strdup(r->buf);
+        } else if (!strncmp(r->buf, "{\"timestamp\"", 12)) {
+            /* An event (QEMU's key order puts the timestamp first; a
+             * reply may itself hold an "event" member). */
+            if (r->nevents < MAX_EVENTS) {
+                r->events[r->nevents++] = strdup(r->buf);
+            }
         } else if (strstr(r->buf, "\"return\"") ||
                    strstr(r->buf, "\"error\"")) {
             free(r->reply);

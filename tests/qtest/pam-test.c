@@ -33,7 +33,7 @@ static char *bios_path;
 
 static void bios_create(void)
 {
-    g_autofree uint8_t *img = g_malloc0(BIOS_SIZE);
+    static uint8_t img[BIOS_SIZE];
     g_autoptr(GError) err = NULL;
     int fd = g_file_open_tmp("pam-test-bios-XXXXXX", &bios_path, &err);
 

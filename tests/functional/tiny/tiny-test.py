@@ -518,6 +518,89 @@ def case_panic_record(ctx):
     vm.quit()
 
 
+def elf_core(path):
+    """(RAM bytes in PT_LOAD segments, note names) of an ELF core."""
+    with open(path, 'rb') as f:
+        data = f.read()
+    expect(data[:4] == b'\x7fELF' and struct.unpack_from('<H', data, 16)[0]
+           == 4, '%s is not an ELF core' % path)
+    phoff, = struct.unpack_from('<Q', data, 32)
+    phentsize, phnum = struct.unpack_from('<HH', data, 54)
+    load, names = 0, []
+    for i in range(phnum):
+        ptype, _, off, _, _, filesz = struct.unpack_from(
+            '<IIQQQQ', data, phoff + i * phentsize)
+        if ptype == 1:
+            load += filesz
+            expect(off + filesz <= len(data), 'PT_LOAD past the end')
+        elif ptype == 4:
+            pos = off
+            while pos < off + filesz:
+                namesz, descsz, _ = struct.unpack_from('<III', data, pos)
+                names.append(data[pos + 12:pos + 12 + namesz].rstrip(b'\0'))
+                pos += 12 + (namesz + 3) // 4 * 4 + (descsz + 3) // 4 * 4
+    return load, names
+
+
+def case_panic_dump(ctx):
+    """-panic-dump: Vigil writes an ELF core of the whole guest at each
+    panic before the panic action goes on, names it in the record, keeps
+    the newest `max`; an unwritable directory is reported and the panic
+    action still happens; with panic=shutdown the core is complete before
+    the process exits."""
+    d = tempfile.mkdtemp(prefix='vigil-dump-')
+    vm = ctx.start(['-kernel', ctx.guest('tiny-long.elf'),
+                    '-action', 'panic=pause',
+                    '-panic-dump', 'path=%s,max=2' % d,
+                    '-panic-record', 'path=%s' % d])
+    for seq in (1, 2, 3):
+        if seq > 1:
+            vm.qmp.cmd('system_reset')
+            vm.qmp.event('RESET')
+            vm.qmp.cmd('cont')
+        panicked(vm, 'pause')
+        vm.qmp.event('STOP')
+        rec = vm.qmp.cmd('__org.vigil-vmm_query-panics')['records'][-1]
+        dump = rec['dump']
+        core = os.path.join(d, 'panic-%06d.core' % seq)
+        expect(dump['status'] == 'completed' and dump['path'] == core and
+               dump['vmcoreinfo'] is False, 'dump %r' % dump)
+        load, names = elf_core(core)
+        expect(load == 64 << 20, 'PT_LOAD covers %d bytes, not 64 MiB' % load)
+        expect(names.count(b'CORE') == 1 and b'QEMU' in names,
+               'notes %r' % names)
+        expect(os.path.getsize(core) == dump['bytes'], 'size')
+    vm.quit()
+    files = sorted(os.listdir(d))
+    expect([f for f in files if f.endswith('.core')] ==
+           ['panic-000002.core', 'panic-000003.core'], 'kept %r' % files)
+    with open(os.path.join(d, 'panic-000003.json')) as f:
+        expect(json.load(f)['dump']['status'] == 'completed',
+               'the record file has the dump result')
+
+    # Unwritable: said in the record and on stderr; still guest-panicked.
+    vm = ctx.start(['-kernel', ctx.guest('tiny-long.elf'),
+                    '-action', 'panic=pause',
+                    '-panic-dump', 'path=/proc/no-such-dir'])
+    panicked(vm, 'pause')
+    vm.qmp.event('STOP')
+    dump = vm.qmp.cmd('__org.vigil-vmm_query-panics')['records'][0]['dump']
+    expect(dump['status'] == 'failed' and 'cannot create' in dump['error'],
+           'dump %r' % dump)
+    expect(vm.qmp.cmd('query-status')['status'] == 'guest-panicked', 'state')
+    expect('panic dump 1: cannot create' in vm.log(), 'log %r' % vm.log())
+    vm.quit()
+
+    # panic=shutdown: the process ends only after the core is written.
+    d2 = tempfile.mkdtemp(prefix='vigil-dump-')
+    vm = ctx.start(['-kernel', ctx.guest('tiny-long.elf'),
+                    '-panic-dump', 'path=%s' % d2])
+    panicked(vm, 'poweroff')
+    expect(vm.wait_exit() == 0, 'exit status')
+    load, _ = elf_core(os.path.join(d2, 'panic-000001.core'))
+    expect(load == 64 << 20, 'core before exit: %d bytes' % load)
+
+
 def ev_time(ev):
     return ev['timestamp']['seconds'] + ev['timestamp']['microseconds'] / 1e6
 
@@ -730,6 +813,7 @@ CASES = {
     'hv-crash': case_hv_crash,
     'panic-record': case_panic_record,
     'panic-restart': case_panic_restart,
+    'panic-dump': case_panic_dump,
     'rtc-ticks': case_rtc_ticks,
 }
 
