@@ -20,6 +20,8 @@
 #include "system/panic-record.h"
 
 #include "hw/char/serial.h"
+#include "hw/misc/vmcoreinfo.h"
+#include "system/dump.h"
 #include "qemu/log.h"
 #include "qemu/main-loop.h"
 #include "qemu/timer.h"
@@ -152,18 +154,20 @@ static json_t *regs_json(const VCPUDumpState *st)
     return r;
 }
 
-/* The vCPU whose exit is being handled on this thread, if any. */
-static json_t *vcpu_json(void)
+/* The vCPU whose exit is being handled on this thread, if any; its
+ * state goes to *@st. */
+static json_t *vcpu_json(VCPUDumpState *st, bool *have_st)
 {
-    VCPUDumpState st;
     unsigned index;
     CPUState *cpu;
     json_t *v;
 
+    *have_st = false;
     if (!current_accel || !current_accel->current_vcpu_state ||
-        !current_accel->current_vcpu_state(&index, &st)) {
+        !current_accel->current_vcpu_state(&index, st)) {
         return NULL;
     }
+    *have_st = true;
     v = json_object();
     json_object_set_new(v, "index", json_integer(index));
     cpu = cpu_get(index);
@@ -171,8 +175,38 @@ static json_t *vcpu_json(void)
         json_object_set_new(v, "thread-id",
                             json_integer(cpu_get_thread_id(cpu)));
     }
-    json_object_set_new(v, "regs", regs_json(&st));
+    json_object_set_new(v, "regs", regs_json(st));
     return v;
+}
+
+/*
+ * The kernel log from guest memory, when the guest gave its VMCOREINFO
+ * (-device vmcoreinfo) and a vCPU's page tables are at hand.
+ */
+#define KERNEL_LOG_MAX (16 * 1024)
+
+static char *guest_log(const VCPUDumpState *st)
+{
+    g_autoptr(GByteArray) note = NULL;
+    VMCoreInfoGuest g;
+    uint32_t namesz, descsz;
+    size_t desc;
+
+    if (!current_machine || !vmcoreinfo_get(&g) || !g.present) {
+        return NULL;
+    }
+    note = dump_read_guest_note(current_machine, g.present, g.guest_format,
+                                g.size, g.paddr);
+    if (!note || note->len < 12) {
+        return NULL;
+    }
+    memcpy(&namesz, note->data, 4);
+    memcpy(&descsz, note->data + 4, 4);
+    desc = 12 + ((namesz + 3) & ~3u);
+    if (desc > note->len || descsz > note->len - desc) {
+        return NULL;
+    }
+    return panic_guest_log(note->data + desc, descsz, st, KERNEL_LOG_MAX);
 }
 
 /* What the guest wrote to report: the device region, or the MSR. */
@@ -330,6 +364,9 @@ static void record_capture(const char *event, const RunstateEvent *ev)
 {
     json_t *rec = json_object();
     json_t *v;
+    VCPUDumpState st;
+    bool have_st;
+    g_autofree char *klog = NULL;
     ConsoleScan cs = {.list = json_array()};
 
     panic_count++;
@@ -343,10 +380,27 @@ static void record_capture(const char *event, const RunstateEvent *ev)
     json_object_set_new(rec, "time", time_json());
     v = source_json(ev->info);
     json_object_set_new(rec, "source", v ? v : json_null());
-    v = vcpu_json();
+    v = vcpu_json(&st, &have_st);
     json_object_set_new(rec, "vcpu", v ? v : json_null());
     serial_foreach(console_json, &cs);
     json_object_set_new(rec, "consoles", cs.list);
+    klog = have_st ? guest_log(&st) : NULL;
+    json_object_set_new(rec, "kernel-log",
+                        klog ? json_string_nocheck(klog) : json_null());
+    if (klog) {
+        /* The log has what the console may not have printed yet. */
+        PanicMessage m;
+
+        if (panic_message_extract(klog, strlen(klog), &m) && m.panic) {
+            if (cs.have_msg) {
+                panic_message_clear(&cs.msg);
+            }
+            cs.msg = m;
+            cs.have_msg = true;
+        } else {
+            panic_message_clear(&m);
+        }
+    }
     json_object_set_new(rec, "kernel-message",
                         cs.have_msg ? message_json(&cs.msg) : json_null());
     if (cs.have_msg) {

@@ -111,6 +111,20 @@ void panic_restart_configure(const PanicRestartConfig *cfg);
 void panic_restart_decide(json_t *rec);
 void panic_restart_cleanup(void);
 
+/* ---- the guest kernel's log (panic-dmesg.c) ---- */
+
+/*
+ * The last @max_bytes of the Linux kernel log, read from guest memory:
+ * printk's ring buffer located through the guest's VMCOREINFO text
+ * (@vmcoreinfo, the note's descriptor) and the page tables of the vCPU
+ * state @st.  One line per record, "[seconds.micros] text".  NULL when
+ * the note lacks what is needed or guest memory does not hold a valid
+ * ring.  Caller frees.
+ */
+typedef struct VCPUDumpState VCPUDumpState;
+char *panic_guest_log(const uint8_t *vmcoreinfo, size_t vmcoreinfo_len,
+                      const VCPUDumpState *st, size_t max_bytes);
+
 /* ---- the kernel message in a console tail (panic-message.c) ---- */
 
 typedef struct PanicMessage {
