@@ -103,17 +103,19 @@ static bool write_core(int fd, bool *note, GError **errp)
 {
     MachineState *ms = current_machine;
     unsigned n = cpu_count();
-    g_autofree VCPUDumpState *cpus = g_new0(VCPUDumpState, MAX(n, 1));
+    VCPUDumpState *cpus = g_new0(VCPUDumpState, MAX(n, 1));
     DumpBlock blocks[PANIC_DUMP_MAX_BLOCKS];
     g_autoptr(GByteArray) guest_note = NULL;
     VMCoreInfoGuest g;
     uint64_t total;
     size_t nblocks;
+    bool ok;
 
     for (unsigned i = 0; i < n; i++) {
         if (!current_accel->get_vcpu_dump_state ||
             !current_accel->get_vcpu_dump_state(i, &cpus[i], errp)) {
             if (errp && *errp) {
+                g_free(cpus);
                 return false;
             }
             n = i; /* no vCPUs to report (qtest) */
@@ -127,8 +129,10 @@ static bool write_core(int fd, bool *note, GError **errp)
                                           g.paddr);
     }
     *note = guest_note != NULL;
-    return dump_write_elf_guest_note(fd, cpus, n, guest_note, blocks, nblocks,
-                                     NULL, errp);
+    ok = dump_write_elf_guest_note(fd, cpus, n, guest_note, blocks, nblocks,
+                                   NULL, errp);
+    g_free(cpus);
+    return ok;
 }
 
 static json_t *dump_one(uint64_t seq)
