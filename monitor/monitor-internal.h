@@ -116,6 +116,10 @@ typedef struct QmpEventInfo {
 /* qmp-events.c: send event @name with @data (owned; NULL: no "data"). */
 void monitor_emit_event(const char *name, json_t *data);
 
+/* qmp-cmds-qom.c: qom-set */
+json_t *qmp_qom_set(QmpSession *s, json_t *args, GError **errp);
+extern const QmpType qmp_qom_set_arg;
+
 /* qmp-cmds-qom.c: object-add / object-del */
 json_t *qmp_object_add(QmpSession *s, json_t *args, GError **errp);
 json_t *qmp_object_del(QmpSession *s, json_t *args, GError **errp);

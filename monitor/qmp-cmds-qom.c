@@ -653,3 +653,78 @@ json_t *qmp_object_del(QmpSession *s, json_t *args, GError **errp)
 
     return user_object_del(id, errp) ? json_object() : NULL;
 }
+
+/* ---- qom-set (QEMU 7.2's answers, recorded) ---- */
+
+const QmpType qmp_qom_set_arg = {
+    .meta = QMP_META_OBJECT,
+    .members =
+        (const QmpMember[]){
+            {"path", &qmp_type_str},
+            {"property", &qmp_type_str},
+            {"value", &qmp_type_any},
+            {NULL},
+        },
+};
+
+/*
+ * Every property Vigil has is fixed once the machine is built: device
+ * properties are set before realize (QEMU refuses them after it too), the
+ * rest are read-only.  "realized" stays true: true is a no-op as in QEMU,
+ * false (QEMU unrealizes the device) is refused, as Vigil has no hot
+ * unplug.
+ */
+json_t *qmp_qom_set(QmpSession *s, json_t *args, GError **errp)
+{
+    const char *path = json_string_value(json_object_get(args, "path"));
+    const char *prop = json_string_value(json_object_get(args, "property"));
+    json_t *value = json_object_get(args, "value");
+    g_autoptr(json_t) get_args =
+        json_pack("{s:s,s:s}", "path", path, "property", prop);
+    g_autoptr(json_t) cur = qmp_qom_get(s, get_args, errp);
+    const char *type;
+    Node n;
+
+    if (!cur) {
+        return NULL; /* QEMU's "not found" errors, as qom-get gives them */
+    }
+    resolve(path, &n);
+    if (n.kind == NODE_DEVICE) {
+        type = n.dev->klass->name;
+        if (strcmp(prop, "realized") == 0) {
+            if (json_is_true(value)) {
+                return json_object();
+            }
+            error_setg(errp,
+                       "Property '%s.realized' cannot be cleared: Vigil has "
+                       "no hot unplug",
+                       type);
+            return NULL;
+        }
+        if (qdev_prop_find(n.dev->klass->props, prop)) {
+            if (n.dev->id) {
+                error_setg(errp,
+                           "Attempt to set property '%s' on device '%s' "
+                           "(type '%s') after it was realized",
+                           prop, n.dev->id, type);
+            } else {
+                error_setg(errp,
+                           "Attempt to set property '%s' on anonymous "
+                           "device (type '%s') after it was realized",
+                           prop, type);
+            }
+            return NULL;
+        }
+        error_setg(errp, "Property '%s.%s' is not writable", type, prop);
+        return NULL;
+    }
+    {
+        g_autofree char *tname =
+            n.kind == NODE_CHARDEV   ? g_strdup(qemu_chr_type_name(n.chr))
+            : n.kind == NODE_MACHINE ? machine_type_name()
+                                     : g_strdup("container");
+
+        error_setg(errp, "Property '%s.%s' is not writable", tname, prop);
+    }
+    return NULL;
+}

@@ -301,6 +301,8 @@ const QmpCommand qmp_commands[] = {
      .allow_preconfig = true},
     {"qom-list", qmp_qom_list, &qmp_qom_list_arg, &qmp_qom_list_ret,
      .allow_preconfig = true},
+    {"qom-set", qmp_qom_set, &qmp_qom_set_arg, &qmp_type_empty,
+     .allow_preconfig = true},
     {"qom-get", qmp_qom_get, &qmp_qom_get_arg, &qmp_type_any,
      .allow_preconfig = true},
     {"qom-list-types", qmp_qom_list_types, &qmp_qom_list_types_arg,

@@ -442,6 +442,67 @@ static void test_object_add_del(void)
     qtest_quit_ok(s);
 }
 
+/* qom-set with QEMU 7.2's answers (recorded over QMP, 2026-12-03). */
+static void test_qom_set(void)
+{
+    static const struct {
+        const char *args, *klass, *error;
+    } steps[] = {
+        {"'path': '/machine/peripheral-anon/device[0]', 'property': "
+         "'ioport'",
+         "GenericError", "Parameter 'value' is missing"},
+        {"'path': '/machine/peripheral-anon/device[0]', 'property': "
+         "'ioport', 'value': 1536",
+         "GenericError",
+         "Attempt to set property 'ioport' on anonymous device (type "
+         "'pvpanic') after it was realized"},
+        {"'path': '/machine/peripheral/pp', 'property': 'ioport', "
+         "'value': 1",
+         "GenericError",
+         "Attempt to set property 'ioport' on device 'pp' (type "
+         "'pvpanic') after it was realized"},
+        {"'path': '/machine/peripheral/pp', 'property': 'nosuch', "
+         "'value': 1",
+         "GenericError", "Property 'pvpanic.nosuch' not found"},
+        {"'path': '/nosuch', 'property': 'x', 'value': 1", "DeviceNotFound",
+         "Device '/nosuch' not found"},
+        {"'path': '/machine/peripheral/pp', 'property': 'type', "
+         "'value': 'x'",
+         "GenericError", "Property 'pvpanic.type' is not writable"},
+        {"'path': '/chardevs/c0', 'property': 'type', 'value': 'x'",
+         "GenericError", "Property 'chardev-null.type' is not writable"},
+        {"'path': '/machine/peripheral/pp', 'property': 'realized', "
+         "'value': false",
+         "GenericError",
+         "Property 'pvpanic.realized' cannot be cleared: Vigil has no hot "
+         "unplug"},
+    };
+    QTestState *s = qtest_init("-M pc-i440fx-9.1 -device pvpanic,id=pp "
+                               "-chardev null,id=c0");
+    QTestState *a = qtest_init("-M pc-i440fx-9.1 -device pvpanic");
+
+    for (size_t i = 2; i < G_N_ELEMENTS(steps); i++) {
+        g_autofree char *cmd = g_strdup_printf(
+            "{'execute': 'qom-set', 'arguments': {%s}}", steps[i].args);
+
+        qtest_qmp_assert_error(s, cmd, steps[i].klass, steps[i].error);
+    }
+    /* The anonymous device and the missing value, on a second VM. */
+    for (size_t i = 0; i < 2; i++) {
+        g_autofree char *cmd = g_strdup_printf(
+            "{'execute': 'qom-set', 'arguments': {%s}}", steps[i].args);
+
+        qtest_qmp_assert_error(a, cmd, steps[i].klass, steps[i].error);
+    }
+    /* realized=true is a no-op, as in QEMU. */
+    json_decref(qtest_qmp_return(
+        s, "{'execute': 'qom-set', 'arguments': {'path': "
+           "'/machine/peripheral/pp', 'property': 'realized', 'value': "
+           "true}}"));
+    qtest_quit_ok(a);
+    qtest_quit_ok(s);
+}
+
 int main(int argc, char **argv)
 {
     static const QTestCase cases[] = {
@@ -452,6 +513,7 @@ int main(int argc, char **argv)
         {"mem-lock", test_mem_lock},
         {"object-help", test_object_help},
         {"object-add-del", test_object_add_del},
+        {"qom-set", test_qom_set},
     };
 
     return qtest_run_cases(&argc, &argv, "object", cases, G_N_ELEMENTS(cases));
