@@ -13,6 +13,7 @@
 #include "hw/boards.h"
 #include "hw/catalog.h"
 #include "hw/core/qdev.h"
+#include "hw/pci/pci.h"
 #include "monitor/cmdline.h"
 #include "qobject/json-writer.h"
 #include "qom/object.h"
@@ -86,6 +87,8 @@ typedef enum NodeKind {
     NODE_MACHINE,
     NODE_DEVICE,
     NODE_CHARDEV,
+    NODE_REGION, /* a device's child<memory-region> */
+    NODE_OBJECT, /* /objects/ID */
 } NodeKind;
 
 typedef struct Node {
@@ -93,6 +96,8 @@ typedef struct Node {
     const char *path; /* canonical path */
     DeviceState *dev;
     Chardev *chr;
+    MemoryRegion *mr;
+    UserObject *obj;
 } Node;
 
 /* Fixed containers and what each holds, in QEMU's listing order. */
@@ -127,6 +132,36 @@ static char *machine_type_name(void)
                            : g_strdup("none-machine");
 }
 
+/* "DEVICE/CHILD" where CHILD is one of the device's memory regions. */
+static bool resolve_region(const char *path, Node *n)
+{
+    const char *slash = strrchr(path, '/');
+    g_autofree char *parent = NULL;
+    DeviceState *dev;
+    const char *const *c;
+    unsigned index = 0;
+
+    if (!slash || slash == path) {
+        return false;
+    }
+    parent = g_strndup(path, slash - path);
+    dev = qdev_resolve_path(parent);
+    if (!dev || !dev->klass->child_region) {
+        return false;
+    }
+    for (c = dev->klass->children; c && c[0]; c += 2, index++) {
+        if (strcmp(c[0], slash + 1) == 0 &&
+            strcmp(c[1], "child<memory-region>") == 0) {
+            n->kind = NODE_REGION;
+            n->dev = dev;
+            n->mr = dev->klass->child_region(dev, index);
+            n->path = path;
+            return n->mr != NULL;
+        }
+    }
+    return false;
+}
+
 static bool resolve(const char *path, Node *n)
 {
     memset(n, 0, sizeof(*n));
@@ -144,12 +179,19 @@ static bool resolve(const char *path, Node *n)
         n->path = path;
         return n->chr != NULL;
     }
+    if (g_str_has_prefix(path, "/objects/")) {
+        n->obj = user_object_find(path + strlen("/objects/"));
+        n->kind = n->obj ? NODE_OBJECT : NODE_NONE;
+        n->path = path;
+        return n->obj != NULL;
+    }
     n->dev = qdev_resolve_path(path);
     if (n->dev) {
         n->kind = NODE_DEVICE;
         n->path = n->dev->canonical_path;
+        return true;
     }
-    return n->dev != NULL;
+    return resolve_region(path, n);
 }
 
 static void add_prop(json_t *list, const char *name, const char *type)
@@ -223,6 +265,21 @@ static void list_container(const char *path, json_t *list)
     }
 }
 
+/*
+ * A PCI device's "addr" is QEMU's int32 devfn (slot << 3 | function; -1
+ * before a slot is chosen), though Vigil keeps the text given.
+ */
+static bool is_pci_addr(const DeviceClass *dc, const Property *p)
+{
+    return dc->bus_type && !strcmp(dc->bus_type, TYPE_PCI_BUS) &&
+           !strcmp(p->name, "addr");
+}
+
+static const char *prop_type(const DeviceClass *dc, const Property *p)
+{
+    return is_pci_addr(dc, p) ? "int32" : qdev_prop_type_name(p);
+}
+
 /* Generic device properties every device has, before its own. */
 static const char *const device_common[] = {
     "type",       "string", "parent_bus",   "link<bus>", "realized", "bool",
@@ -237,7 +294,7 @@ static void list_device(DeviceState *dev, json_t *list)
         add_prop(list, device_common[i], device_common[i + 1]);
     }
     for (const Property *p = dc->props; p && p->name; p++) {
-        add_prop(list, p->name, qdev_prop_type_name(p));
+        add_prop(list, p->name, prop_type(dc, p));
     }
     for (const char *const *c = dc->children; c && c[0]; c += 2) {
         add_prop(list, c[0], c[1]);
@@ -248,6 +305,62 @@ static GError *not_found(const char *path)
 {
     return g_error_new(VIGIL_ERROR, VIGIL_ERROR_DEVICE_NOT_FOUND,
                        "Device '%s' not found", path);
+}
+
+static void list_object_prop_plain(const ObjectProp *p, void *opaque)
+{
+    add_prop(opaque, p->name, p->qom_type);
+}
+
+/* A region's properties, as QEMU reads them. */
+static json_t *region_get(const MemoryRegion *mr, const char *prop)
+{
+    if (strcmp(prop, "type") == 0) {
+        return json_string("memory-region");
+    } else if (strcmp(prop, "container") == 0) {
+        return json_string(""); /* a link: the address space, unnamed */
+    } else if (strcmp(prop, "addr") == 0) {
+        return json_uint64(mr->mapped ? mr->addr : 0);
+    } else if (strcmp(prop, "priority") == 0) {
+        return json_integer(mr->priority);
+    } else if (strcmp(prop, "size") == 0) {
+        return json_uint64(mr->size);
+    }
+    return NULL;
+}
+
+typedef struct ObjGet {
+    UserObject *obj;
+    const char *name;
+    json_t *value;
+} ObjGet;
+
+/* A user object's property value (qom/object.h's kinds). */
+static void object_prop_value(const ObjectProp *p, void *opaque)
+{
+    ObjGet *g = opaque;
+    const void *v = (const char *)g->obj + p->offset;
+
+    if (g->value || strcmp(p->name, g->name) != 0) {
+        return;
+    }
+    switch (p->kind) {
+    case OBJ_PROP_STR:
+        /* An unset string reads "" as in QEMU's visitor. */
+        g->value =
+            json_string_nocheck(*(char *const *)v ? *(char *const *)v : "");
+        break;
+    case OBJ_PROP_BOOL:
+        g->value = json_boolean(*(const bool *)v);
+        break;
+    case OBJ_PROP_SIZE:
+    case OBJ_PROP_UINT:
+        g->value = json_uint64(*(const uint64_t *)v);
+        break;
+    case OBJ_PROP_ENUM:
+        g->value = json_string(p->values[*(const int *)v]);
+        break;
+    }
 }
 
 json_t *qmp_qom_list(QmpSession *s, json_t *args, GError **errp)
@@ -272,6 +385,18 @@ json_t *qmp_qom_list(QmpSession *s, json_t *args, GError **errp)
     case NODE_CHARDEV:
         add_prop(list, "type", "string");
         add_prop(list, "connected", "bool");
+        break;
+    case NODE_REGION:
+        /* QEMU's memory-region properties. */
+        add_prop(list, "type", "string");
+        add_prop(list, "container", "link<memory-region>");
+        add_prop(list, "addr", "uint64");
+        add_prop(list, "priority", "uint32");
+        add_prop(list, "size", "uint64");
+        break;
+    case NODE_OBJECT:
+        add_prop(list, "type", "string");
+        object_type_foreach_prop(n.obj->type, list_object_prop_plain, list);
         break;
     case NODE_NONE:
         break;
@@ -307,6 +432,10 @@ static json_t *device_get(DeviceState *dev, const char *prop)
         return json_boolean(dc->hotpluggable);
     }
     p = qdev_prop_find(dc->props, prop);
+    if (p && is_pci_addr(dc, p)) {
+        return json_integer(
+            pci_device_devfn(container_of(dev, PCIDevice, parent_obj)));
+    }
     if (p) {
         switch (p->kind) {
         case PROP_KIND_BOOL:
@@ -354,6 +483,22 @@ json_t *qmp_qom_get(QmpSession *s, json_t *args, GError **errp)
             v = json_boolean(qemu_chr_is_connected(n.chr));
         }
         break;
+    case NODE_REGION:
+        type = g_strdup("memory-region");
+        v = region_get(n.mr, prop);
+        break;
+    case NODE_OBJECT: {
+        ObjGet g = {n.obj, prop, NULL};
+
+        type = g_strdup(n.obj->type->name);
+        if (strcmp(prop, "type") == 0) {
+            v = json_string(type);
+        } else {
+            object_type_foreach_prop(n.obj->type, object_prop_value, &g);
+            v = g.value;
+        }
+        break;
+    }
     default:
         type = n.kind == NODE_MACHINE ? machine_type_name()
                                       : g_strdup("container");
@@ -563,8 +708,7 @@ json_t *qmp_qom_list_properties(QmpSession *s, json_t *args, GError **errp)
             add_prop(list, device_common[i], device_common[i + 1]);
         }
         for (const Property *p = dc->props; p && p->name; p++) {
-            add_described_prop(list, p->name, qdev_prop_type_name(p),
-                               p->description);
+            add_described_prop(list, p->name, prop_type(dc, p), p->description);
         }
     } else if (ot) {
         object_type_foreach_prop(ot, list_object_prop, list);
@@ -590,7 +734,7 @@ json_t *qmp_device_list_properties(QmpSession *s, json_t *args, GError **errp)
         json_t *e = json_object();
 
         json_object_set_new(e, "name", json_string(p->name));
-        json_object_set_new(e, "type", json_string(qdev_prop_type_name(p)));
+        json_object_set_new(e, "type", json_string(prop_type(dc, p)));
         if (p->description) {
             json_object_set_new(e, "description",
                                 json_string_nocheck(p->description));

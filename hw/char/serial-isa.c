@@ -113,7 +113,13 @@ static const char *const isa_serial_children[] = {
     NULL,
 };
 
+static MemoryRegion *isa_serial_child_region(DeviceState *dev, unsigned index)
+{
+    return &isa_serial(dev)->state.io;
+}
+
 const DeviceClass isa_serial_class = {
+    .child_region = isa_serial_child_region,
     .name = TYPE_ISA_SERIAL,
     .parent = TYPE_ISA_DEVICE,
     .bus_type = TYPE_ISA_BUS,

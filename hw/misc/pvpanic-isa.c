@@ -111,7 +111,13 @@ static const char *const pvpanic_isa_children[] = {
     NULL,
 };
 
+static MemoryRegion *pvpanic_isa_child_region(DeviceState *dev, unsigned index)
+{
+    return &pvpanic_isa(dev)->pvpanic.mr;
+}
+
 const DeviceClass pvpanic_isa_class = {
+    .child_region = pvpanic_isa_child_region,
     .name = TYPE_PVPANIC_ISA_DEVICE,
     .parent = TYPE_ISA_DEVICE,
     .alias = "isa-pvpanic",

@@ -69,7 +69,13 @@ static const char *const pvpanic_pci_children[] = {
     NULL,
 };
 
+static MemoryRegion *pvpanic_pci_child_region(DeviceState *dev, unsigned index)
+{
+    return &pvpanic_pci(dev)->pvpanic.mr;
+}
+
 const DeviceClass pvpanic_pci_class = {
+    .child_region = pvpanic_pci_child_region,
     .name = TYPE_PVPANIC_PCI_DEVICE,
     .parent = TYPE_PCI_DEVICE,
     .bus_type = TYPE_PCI_BUS,

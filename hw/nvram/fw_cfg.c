@@ -554,7 +554,13 @@ static const char *const fw_cfg_io_children[] = {
     NULL,           NULL,
 };
 
+static MemoryRegion *fw_cfg_child_region(DeviceState *dev, unsigned index)
+{
+    return index == 0 ? &fw_cfg(dev)->io : &fw_cfg(dev)->dma;
+}
+
 const DeviceClass fw_cfg_io_class = {
+    .child_region = fw_cfg_child_region,
     .name = TYPE_FW_CFG_IO,
     .parent = TYPE_FW_CFG,
     .category = DEVICE_CATEGORY_MISC,

@@ -558,7 +558,13 @@ static const char *const rtc_children[] = {
     NULL,
 };
 
+static MemoryRegion *rtc_child_region(DeviceState *dev, unsigned index)
+{
+    return &rtc_state(dev)->io;
+}
+
 const DeviceClass mc146818rtc_class = {
+    .child_region = rtc_child_region,
     .name = TYPE_MC146818_RTC,
     .parent = TYPE_ISA_DEVICE,
     .bus_type = TYPE_ISA_BUS,

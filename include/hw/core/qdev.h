@@ -59,6 +59,11 @@ struct DeviceClass {
      * {"pvpanic[0]", "child<memory-region>"}; NULL-terminated pairs.
      */
     const char *const *children;
+    /*
+     * The MemoryRegion behind child number @index of @children (a
+     * "child<memory-region>"), for qom-get; may be NULL.
+     */
+    struct MemoryRegion *(*child_region)(DeviceState *dev, unsigned index);
 
     void (*instance_init)(DeviceState *dev); /* cannot fail */
     bool (*realize)(DeviceState *dev, GError **errp);
