@@ -170,7 +170,9 @@ static void rebuild_flat(AddressSpace *as)
     unsigned cur = 0; /* buf[cur] holds the view so far */
     size_t n = 0;
 
-    qsort(order, as->nr, sizeof(order[0]), compare_paint_order);
+    if (as->nr) { /* qsort() may not be given NULL, even for 0 items */
+        qsort(order, as->nr, sizeof(order[0]), compare_paint_order);
+    }
     for (size_t i = 0; i < as->nr; i++) {
         n = paint(buf[cur], n, order[i], buf[!cur]);
         cur = !cur;
