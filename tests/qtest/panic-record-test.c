@@ -21,7 +21,7 @@ static void test_qtest_source(void)
     json_t *r, *rec;
 
     qtest_outb(s, 0x540, 1);
-    qtest_qmp_eventwait(s, "GUEST_PANICKED");
+    json_decref(qtest_qmp_eventwait(s, "GUEST_PANICKED"));
     r = qtest_qmp_return(s, "{'execute': '" REC_QUERY "'}");
     g_assert_cmpint(json_integer_value(json_object_get(r, "count")), ==, 1);
     rec = json_array_get(json_object_get(r, "records"), 0);

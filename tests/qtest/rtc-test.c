@@ -273,7 +273,7 @@ static void test_reset_keeps_time(void)
     step(s, 2 * S);
     r = qtest_qmp(s, "{'execute': 'system_reset'}");
     json_decref(r);
-    qtest_qmp_eventwait(s, "RESET");
+    json_decref(qtest_qmp_eventwait(s, "RESET"));
     /* PIE and AIE off (as QEMU), C cleared, the time kept. */
     g_assert_cmpint(cmos_read(s, REG_B) & (B_PIE | B_AIE), ==, 0);
     g_assert_cmpint(cmos_read(s, REG_C) & (C_PF | C_AF), ==, 0);
