@@ -352,10 +352,19 @@ static bool rtc_date_offset(const char *base, int64_t *offset, GError **errp)
  */
 bool opt_rtc(VigilConfig *cfg, const char *arg, int *exit_status, GError **errp)
 {
-    g_autoptr(GHashTable) opts =
-        vigil_opts_parse(arg, vigil_rtc_params, false, NULL, errp);
+    g_autoptr(GHashTable) opts = NULL;
     const char *base, *clock, *drift;
 
+    if (vigil_is_help(arg)) {
+        /* QEMU's listing of the keys; it exits with status 1 after it. */
+        printf("rtc options:\n");
+        for (const CmdlineParam *p = vigil_rtc_params; p->name; p++) {
+            printf("  %s=<str>\n", p->name);
+        }
+        *exit_status = 1;
+        return true;
+    }
+    opts = vigil_opts_parse(arg, vigil_rtc_params, false, NULL, errp);
     if (!opts) {
         return false;
     }

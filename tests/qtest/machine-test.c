@@ -244,6 +244,16 @@ static void test_cpu_option(void)
                                  "'off'"));
     g_clear_pointer(&out, g_free);
     g_clear_pointer(&err, g_free);
+    /* -rtc help: QEMU's listing, then exit status 1 (as QEMU 7.2). */
+    g_clear_pointer(&out, g_free);
+    g_clear_pointer(&err, g_free);
+    status = qtest_run_direct("-rtc help", &out, &err);
+    qtest_assert_exit_status(status, 1);
+    g_assert_cmpstr(out, ==,
+                    "rtc options:\n  base=<str>\n  clock=<str>\n"
+                    "  driftfix=<str>\n");
+    g_clear_pointer(&out, g_free);
+    g_clear_pointer(&err, g_free);
     status = qtest_run_direct("-accel qtest -M none -cpu qemu64", &out, &err);
     qtest_assert_exit_status(status, 1);
     g_assert_nonnull(strstr(err, "machine 'none' has no vCPU"));

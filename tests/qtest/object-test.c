@@ -435,10 +435,35 @@ static void test_object_add_del(void)
     json_decref(qtest_qmp_return(
         s, "{'execute': 'object-add', 'arguments': {'qom-type': "
            "'memory-backend-memfd', 'id': 'late', 'size': 1048576}}"));
+    /* Every supported type round-trips: add, listed, delete, gone. */
+    {
+        g_autofree char *dir = g_dir_make_tmp("vigil-obj-XXXXXX", NULL);
+        g_autofree char *add = g_strdup_printf(
+            "{'execute': 'object-add', 'arguments': {'qom-type': "
+            "'memory-backend-file', 'id': 'f0', 'size': 1048576, "
+            "'mem-path': '%s'}}",
+            dir);
+        static const char *const ids[] = {"late", "f0", "s9"};
+
+        json_decref(qtest_qmp_return(s, add));
+        json_decref(qtest_qmp_return(
+            s, "{'execute': 'object-add', 'arguments': {'qom-type': "
+               "'secret', 'id': 's9', 'data': 'x'}}"));
+        for (size_t i = 0; i < G_N_ELEMENTS(ids); i++) {
+            g_autofree char *del = g_strdup_printf(
+                "{'execute': 'object-del', 'arguments': {'id': '%s'}}", ids[i]);
+
+            json_decref(qtest_qmp_return(s, del));
+        }
+        rmdir(dir);
+    }
     list = qtest_qmp_return(s, "{'execute': 'qom-list', 'arguments': "
                                "{'path': '/objects'}}");
-    g_assert_true(qtest_json_list_has_name(list, "late"));
+    g_assert_false(qtest_json_list_has_name(list, "late"));
+    g_assert_false(qtest_json_list_has_name(list, "f0"));
+    g_assert_true(qtest_json_list_has_name(list, "ram0"));
     json_decref(list);
+
     qtest_quit_ok(s);
 }
 
