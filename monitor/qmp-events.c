@@ -164,13 +164,16 @@ static const EventData runstate_event_data[RUNSTATE_EVENT__MAX] = {
     [RUNSTATE_EVENT_GUEST_PANICKED] = EVENT_DATA_PANIC,
     [RUNSTATE_EVENT_GUEST_CRASHLOADED] = EVENT_DATA_PANIC,
     [RUNSTATE_EVENT_GUEST_PVSHUTDOWN] = EVENT_DATA_NONE,
+    [RUNSTATE_EVENT_GUEST_TRIPLE_FAULT] = EVENT_DATA_NONE,
 };
 
 static void runstate_event(const RunstateEvent *ev, void *opaque)
 {
     json_t *data = NULL;
 
-    if ((unsigned)ev->kind >= RUNSTATE_EVENT__MAX) {
+    /* Kinds with no QMP name are for other listeners only. */
+    if ((unsigned)ev->kind >= RUNSTATE_EVENT__MAX ||
+        !runstate_event_name(ev->kind)) {
         return;
     }
     switch (runstate_event_data[ev->kind]) {

@@ -450,6 +450,9 @@ static void runstate_listener(const RunstateEvent *ev, void *opaque)
             record_capture("internal-error", ev);
         }
         break;
+    case RUNSTATE_EVENT_GUEST_TRIPLE_FAULT:
+        record_capture("triple-fault", ev);
+        break;
     case RUNSTATE_EVENT_RESET:
         panic_record_guest_started();
         break;

@@ -146,6 +146,12 @@ void qemu_system_guest_crashloaded(void)
                             GUEST_PANIC_ACTION_RUN, NULL);
 }
 
+void qemu_system_guest_triple_fault(void)
+{
+    runstate_announce_kind(RUNSTATE_EVENT_GUEST_TRIPLE_FAULT);
+    qemu_system_reset_request(SHUTDOWN_CAUSE_GUEST_RESET);
+}
+
 void qemu_system_guest_pvshutdown(void)
 {
     runstate_announce_kind(RUNSTATE_EVENT_GUEST_PVSHUTDOWN);

@@ -87,6 +87,7 @@ static const char *const event_names[RUNSTATE_EVENT__MAX] = {
     [RUNSTATE_EVENT_GUEST_PANICKED] = "GUEST_PANICKED",
     [RUNSTATE_EVENT_GUEST_CRASHLOADED] = "GUEST_CRASHLOADED",
     [RUNSTATE_EVENT_GUEST_PVSHUTDOWN] = "GUEST_PVSHUTDOWN",
+    [RUNSTATE_EVENT_GUEST_TRIPLE_FAULT] = NULL, /* no QMP event */
 };
 
 /* QEMU's legal transitions (system/runstate.c), as {from, to} pairs. */
@@ -216,7 +217,7 @@ const char *guest_panic_action_name(GuestPanicAction a)
 
 const char *runstate_event_name(RunstateEventKind kind)
 {
-    return (unsigned)kind < RUNSTATE_EVENT__MAX ? event_names[kind] : "";
+    return (unsigned)kind < RUNSTATE_EVENT__MAX ? event_names[kind] : NULL;
 }
 
 RunState runstate_get(void)

@@ -253,7 +253,7 @@ static void kvm_vcpu_run(KVMVCpu *cpu)
         case KVM_EXIT_SHUTDOWN:
             /* Triple fault: reboot, as a PC does. */
             bql_lock();
-            qemu_system_reset_request(SHUTDOWN_CAUSE_GUEST_RESET);
+            qemu_system_guest_triple_fault();
             bql_unlock();
             kvm_vcpu_mark_dead(cpu);
             return;

@@ -2,7 +2,8 @@
  * The panic record: what the guest was doing when it reported a panic.
  *
  * At each GUEST_PANICKED (pvpanic ISA or PCI, the Hyper-V crash MSRs),
- * and when a vCPU stops the machine in internal-error, Vigil captures a
+ * when a vCPU stops the machine in internal-error and when one
+ * triple-faults, Vigil captures a
  * record: host wall-clock and monotonic time, the time since the guest
  * last started, the event and its source (the device region the guest
  * wrote, or the MSR), the reporting vCPU and its registers (read on the

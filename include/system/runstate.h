@@ -158,6 +158,9 @@ void qemu_system_guest_panicked(void);
 void qemu_system_guest_panicked_info(const GuestPanicInformation *info);
 void qemu_system_guest_crashloaded(void);
 void qemu_system_guest_pvshutdown(void);
+/* The calling vCPU triple-faulted: announce it, then request the guest
+ * reset a PC does (-no-reboot makes it a shutdown). */
+void qemu_system_guest_triple_fault(void);
 
 /*
  * Main thread: a guest held in guest-panicked after a panic starts again
@@ -222,6 +225,10 @@ typedef enum RunstateEventKind {
     RUNSTATE_EVENT_GUEST_PANICKED,    /* action, info */
     RUNSTATE_EVENT_GUEST_CRASHLOADED, /* action */
     RUNSTATE_EVENT_GUEST_PVSHUTDOWN,  /* no data */
+    /* Not a QMP event (QEMU has none): a vCPU triple-faulted; the reset
+     * (or shutdown under -no-reboot) it causes is announced as usual.
+     * For listeners such as the panic record. */
+    RUNSTATE_EVENT_GUEST_TRIPLE_FAULT,
     RUNSTATE_EVENT__MAX
 } RunstateEventKind;
 

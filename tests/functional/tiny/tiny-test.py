@@ -255,6 +255,9 @@ def case_internal_error(ctx, elf):
            'no emulation-failure log: %r' % vm.log())
     expect(not [e for e in vm.qmp.events if e['event'] == 'RESET'],
            'RESET after an internal error: %r' % vm.qmp.events)
+    recs = vm.qmp.cmd('__org.vigil-vmm_query-panics')['records']
+    expect([r['event'] for r in recs][-1:] == ['internal-error'] and
+           recs[-1]['vcpu'], 'records %r' % [r['event'] for r in recs])
     vm.quit()
 
 
@@ -272,6 +275,17 @@ def case_reboot(ctx):
         expect(ev['data'] == {'guest': True, 'reason': 'guest-reset'},
                '%s: RESET %r' % (variant, ev))
         panicked(vm, 'run')     # the kernel was loaded again and ran
+        # A triple fault is recorded (Vigil's panic record), with the
+        # vCPU's registers at the fault; the resets of cf9/kbd are not.
+        recs = vm.qmp.cmd('__org.vigil-vmm_query-panics')['records']
+        events = [r['event'] for r in recs]
+        if variant in ('triple', 'int3'):
+            tf = [r for r in recs if r['event'] == 'triple-fault']
+            expect(tf and tf[0]['vcpu'] and tf[0]['source'] is None,
+                   '%s: records %r' % (variant, events))
+        else:
+            expect('triple-fault' not in events,
+                   '%s: records %r' % (variant, events))
         vm.quit()
         vm = ctx.start(['-kernel', elf, '-action', 'panic=none',
                         '-no-reboot'])
