@@ -124,7 +124,12 @@ powerbutton)
     n=0
     for d in /sys/class/input/event*; do
         [ "$(cat "$d/device/name" 2>/dev/null)" = "Power Button" ] || continue
-        (dd if="/dev/input/${d##*/}" of=/dev/null bs=24 count=1 2>/dev/null &&
+        # Open the device here, before saying we wait: evdev drops events
+        # for clients that have not opened it yet, and the host presses
+        # the button as soon as it reads the line below.
+        fd=$((3 + n))
+        eval "exec $fd<\"/dev/input/${d##*/}\"" || continue
+        (eval "dd of=/dev/null bs=24 count=1 <&$fd" 2>/dev/null &&
             echo "VL2 POWER-BUTTON" && poweroff -f) &
         n=$((n + 1))
     done
