@@ -29,4 +29,7 @@ extern const CmdlineParam vigil_machine_params[], vigil_name_params[],
     vigil_audio_params[], vigil_audiodev_params[], vigil_overcommit_params[],
     vigil_rtc_params[], vigil_boot_params[];
 
+/* options-panic.c */
+VigilOptHandler opt_panic_record, opt_panic_restart, opt_panic_dump;
+
 #endif /* SYSTEM_OPTIONS_INTERNAL_H */

@@ -1,0 +1,23 @@
+/*
+ * What the QOM commands share: qmp-cmds-qom.c (the object tree: qom-list,
+ * qom-get, qom-set) and qmp-cmds-qom-types.c (the type hierarchy and
+ * object-add/object-del).
+ */
+#ifndef MONITOR_QOM_INTERNAL_H
+#define MONITOR_QOM_INTERNAL_H
+
+#include "hw/boards.h"
+#include "hw/core/qdev.h"
+#include <jansson.h>
+
+/* Append {"name": @name, "type": @type} to @list. */
+void qom_add_prop(json_t *list, const char *name, const char *type);
+/* QEMU's QOM name of a machine type: "pc-i440fx-9.2-machine". */
+char *qom_machine_type(const MachineClass *mc);
+/* The QOM type of device property @p of @dc ("uint16", "int32", ...). */
+const char *qom_prop_type(const DeviceClass *dc, const Property *p);
+/* Properties every device has before its own: name, type pairs,
+ * NULL-terminated. */
+extern const char *const qom_device_common[];
+
+#endif /* MONITOR_QOM_INTERNAL_H */
