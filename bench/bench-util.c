@@ -347,3 +347,42 @@ double bench_median(double *v, size_t n)
     qsort(v, n, sizeof(*v), cmp_double);
     return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
+
+int bench_parse_options(const char *prog, int argc, char **argv,
+                        const BenchOpt *opts)
+{
+    int i;
+
+    for (i = 1; i < argc && strcmp(argv[i], "--"); i++) {
+        const BenchOpt *o = opts;
+
+        while (o->name && strcmp(o->name, argv[i])) {
+            o++;
+        }
+        if (!o->name) {
+            bench_die("%s: unknown option %s", prog, argv[i]);
+        }
+        if (o->kind == BENCH_OPT_FLAG) {
+            *(bool *)o->dst = true;
+            continue;
+        }
+        if (i + 1 >= argc) {
+            bench_die("%s: %s needs a value", prog, argv[i]);
+        }
+        i++;
+        switch (o->kind) {
+        case BENCH_OPT_INT:
+            *(int *)o->dst = atoi(argv[i]);
+            break;
+        case BENCH_OPT_LONG:
+            *(long *)o->dst = atol(argv[i]);
+            break;
+        case BENCH_OPT_STR:
+            *(const char **)o->dst = argv[i];
+            break;
+        case BENCH_OPT_FLAG:
+            break;
+        }
+    }
+    return i < argc ? i + 1 : i;
+}

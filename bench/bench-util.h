@@ -18,6 +18,28 @@
 
 #define BENCH_MAX_ARGS 256
 
+/* One helper option: "--NAME VALUE" into *dst, or a "--NAME" flag. */
+typedef enum BenchOptKind {
+    BENCH_OPT_INT,  /* int *dst */
+    BENCH_OPT_LONG, /* long *dst */
+    BENCH_OPT_STR,  /* const char **dst */
+    BENCH_OPT_FLAG, /* bool *dst, set to true */
+} BenchOptKind;
+
+typedef struct BenchOpt {
+    const char *name; /* with its dashes: "--count" */
+    BenchOptKind kind;
+    void *dst;
+} BenchOpt;
+
+/*
+ * Parse @argv's options up to "--" with the table @opts (ended by a NULL
+ * name); dies naming @prog on an unknown option or a missing value.
+ * Returns the index of the first argument after "--" (the VMM's argv).
+ */
+int bench_parse_options(const char *prog, int argc, char **argv,
+                        const BenchOpt *opts);
+
 void bench_die(const char *fmt, ...)
     __attribute__((noreturn, format(printf, 1, 2)));
 

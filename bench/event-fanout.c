@@ -40,22 +40,13 @@ int main(int argc, char **argv)
     BenchArgv a;
     pid_t pid;
 
-    for (i = 1; i < argc; i++) {
-        if (!strcmp(argv[i], "--clients") && i + 1 < argc) {
-            clients = atoi(argv[++i]);
-        } else if (!strcmp(argv[i], "--count") && i + 1 < argc) {
-            count = atol(argv[++i]);
-        } else if (!strcmp(argv[i], "--window") && i + 1 < argc) {
-            window = atoi(argv[++i]);
-        } else if (!strcmp(argv[i], "--dir") && i + 1 < argc) {
-            dir = argv[++i];
-        } else if (!strcmp(argv[i], "--")) {
-            i++;
-            break;
-        } else {
-            bench_die("event-fanout: unknown option %s", argv[i]);
-        }
-    }
+    i = bench_parse_options(
+        "event-fanout", argc, argv,
+        (const BenchOpt[]){{"--clients", BENCH_OPT_INT, &clients},
+                           {"--count", BENCH_OPT_LONG, &count},
+                           {"--window", BENCH_OPT_INT, &window},
+                           {"--dir", BENCH_OPT_STR, &dir},
+                           {NULL}});
     if (clients < 1 || clients > MAX_CLIENTS || count < 1 || window < 1 ||
         window > 1000) {
         bench_die("event-fanout: bad --clients, --count or --window");

@@ -1,7 +1,8 @@
 /*
  * A do-nothing VMM stand-in: the ceiling of the unix sockets themselves.
  *
- *   ok-server [--batch] ... -qtest unix:PATH ... [-chardev socket,path=Q,...]
+ *   ok-server [--batch] [--epoll] ... -qtest unix:PATH ... [-chardev
+ * socket,path=Q,...]
  *
  * Takes the same command line shape as a VMM under libqtest and ignores
  * everything but "-qtest unix:PATH" and a "-chardev socket,path=..." (the
@@ -20,8 +21,11 @@
  */
 #include "bench-util.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <unistd.h>
 
 static const char greeting[] =
@@ -51,19 +55,70 @@ static int qmp_connect(const char *spec)
     return bench_connect(path, 10000);
 }
 
+/*
+ * --epoll: sleep in epoll_wait() on both sockets and read the qtest one
+ * when it is ready, as any server that serves more than one socket must
+ * (Vigil's main loop does, with non-blocking reads); without it the
+ * program sleeps in read() on the one socket it serves.
+ */
+static int epoll_setup(int fd, int qfd)
+{
+    int ep = epoll_create1(EPOLL_CLOEXEC);
+    struct epoll_event ev = {.events = EPOLLIN};
+
+    if (ep < 0) {
+        bench_die("epoll_create1: %s", strerror(errno));
+    }
+    ev.data.fd = fd;
+    epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev);
+    if (qfd >= 0) {
+        ev.data.fd = qfd;
+        epoll_ctl(ep, EPOLL_CTL_ADD, qfd, &ev);
+    }
+    fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
+    return ep;
+}
+
+/* Wait until @fd is readable; false when the peer hung up. */
+static bool epoll_until_readable(int ep, int fd)
+{
+    for (;;) {
+        struct epoll_event evs[2];
+        int n = epoll_wait(ep, evs, 2, -1);
+
+        for (int i = 0; i < n; i++) {
+            if (evs[i].data.fd == fd) {
+                return true;
+            }
+            /* the QMP socket: nothing said there is answered after
+             * negotiation; drop it, and stop when the client hung up */
+            char junk[256];
+
+            if (read(evs[i].data.fd, junk, sizeof(junk)) <= 0) {
+                return false;
+            }
+        }
+        if (n < 0 && errno != EINTR) {
+            return false;
+        }
+    }
+}
+
 int main(int argc, char **argv)
 {
     static char in[1 << 16], out[3 << 16];
     static BenchReader qmp;
     const char *path = NULL, *qmp_spec = NULL;
-    bool batch = false;
-    int fd, qfd = -1;
+    bool batch = false, use_epoll = false;
+    int fd, qfd = -1, ep = -1;
     size_t match = 0; /* bytes of "outb 0x505 1\n" seen on this line */
     static const char panic_cmd[] = "outb 0x505 1\n";
 
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--batch")) {
             batch = true;
+        } else if (!strcmp(argv[i], "--epoll")) {
+            use_epoll = true;
         } else if (i + 1 < argc && !strcmp(argv[i], "-qtest") &&
                    !strncmp(argv[i + 1], "unix:", 5)) {
             path = argv[i + 1] + 5;
@@ -97,9 +152,17 @@ int main(int argc, char **argv)
         }
         return 0;
     }
+    if (use_epoll) {
+        ep = epoll_setup(fd, qfd);
+    }
     for (;;) {
-        ssize_t n = read(fd, in, sizeof(in));
+        ssize_t n;
         size_t len = 0;
+
+        if (ep >= 0 && !epoll_until_readable(ep, fd)) {
+            return 0;
+        }
+        n = read(fd, in, sizeof(in));
 
         if (n <= 0) {
             return 0;

@@ -33,8 +33,10 @@ static uint64_t one_panic(void)
 
     bench_write_all(qt.fd, cmd, sizeof(cmd) - 1);
     while (!got_ok || !got_event) {
+        /* Once the event is in, leave the QMP socket alone: the events
+         * after it (a panic record) are read with the next panic. */
         struct pollfd p[2] = {{.fd = qt.fd, .events = POLLIN},
-                              {.fd = qmp.fd, .events = POLLIN}};
+                              {.fd = qmp.fd, .events = got_event ? 0 : POLLIN}};
         char *line;
 
         while (!got_event && (line = bench_next_buffered_line(&qmp))) {
@@ -72,18 +74,11 @@ int main(int argc, char **argv)
     BenchArgv a;
     pid_t pid;
 
-    for (i = 1; i < argc; i++) {
-        if (!strcmp(argv[i], "--iters") && i + 1 < argc) {
-            iters = atoi(argv[++i]);
-        } else if (!strcmp(argv[i], "--dir") && i + 1 < argc) {
-            dir = argv[++i];
-        } else if (!strcmp(argv[i], "--")) {
-            i++;
-            break;
-        } else {
-            bench_die("panic-latency: unknown option %s", argv[i]);
-        }
-    }
+    i = bench_parse_options(
+        "panic-latency", argc, argv,
+        (const BenchOpt[]){{"--iters", BENCH_OPT_INT, &iters},
+                           {"--dir", BENCH_OPT_STR, &dir},
+                           {NULL}});
     if (iters < 1 || iters > MAX_ITERS) {
         bench_die("--iters must be 1..%d", MAX_ITERS);
     }

@@ -38,20 +38,12 @@ int main(int argc, char **argv)
     int iters = 1, i;
     char qmp_path[400], qtest_path[400];
 
-    for (i = 1; i < argc; i++) {
-        if (!strcmp(argv[i], "--iters") && i + 1 < argc) {
-            iters = atoi(argv[++i]);
-        } else if (!strcmp(argv[i], "--dir") && i + 1 < argc) {
-            dir = argv[++i];
-        } else if (!strcmp(argv[i], "--qtest")) {
-            with_qtest = true;
-        } else if (!strcmp(argv[i], "--")) {
-            i++;
-            break;
-        } else {
-            bench_die("qmp-spawn: unknown option %s", argv[i]);
-        }
-    }
+    i = bench_parse_options(
+        "qmp-spawn", argc, argv,
+        (const BenchOpt[]){{"--iters", BENCH_OPT_INT, &iters},
+                           {"--dir", BENCH_OPT_STR, &dir},
+                           {"--qtest", BENCH_OPT_FLAG, &with_qtest},
+                           {NULL}});
     if (iters < 1 || iters > MAX_ITERS) {
         bench_die("--iters must be 1..%d", MAX_ITERS);
     }

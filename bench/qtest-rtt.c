@@ -117,20 +117,12 @@ int main(int argc, char **argv)
     BenchArgv a;
     pid_t pid;
 
-    for (i = 1; i < argc; i++) {
-        if (!strcmp(argv[i], "--count") && i + 1 < argc) {
-            count = atol(argv[++i]);
-        } else if (!strcmp(argv[i], "--window") && i + 1 < argc) {
-            window = atoi(argv[++i]);
-        } else if (!strcmp(argv[i], "--dir") && i + 1 < argc) {
-            dir = argv[++i];
-        } else if (!strcmp(argv[i], "--")) {
-            i++;
-            break;
-        } else {
-            bench_die("qtest-rtt: unknown option %s", argv[i]);
-        }
-    }
+    i = bench_parse_options(
+        "qtest-rtt", argc, argv,
+        (const BenchOpt[]){{"--count", BENCH_OPT_LONG, &count},
+                           {"--window", BENCH_OPT_INT, &window},
+                           {"--dir", BENCH_OPT_STR, &dir},
+                           {NULL}});
     if (count < 2 || window < 1 || window > 1000) {
         bench_die("qtest-rtt: bad --count or --window");
     }

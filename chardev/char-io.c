@@ -93,8 +93,9 @@ static void chr_close_msgfds(Chardev *chr)
 }
 
 /*
- * read(), or on a socket recvmsg() collecting SCM_RIGHTS descriptors
- * into chr->msgfds (close-on-exec from the start).
+ * read(), or on a socket whose frontend takes descriptors recvmsg()
+ * collecting SCM_RIGHTS descriptors into chr->msgfds (close-on-exec from
+ * the start).
  */
 static ssize_t chr_recv(Chardev *chr, int fd, uint8_t *buf, size_t len)
 {
@@ -111,7 +112,7 @@ static ssize_t chr_recv(Chardev *chr, int fd, uint8_t *buf, size_t len)
     };
     ssize_t n;
 
-    if (!chr->is_socket) {
+    if (!chr->is_socket || !chr->h || !chr->h->takes_fds) {
         return read(fd, buf, len);
     }
     n = recvmsg(fd, &msg, MSG_CMSG_CLOEXEC);

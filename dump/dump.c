@@ -6,6 +6,7 @@
  * block by block, so a dump costs no copy of guest RAM.
  */
 #include "system/dump.h"
+#include "dump-internal.h"
 #include "qemu/fdset.h"
 
 #include <elf.h>
@@ -218,8 +219,8 @@ static bool wait_writable(int fd, DumpProgress *p)
     return false;
 }
 
-static bool write_all(int fd, const void *buf, size_t len, DumpProgress *prog,
-                      GError **errp)
+bool dump_write_all(int fd, const void *buf, size_t len, DumpProgress *prog,
+                    bool count, GError **errp)
 {
     const uint8_t *p = buf;
 
@@ -252,7 +253,7 @@ static bool write_all(int fd, const void *buf, size_t len, DumpProgress *prog,
         }
         p += n;
         len -= n;
-        if (prog) {
+        if (prog && count) {
             __atomic_add_fetch(&prog->completed, (uint64_t)n, __ATOMIC_RELEASE);
         }
     }
@@ -324,12 +325,29 @@ GByteArray *dump_read_guest_note(MachineState *ms, bool present,
     return g_steal_pointer(&note);
 }
 
+GByteArray *dump_build_notes(const VCPUDumpState *cpus, unsigned ncpus,
+                             const GByteArray *guest_note)
+{
+    GByteArray *notes = g_byte_array_new();
+
+    for (unsigned i = 0; i < ncpus; i++) {
+        put_prstatus(notes, i, &cpus[i]);
+    }
+    for (unsigned i = 0; i < ncpus; i++) {
+        put_qemu_note(notes, &cpus[i]);
+    }
+    if (guest_note) {
+        g_byte_array_append(notes, guest_note->data, guest_note->len);
+    }
+    return notes;
+}
+
 bool dump_write_elf_guest_note(int fd, const VCPUDumpState *cpus,
                                unsigned ncpus, const GByteArray *guest_note,
                                const DumpBlock *blocks, size_t nblocks,
                                DumpProgress *progress, GError **errp)
 {
-    g_autoptr(GByteArray) notes = g_byte_array_new();
+    g_autoptr(GByteArray) notes = dump_build_notes(cpus, ncpus, guest_note);
     g_autoptr(GByteArray) head = g_byte_array_new();
     size_t nphdr = 1 + nblocks;
     uint64_t off;
@@ -345,16 +363,6 @@ bool dump_write_elf_guest_note(int fd, const VCPUDumpState *cpus,
         .e_phnum = (Elf64_Half)nphdr,
     };
     Elf64_Phdr ph;
-
-    for (unsigned i = 0; i < ncpus; i++) {
-        put_prstatus(notes, i, &cpus[i]);
-    }
-    for (unsigned i = 0; i < ncpus; i++) {
-        put_qemu_note(notes, &cpus[i]);
-    }
-    if (guest_note) {
-        g_byte_array_append(notes, guest_note->data, guest_note->len);
-    }
 
     g_byte_array_append(head, (const guint8 *)&eh, sizeof(eh));
     off = sizeof(eh) + nphdr * sizeof(Elf64_Phdr);
@@ -381,11 +389,12 @@ bool dump_write_elf_guest_note(int fd, const VCPUDumpState *cpus,
     g_byte_array_append(head, notes->data, notes->len);
 
     /* Headers and notes are not memory: they count for no progress. */
-    if (!write_all(fd, head->data, head->len, NULL, errp)) {
+    if (!dump_write_all(fd, head->data, head->len, NULL, false, errp)) {
         return false;
     }
     for (size_t i = 0; i < nblocks; i++) {
-        if (!write_all(fd, blocks[i].host, blocks[i].size, progress, errp)) {
+        if (!dump_write_all(fd, blocks[i].host, blocks[i].size, progress, true,
+                            errp)) {
             return false;
         }
     }

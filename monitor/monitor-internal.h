@@ -9,6 +9,7 @@
 
 #include "qemu/common.h"
 #include "qobject/json-stream.h"
+#include "system/runstate.h"
 
 /* Per-client output cap; a client that lets this much pile up is dropped. */
 #define MONITOR_OUTQ_MAX (4u << 20)
@@ -260,6 +261,26 @@ extern const QmpType qmp_ringbuf_read_arg;
 
 /* qmp.c: deliver a formatted event to every negotiated client. */
 void monitor_broadcast_event(const json_t *event);
+/* qmp.c: some negotiated client reads pretty-printed JSON. */
+bool monitor_events_want_tree(void);
+/*
+ * qmp.c: deliver an event already printed in compact form (@text, @len
+ * bytes ending in "\r\n") to every negotiated client; only when
+ * monitor_events_want_tree() is false.
+ */
+void monitor_broadcast_compact(const char *text, size_t len);
+
+/*
+ * qmp-events.c: a run-state event raised at @now (microseconds since the
+ * epoch), printed in compact form with "\r\n" into @buf without building
+ * its tree; the length, or 0 where the event must go through the tree
+ * (it carries "info", or its shape does not print timestamp-first).
+ * The bytes are those of monitor_event_tree() printed compact.
+ */
+#define MONITOR_EVENT_COMPACT_MAX 384
+size_t monitor_event_compact(const RunstateEvent *ev, gint64 now,
+                             char buf[MONITOR_EVENT_COMPACT_MAX]);
+json_t *monitor_event_tree(const RunstateEvent *ev, gint64 now);
 /* qmp.c: some monitor has a client connected (QEMU's mon_refcount). */
 bool monitor_has_clients(void);
 

@@ -5,10 +5,10 @@
  * The command checks everything it can before it touches anything, so a
  * bad request creates no file and never stops the guest.  Then, as QEMU
  * does: a running VM is stopped (STOP, run state "save-vm"), the ELF core
- * is written (system/dump.h), DUMP_COMPLETED reports the result, and the
- * VM is resumed (RESUME).  Without "detach" all of that happens before
- * the reply.  With "detach" the reply comes right after STOP and a
- * thread writes the core while the main loop goes on serving monitors;
+ * or kdump-compressed file is written (system/dump.h), DUMP_COMPLETED reports
+ * the result, and the VM is resumed (RESUME).  Without "detach" all of that
+ * happens before the reply.  With "detach" the reply comes right after STOP and
+ * a thread writes the core while the main loop goes on serving monitors;
  * query-dump says "active" with the bytes written so far, a second dump
  * and "cont" are refused until the main loop has seen the thread finish.
  * The thread only reads guest memory (the vCPUs are stopped or the VM is
@@ -55,8 +55,6 @@ static const char *const dump_format_values[] = {
     "win-dmp",
     NULL,
 };
-/* The formats Vigil writes (query-dump-guest-memory-capability). */
-static const char *const dump_formats_supported[] = {"elf", NULL};
 
 static const QmpType dump_status_type = {QMP_META_ENUM,
                                          .values = dump_status_values};
@@ -105,6 +103,7 @@ const QmpType qmp_dump_completed_arg = {
 /* A dump that has been checked and prepared, then written. */
 typedef struct DumpJob {
     int fd;
+    DumpFormat format;
     bool resume; /* we stopped a running VM: start it again afterwards */
     unsigned ncpus;
     VCPUDumpState *cpus;
@@ -198,9 +197,9 @@ static gpointer dump_thread(gpointer opaque)
     DumpJob *job = opaque;
     uint64_t one = 1;
 
-    job->ok = dump_write_elf_guest_note(
-        job->fd, job->cpus, job->ncpus, job->guest_note, job->blocks,
-        job->nblocks, &job->progress, &job->err);
+    job->ok = dump_write_format(job->fd, job->format, job->cpus, job->ncpus,
+                                job->guest_note, job->blocks, job->nblocks,
+                                &job->progress, &job->err);
     if (write(job->done_fd, &one, sizeof(one)) < 0) {
         /* Cannot fail: an eventfd only refuses at 2^64 - 2. */
     }
@@ -247,8 +246,8 @@ static bool dump_job_detach(DumpJob *job, GError **errp)
 }
 
 /* QEMU's checks, in QEMU's order, before anything is created. */
-static bool dump_check_args(json_t *args, int64_t *begin, int64_t *length,
-                            bool *filter, GError **errp)
+static bool dump_check_args(json_t *args, DumpFormat *fmt, int64_t *begin,
+                            int64_t *length, bool *filter, GError **errp)
 {
     bool paging = json_is_true(json_object_get(args, "paging"));
     json_t *jbegin = json_object_get(args, "begin");
@@ -273,8 +272,8 @@ static bool dump_check_args(json_t *args, int64_t *begin, int64_t *length,
         error_setg(errp, "Parameter 'begin' is missing");
         return false;
     }
-    if (!elf) {
-        error_setg(errp, "%s is not available now", format);
+    if (!elf && !dump_format_parse(format, fmt)) {
+        error_setg(errp, "%s is not available now", format); /* win-dmp */
         return false;
     }
     if (paging) {
@@ -360,6 +359,7 @@ static void dump_capture_guest_note(DumpJob *job)
 json_t *qmp_dump_guest_memory(QmpSession *s, json_t *args, GError **errp)
 {
     int64_t begin = 0, length = 0;
+    DumpFormat fmt = DUMP_FORMAT_ELF;
     uint64_t total;
     bool filter = false;
     bool detach = json_is_true(json_object_get(args, "detach"));
@@ -367,7 +367,7 @@ json_t *qmp_dump_guest_memory(QmpSession *s, json_t *args, GError **errp)
     DumpJob *job;
     bool ok;
 
-    if (!dump_check_args(args, &begin, &length, &filter, errp) ||
+    if (!dump_check_args(args, &fmt, &begin, &length, &filter, errp) ||
         !dump_check_filter(filter, begin, length, errp)) {
         return NULL;
     }
@@ -385,6 +385,13 @@ json_t *qmp_dump_guest_memory(QmpSession *s, json_t *args, GError **errp)
                         errp);
     if (job->fd < 0) {
         g_free(job);
+        return NULL;
+    }
+    /* kdump-raw-* are written at offsets; the flattened ones stream. */
+    job->format = fmt;
+    if (dump_format_is_raw(fmt) && lseek(job->fd, 0, SEEK_CUR) == (off_t)-1) {
+        dump_job_free(job);
+        error_setg(errp, "kdump-raw formats require a seekable file");
         return NULL;
     }
     /* Registers are only stable once the vCPUs are out of KVM_RUN. */
@@ -408,9 +415,9 @@ json_t *qmp_dump_guest_memory(QmpSession *s, json_t *args, GError **errp)
         }
         ok = false; /* no thread: it fails as a write would, with an event */
     } else {
-        ok = dump_write_elf_guest_note(job->fd, job->cpus, job->ncpus,
-                                       job->guest_note, job->blocks,
-                                       job->nblocks, NULL, &err);
+        ok = dump_write_format(job->fd, job->format, job->cpus, job->ncpus,
+                               job->guest_note, job->blocks, job->nblocks, NULL,
+                               &err);
     }
     return dump_job_finish(job, ok, err, errp) ? json_object() : NULL;
 }
@@ -424,8 +431,10 @@ json_t *qmp_query_dump_capability(QmpSession *s, json_t *args, GError **errp)
 {
     json_t *formats = json_array();
 
-    for (size_t i = 0; dump_formats_supported[i]; i++) {
-        json_array_append_new(formats, json_string(dump_formats_supported[i]));
+    /* What Vigil writes, in QEMU's order (no win-dmp). */
+    for (unsigned i = 0; i < DUMP_FORMAT__MAX; i++) {
+        json_array_append_new(formats,
+                              json_string(dump_format_name((DumpFormat)i)));
     }
     return json_pack("{s:o}", "formats", formats);
 }

@@ -195,6 +195,9 @@ json_t *qmp_qom_list_properties(QmpSession *s, json_t *args, GError **errp)
                                p->description);
         }
     } else if (ot) {
+        if (object_type_is_a(ot, "secret")) {
+            qom_add_prop(list, "loaded", "bool"); /* read-only */
+        }
         object_type_foreach_prop(ot, list_object_prop, list);
     } else if (type_is_a(types, e, "machine") && !e->abstract) {
         list_machine_props(list);
@@ -226,6 +229,9 @@ json_t *qmp_device_list_properties(QmpSession *s, json_t *args, GError **errp)
         if (p->kind == PROP_KIND_BOOL) {
             json_object_set_new(e, "default-value",
                                 json_boolean(p->defval_u != 0));
+        } else if (p->kind == PROP_KIND_ENUM) {
+            json_object_set_new(e, "default-value",
+                                json_string(p->enum_values[p->defval_u]));
         } else if (p->kind == PROP_KIND_STRING) {
             if (p->defval_s) {
                 json_object_set_new(e, "default-value",

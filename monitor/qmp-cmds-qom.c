@@ -15,6 +15,7 @@
 #include "hw/catalog.h"
 #include "hw/core/qdev.h"
 #include "hw/pci/pci.h"
+#include "hw/rtc/mc146818rtc.h"
 #include "monitor/cmdline.h"
 #include "qobject/json-writer.h"
 #include "qom/object.h"
@@ -82,25 +83,6 @@ const QmpType qmp_device_list_properties_arg = {
 
 /* ---- the object tree ---- */
 
-typedef enum NodeKind {
-    NODE_NONE,
-    NODE_CONTAINER, /* fixed containers, including the root */
-    NODE_MACHINE,
-    NODE_DEVICE,
-    NODE_CHARDEV,
-    NODE_REGION, /* a device's child<memory-region> */
-    NODE_OBJECT, /* /objects/ID */
-} NodeKind;
-
-typedef struct Node {
-    NodeKind kind;
-    const char *path; /* canonical path */
-    DeviceState *dev;
-    Chardev *chr;
-    MemoryRegion *mr;
-    UserObject *obj;
-} Node;
-
 /* Fixed containers and what each holds, in QEMU's listing order. */
 static const struct {
     const char *path;
@@ -127,10 +109,16 @@ char *qom_machine_type(const MachineClass *mc)
     return g_strdup_printf("%s-machine", mc->name);
 }
 
-static char *machine_type_name(void)
+char *qom_machine_type_name(void)
 {
     return current_machine ? qom_machine_type(current_machine->mc)
                            : g_strdup("none-machine");
+}
+
+/* Only socket chardevs have "connected" in QEMU. */
+bool qom_chardev_has_connected(Chardev *chr)
+{
+    return strcmp(qemu_chr_type_name(chr), "chardev-socket") == 0;
 }
 
 /* "DEVICE/CHILD" where CHILD is one of the device's memory regions. */
@@ -163,7 +151,7 @@ static bool resolve_region(const char *path, Node *n)
     return false;
 }
 
-static bool resolve(const char *path, Node *n)
+bool qom_resolve(const char *path, Node *n)
 {
     memset(n, 0, sizeof(*n));
     for (size_t i = 0; i < G_N_ELEMENTS(containers); i++) {
@@ -245,7 +233,7 @@ static void list_container(const char *path, json_t *list)
         for (const char *const *c = containers[i].children; c && c[0]; c += 2) {
             if (!c[1]) {
                 /* "/machine": its type depends on the machine. */
-                g_autofree char *m = machine_type_name();
+                g_autofree char *m = qom_machine_type_name();
                 g_autofree char *t = g_strdup_printf("child<%s>", m);
                 qom_add_prop(list, c[0], t);
                 qom_add_prop(list, "chardevs", "child<container>");
@@ -297,9 +285,23 @@ static void list_device(DeviceState *dev, json_t *list)
     for (const Property *p = dc->props; p && p->name; p++) {
         qom_add_prop(list, p->name, qom_prop_type(dc, p));
     }
+    if (dc == &mc146818rtc_class) {
+        qom_add_prop(list, "date", "struct tm");
+    }
     for (const char *const *c = dc->children; c && c[0]; c += 2) {
         qom_add_prop(list, c[0], c[1]);
     }
+}
+
+/* The RTC's "date" as QEMU's visitor gives a struct tm. */
+static json_t *rtc_date(DeviceState *dev)
+{
+    struct tm tm;
+
+    mc146818rtc_get_date(dev, &tm);
+    return json_pack("{s:i,s:i,s:i,s:i,s:i,s:i}", "tm_year", tm.tm_year,
+                     "tm_mon", tm.tm_mon, "tm_mday", tm.tm_mday, "tm_hour",
+                     tm.tm_hour, "tm_min", tm.tm_min, "tm_sec", tm.tm_sec);
 }
 
 static GError *not_found(const char *path)
@@ -370,7 +372,7 @@ json_t *qmp_qom_list(QmpSession *s, json_t *args, GError **errp)
     json_t *list;
     Node n;
 
-    if (!resolve(path, &n)) {
+    if (!qom_resolve(path, &n)) {
         g_propagate_error(errp, not_found(path));
         return NULL;
     }
@@ -385,7 +387,9 @@ json_t *qmp_qom_list(QmpSession *s, json_t *args, GError **errp)
         break;
     case NODE_CHARDEV:
         qom_add_prop(list, "type", "string");
-        qom_add_prop(list, "connected", "bool");
+        if (qom_chardev_has_connected(n.chr)) {
+            qom_add_prop(list, "connected", "bool");
+        }
         break;
     case NODE_REGION:
         /* QEMU's memory-region properties. */
@@ -397,6 +401,9 @@ json_t *qmp_qom_list(QmpSession *s, json_t *args, GError **errp)
         break;
     case NODE_OBJECT:
         qom_add_prop(list, "type", "string");
+        if (object_type_is_a(n.obj->type, "secret")) {
+            qom_add_prop(list, "loaded", "bool");
+        }
         object_type_foreach_prop(n.obj->type, list_object_prop_plain, list);
         break;
     case NODE_NONE:
@@ -411,6 +418,17 @@ static char *bus_path(BusState *bus)
         return g_strdup_printf("%s/%s", bus->parent->canonical_path, bus->name);
     }
     return g_strdup_printf(UNATTACHED "%s", bus->name);
+}
+
+/* An unrealized PCI device's "addr" text ("SLOT[.FN]", hex) as QEMU's
+ * devfn, -1 when unset or unreadable. */
+static int unrealized_devfn(DeviceState *dev, const Property *p)
+{
+    const char *text = qdev_prop_get_str(dev, p);
+    unsigned slot, fn = 0;
+    int n = text ? sscanf(text, "%x.%x", &slot, &fn) : 0;
+
+    return n >= 1 && slot < 32 && fn < 8 ? (int)(slot << 3 | fn) : -1;
 }
 
 static json_t *device_get(DeviceState *dev, const char *prop)
@@ -431,16 +449,21 @@ static json_t *device_get(DeviceState *dev, const char *prop)
         return json_boolean(dev->hotplugged);
     } else if (strcmp(prop, "hotpluggable") == 0) {
         return json_boolean(dc->hotpluggable);
+    } else if (strcmp(prop, "date") == 0 && dc == &mc146818rtc_class) {
+        return rtc_date(dev);
     }
     p = qdev_prop_find(dc->props, prop);
     if (p && is_pci_addr(dc, p)) {
-        return json_integer(
-            pci_device_devfn(container_of(dev, PCIDevice, parent_obj)));
+        return json_integer(dev->realized ? pci_device_devfn(container_of(
+                                                dev, PCIDevice, parent_obj))
+                                          : unrealized_devfn(dev, p));
     }
     if (p) {
         switch (p->kind) {
         case PROP_KIND_BOOL:
             return json_boolean(qdev_prop_get_bool(dev, p));
+        case PROP_KIND_ENUM:
+            return json_string(qdev_prop_get_str(dev, p));
         case PROP_KIND_STRING:
             return qdev_prop_get_str(dev, p)
                        ? json_string_nocheck(qdev_prop_get_str(dev, p))
@@ -467,7 +490,7 @@ json_t *qmp_qom_get(QmpSession *s, json_t *args, GError **errp)
     json_t *v = NULL;
     Node n;
 
-    if (!resolve(path, &n)) {
+    if (!qom_resolve(path, &n)) {
         g_propagate_error(errp, not_found(path));
         return NULL;
     }
@@ -480,7 +503,8 @@ json_t *qmp_qom_get(QmpSession *s, json_t *args, GError **errp)
         type = g_strdup(qemu_chr_type_name(n.chr));
         if (strcmp(prop, "type") == 0) {
             v = json_string(type);
-        } else if (strcmp(prop, "connected") == 0) {
+        } else if (strcmp(prop, "connected") == 0 &&
+                   qom_chardev_has_connected(n.chr)) {
             v = json_boolean(qemu_chr_is_connected(n.chr));
         }
         break;
@@ -494,6 +518,9 @@ json_t *qmp_qom_get(QmpSession *s, json_t *args, GError **errp)
         type = g_strdup(n.obj->type->name);
         if (strcmp(prop, "type") == 0) {
             v = json_string(type);
+        } else if (strcmp(prop, "loaded") == 0 &&
+                   object_type_is_a(n.obj->type, "secret")) {
+            v = json_boolean(n.obj->completed); /* QEMU: the data is read */
         } else {
             object_type_foreach_prop(n.obj->type, object_prop_value, &g);
             v = g.value;
@@ -501,7 +528,7 @@ json_t *qmp_qom_get(QmpSession *s, json_t *args, GError **errp)
         break;
     }
     default:
-        type = n.kind == NODE_MACHINE ? machine_type_name()
+        type = n.kind == NODE_MACHINE ? qom_machine_type_name()
                                       : g_strdup("container");
         if (strcmp(prop, "type") == 0) {
             v = json_string(type);
@@ -528,79 +555,4 @@ json_t *qmp_qom_get(QmpSession *s, json_t *args, GError **errp)
         error_setg(errp, "Property '%s.%s' not found", type, prop);
     }
     return v;
-}
-
-/* ---- qom-set (QEMU 7.2's answers, recorded) ---- */
-
-const QmpType qmp_qom_set_arg = {
-    .meta = QMP_META_OBJECT,
-    .members =
-        (const QmpMember[]){
-            {"path", &qmp_type_str},
-            {"property", &qmp_type_str},
-            {"value", &qmp_type_any},
-            {NULL},
-        },
-};
-
-/*
- * Every property Vigil has is fixed once the machine is built: device
- * properties are set before realize (QEMU refuses them after it too), the
- * rest are read-only.  "realized" stays true: true is a no-op as in QEMU,
- * false (QEMU unrealizes the device) is refused, as Vigil has no hot
- * unplug.
- */
-json_t *qmp_qom_set(QmpSession *s, json_t *args, GError **errp)
-{
-    const char *path = json_string_value(json_object_get(args, "path"));
-    const char *prop = json_string_value(json_object_get(args, "property"));
-    json_t *value = json_object_get(args, "value");
-    g_autoptr(json_t) get_args =
-        json_pack("{s:s,s:s}", "path", path, "property", prop);
-    g_autoptr(json_t) cur = qmp_qom_get(s, get_args, errp);
-    const char *type;
-    Node n;
-
-    if (!cur) {
-        return NULL; /* QEMU's "not found" errors, as qom-get gives them */
-    }
-    resolve(path, &n);
-    if (n.kind == NODE_DEVICE) {
-        type = n.dev->klass->name;
-        if (strcmp(prop, "realized") == 0) {
-            if (json_is_true(value)) {
-                return json_object();
-            }
-            error_setg(errp,
-                       "Property '%s.realized' cannot be cleared: Vigil has "
-                       "no hot unplug",
-                       type);
-            return NULL;
-        }
-        if (qdev_prop_find(n.dev->klass->props, prop)) {
-            if (n.dev->id) {
-                error_setg(errp,
-                           "Attempt to set property '%s' on device '%s' "
-                           "(type '%s') after it was realized",
-                           prop, n.dev->id, type);
-            } else {
-                error_setg(errp,
-                           "Attempt to set property '%s' on anonymous "
-                           "device (type '%s') after it was realized",
-                           prop, type);
-            }
-            return NULL;
-        }
-        error_setg(errp, "Property '%s.%s' is not writable", type, prop);
-        return NULL;
-    }
-    {
-        g_autofree char *tname =
-            n.kind == NODE_CHARDEV   ? g_strdup(qemu_chr_type_name(n.chr))
-            : n.kind == NODE_MACHINE ? machine_type_name()
-                                     : g_strdup("container");
-
-        error_setg(errp, "Property '%s.%s' is not writable", tname, prop);
-    }
-    return NULL;
 }

@@ -6,48 +6,13 @@
 #include "monitor-internal.h"
 #include "qobject/json-writer.h"
 
-typedef struct KeyOrder {
-    const char *key;
-    size_t key_len; /* a client's key may hold NULs */
-    json_t *value;
-    unsigned bucket;
-    unsigned seq;
-} KeyOrder;
-
-static int key_order_cmp(const void *a, const void *b)
-{
-    const KeyOrder *x = a, *y = b;
-
-    if (x->bucket != y->bucket) {
-        return x->bucket < y->bucket ? -1 : 1;
-    }
-    return x->seq < y->seq ? 1 : -1;
-}
-
 /*
  * The keys of @obj in the order QEMU's QDict would visit them, so that
  * the first offending key reported is the one QEMU reports.
  */
-static KeyOrder *keys_in_qemu_order(json_t *obj, size_t *n)
+static JsonWriterKey *keys_in_qemu_order(json_t *obj, size_t *n)
 {
-    KeyOrder *keys = g_new(KeyOrder, json_object_size(obj) + 1);
-    const char *key;
-    size_t key_len;
-    json_t *value;
-    size_t i = 0;
-
-    json_object_keylen_foreach(obj, key, key_len, value)
-    {
-        keys[i].key = key;
-        keys[i].key_len = key_len;
-        keys[i].value = value;
-        keys[i].bucket = json_writer_key_bucket(key, key_len);
-        keys[i].seq = i;
-        i++;
-    }
-    qsort(keys, i, sizeof(*keys), key_order_cmp);
-    *n = i;
-    return keys;
+    return json_writer_keys(obj, NULL, 0, n);
 }
 
 static const char *json_type_word(const QmpType *t)
@@ -155,7 +120,7 @@ static bool check_value(const char *name, const QmpType *t, json_t *v,
 
 bool qmp_check_args(const QmpType *type, json_t *args, GError **errp)
 {
-    g_autofree KeyOrder *keys = NULL;
+    g_autofree JsonWriterKey *keys = NULL;
     size_t n;
 
     /* Members in declaration order, then leftovers (QEMU's visitor). */
@@ -198,7 +163,7 @@ bool qmp_check_args(const QmpType *type, json_t *args, GError **errp)
 static bool check_request(QmpSession *s, json_t *req, bool *oob, json_t **args,
                           char **name, GError **errp)
 {
-    g_autofree KeyOrder *keys = NULL;
+    g_autofree JsonWriterKey *keys = NULL;
     g_autofree char *exec_name = NULL;
     const char *exec_key = NULL;
     size_t n;

@@ -106,6 +106,7 @@ static void monitor_event(void *opaque, ChardevEvent event)
 static const ChardevHandlers monitor_handlers = {
     .read = monitor_read,
     .event = monitor_event,
+    .takes_fds = true, /* getfd, add-fd */
 };
 
 static MonitorQMP *monitor_of_session(QmpSession *s)
@@ -183,6 +184,31 @@ bool monitor_has_clients(void)
         }
     }
     return false;
+}
+
+bool monitor_events_want_tree(void)
+{
+    for (guint i = 0; monitors && i < monitors->len; i++) {
+        MonitorQMP *mon = g_ptr_array_index(monitors, i);
+
+        if (mon->connected && mon->session.negotiated && mon->session.pretty) {
+            return true;
+        }
+    }
+    return false;
+}
+
+void monitor_broadcast_compact(const char *text, size_t len)
+{
+    qemu_log_mask(LOG_QMP, "qmp: event: %.*s\n", (int)(len - 2), text);
+    for (guint i = 0; monitors && i < monitors->len; i++) {
+        MonitorQMP *mon = g_ptr_array_index(monitors, i);
+
+        /* QEMU drops events for clients still negotiating. */
+        if (mon->connected && mon->session.negotiated) {
+            monitor_output(mon, text, len);
+        }
+    }
 }
 
 void monitor_broadcast_event(const json_t *event)

@@ -158,23 +158,42 @@ void json_writer_append_string(GString *out, const char *str, size_t len)
     g_string_append_c(out, '"');
 }
 
-typedef struct KeyRef {
-    const char *key;
-    size_t key_len; /* keys may hold NULs */
-    json_t *value;
-    unsigned bucket;
-    unsigned seq;
-} KeyRef;
-
-static int keyref_cmp(const void *a, const void *b)
+static int key_cmp(const void *a, const void *b)
 {
-    const KeyRef *x = a, *y = b;
+    const JsonWriterKey *x = a, *y = b;
 
     if (x->bucket != y->bucket) {
         return x->bucket < y->bucket ? -1 : 1;
     }
     /* Newest first inside a bucket (QEMU inserts at the list head). */
     return x->seq < y->seq ? 1 : -1;
+}
+
+JsonWriterKey *json_writer_keys(const json_t *obj, JsonWriterKey *small,
+                                size_t small_len, size_t *n)
+{
+    size_t count = json_object_size(obj);
+    JsonWriterKey *keys =
+        count <= small_len ? small : g_new(JsonWriterKey, count);
+    const char *key;
+    size_t key_len;
+    json_t *value;
+    size_t i = 0;
+
+    json_object_keylen_foreach((json_t *)obj, key, key_len, value)
+    {
+        keys[i].key = key;
+        keys[i].key_len = key_len;
+        keys[i].value = value;
+        keys[i].bucket = json_writer_key_bucket(key, key_len);
+        keys[i].seq = i;
+        i++;
+    }
+    if (i > 1) { /* no array at all for an empty object */
+        qsort(keys, i, sizeof(*keys), key_cmp);
+    }
+    *n = i;
+    return keys;
 }
 
 static void newline(GString *out, bool pretty, unsigned level)
@@ -193,24 +212,9 @@ static void append_value(GString *out, const json_t *v, bool pretty,
 static void append_object(GString *out, const json_t *obj, bool pretty,
                           unsigned level)
 {
-    KeyRef small[SMALL_OBJECT];
-    size_t n = json_object_size(obj);
-    KeyRef *keys = n <= SMALL_OBJECT ? small : g_new(KeyRef, n);
-    const char *key;
-    size_t key_len;
-    json_t *value;
-    size_t i = 0;
-
-    json_object_keylen_foreach((json_t *)obj, key, key_len, value)
-    {
-        keys[i].key = key;
-        keys[i].key_len = key_len;
-        keys[i].value = value;
-        keys[i].bucket = json_writer_key_bucket(key, key_len);
-        keys[i].seq = i;
-        i++;
-    }
-    qsort(keys, n, sizeof(*keys), keyref_cmp);
+    JsonWriterKey small[SMALL_OBJECT];
+    size_t n, i;
+    JsonWriterKey *keys = json_writer_keys(obj, small, SMALL_OBJECT, &n);
 
     g_string_append_c(out, '{');
     for (i = 0; i < n; i++) {

@@ -359,9 +359,10 @@ bool memory_backend_claim(const char *id, void **host, uint64_t *size,
 
 static const ObjectProp backend_props[] = {
     {"share", OBJ_PROP_BOOL, "bool",
-     "Mark the memory as private to QEMU or shared", B(share)},
+     "Mark the memory as private to QEMU or shared", B(share),
+     .runtime = OBJ_RUNTIME_FIXED},
     {"size", OBJ_PROP_SIZE, "int", "Size of the memory region (ex: 500M)",
-     B(size), .required = true},
+     B(size), .required = true, .runtime = OBJ_RUNTIME_FIXED_SIZE},
     {"dump", OBJ_PROP_BOOL, "bool", "Set to 'off' to exclude from core dump",
      B(dump)},
     {"prealloc-threads", OBJ_PROP_UINT, "int",
@@ -375,7 +376,8 @@ static const ObjectProp backend_props[] = {
      B(prealloc_context), .unsupported = "Vigil has no thread-context objects"},
     {"prealloc", OBJ_PROP_BOOL, "bool", "Preallocate memory", B(prealloc)},
     {"reserve", OBJ_PROP_BOOL, "bool",
-     "Reserve swap space (or huge pages) if applicable", B(reserve)},
+     "Reserve swap space (or huge pages) if applicable", B(reserve),
+     .runtime = OBJ_RUNTIME_FIXED},
     {"host-nodes", OBJ_PROP_STR, "int", NULL, B(host_nodes),
      .unsupported = NUMA_UNSUPPORTED},
     {"merge", OBJ_PROP_BOOL, "bool", "Mark memory as mergeable", B(merge)},
@@ -383,8 +385,10 @@ static const ObjectProp backend_props[] = {
 };
 
 static const ObjectProp file_props[] = {
-    {"align", OBJ_PROP_SIZE, "int", NULL, B(align)},
-    {"mem-path", OBJ_PROP_STR, "string", NULL, B(mem_path), .required = true},
+    {"align", OBJ_PROP_SIZE, "int", NULL, B(align),
+     .runtime = OBJ_RUNTIME_FIXED_NAMED},
+    {"mem-path", OBJ_PROP_STR, "string", NULL, B(mem_path), .required = true,
+     .runtime = OBJ_RUNTIME_FIXED_NAMED},
     {"discard-data", OBJ_PROP_BOOL, "bool", NULL, B(discard_data)},
     {"pmem", OBJ_PROP_STR, "bool", NULL, B(pmem),
      .unsupported = "persistent memory is not implemented"},
@@ -397,9 +401,35 @@ static const ObjectProp memfd_props[] = {
     {"hugetlb", OBJ_PROP_BOOL, "bool", "Use huge pages", B(hugetlb)},
     {"seal", OBJ_PROP_BOOL, "bool", "Seal growing & shrinking", B(seal)},
     {"hugetlbsize", OBJ_PROP_SIZE, "int", "Huge pages size (ex: 2M, 1G)",
-     B(hugetlbsize)},
+     B(hugetlbsize), .runtime = OBJ_RUNTIME_FIXED},
     {NULL},
 };
+
+/*
+ * qom-set after creation, as QEMU's setters: dump and merge change the
+ * advice on the mapping, prealloc=on preallocates now (off does nothing);
+ * the rest (prealloc-threads, policy, discard-data, seal, hugetlb) is
+ * only stored.  Sizes, share, reserve, paths refuse (ObjectProp.runtime).
+ */
+static bool backend_changed(UserObject *obj, const ObjectProp *p, GError **errp)
+{
+    HostMemoryBackend *b = backend(obj);
+
+    if (!b->host) {
+        return true;
+    }
+    if (p->offset == B(dump)) {
+        madvise(b->host, b->size, b->dump ? MADV_DODUMP : MADV_DONTDUMP);
+    } else if (p->offset == B(merge)) {
+        madvise(b->host, b->size, b->merge ? MADV_MERGEABLE : MADV_UNMERGEABLE);
+    } else if (p->offset == B(prealloc) && b->prealloc) {
+        if (!prealloc(b, errp)) {
+            b->prealloc = false;
+            return false;
+        }
+    }
+    return true;
+}
 
 /* Guest RAM lives in it (memory_backend_claim()): never deleted. */
 static bool backend_in_use(UserObject *obj)
@@ -423,6 +453,7 @@ const ObjectType memory_backend_ram_type = {
     .complete = backend_complete,
     .finalize = backend_finalize,
     .in_use = backend_in_use,
+    .changed = backend_changed,
 };
 
 const ObjectType memory_backend_memfd_type = {
@@ -434,6 +465,7 @@ const ObjectType memory_backend_memfd_type = {
     .complete = backend_complete,
     .finalize = backend_finalize,
     .in_use = backend_in_use,
+    .changed = backend_changed,
 };
 
 const ObjectType memory_backend_file_type = {
@@ -444,4 +476,5 @@ const ObjectType memory_backend_file_type = {
     .complete = backend_complete,
     .finalize = backend_finalize,
     .in_use = backend_in_use,
+    .changed = backend_changed,
 };

@@ -257,6 +257,46 @@ static bool set_prop_json(UserObject *obj, const ObjectProp *p, json_t *v,
     }
 }
 
+bool user_object_set(UserObject *obj, const char *name, const char *value_json,
+                     GError **errp)
+{
+    const ObjectProp *p = prop_find(obj->type, name);
+    json_t *v;
+    bool ok;
+
+    if (!p || p->unsupported) {
+        error_setg(errp, "Property '%s.%s' not found", obj->type->name, name);
+        return false;
+    }
+    if (obj->completed) {
+        /* QEMU's setters refuse before they look at the value. */
+        switch (p->runtime) {
+        case OBJ_RUNTIME_SET:
+            break;
+        case OBJ_RUNTIME_FIXED:
+            error_setg(errp, "cannot change property value");
+            return false;
+        case OBJ_RUNTIME_FIXED_SIZE:
+            error_setg(errp, "cannot change property %s of %s ", p->name,
+                       obj->type->name);
+            return false;
+        case OBJ_RUNTIME_FIXED_NAMED:
+            error_setg(errp, "cannot change property '%s' of %s", p->name,
+                       obj->type->name);
+            return false;
+        }
+    }
+    v = json_loads(value_json, JSON_DECODE_ANY, NULL);
+    ok = v && set_prop_json(obj, p, v, errp);
+    json_decref(v);
+    if (!ok) {
+        return false;
+    }
+    g_hash_table_add(obj->set, (gpointer)p->name);
+    return !obj->completed || !obj->type->changed ||
+           obj->type->changed(obj, p, errp);
+}
+
 /* Parents first, so a type can override its parent's defaults. */
 static void instance_init(const ObjectType *type, UserObject *obj)
 {

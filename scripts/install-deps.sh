@@ -7,6 +7,7 @@ set -e
 PKGS="
   gcc clang llvm libclang-rt-14-dev make meson ninja-build pkg-config
   libglib2.0-dev libjansson-dev nettle-dev libpcre2-dev lz4
+  zlib1g-dev liblzo2-dev libsnappy-dev makedumpfile crash
   libc6-dev python3 socat valgrind gdb cppcheck clang-tidy clang-format
   qemu-system-x86 acpica-tools busybox-static cpio pciutils
   linux-image-cloud-amd64

@@ -70,6 +70,9 @@ REASONS = {
                     lambda rec: _missing("cppcheck")),
     "no-clang-tidy": ("clang-tidy is not installed",
                       lambda rec: _missing("clang-tidy")),
+    "no-makedumpfile": ("makedumpfile or crash is not installed",
+                        lambda rec: _missing("makedumpfile")
+                        or _missing("crash")),
 }
 
 

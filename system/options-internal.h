@@ -24,7 +24,7 @@ bool vigil_check_kernel_irqchip(const char *v, GError **errp);
 
 /* options-machine.c */
 VigilOptHandler opt_machine, opt_name, opt_audio, opt_audiodev, opt_overcommit,
-    opt_uuid, opt_rtc, opt_boot;
+    opt_uuid, opt_rtc, opt_boot, opt_global;
 extern const CmdlineParam vigil_machine_params[], vigil_name_params[],
     vigil_audio_params[], vigil_audiodev_params[], vigil_overcommit_params[],
     vigil_rtc_params[], vigil_boot_params[];

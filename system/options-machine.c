@@ -12,6 +12,8 @@
 #include <jansson.h>
 
 #include "hw/boards.h"
+#include "hw/catalog.h"
+#include "hw/rtc/mc146818rtc.h"
 #include "qemu/option.h"
 #include "qobject/json-writer.h"
 #include "system/system.h"
@@ -321,39 +323,165 @@ const CmdlineParam vigil_rtc_params[] = {
     {NULL},
 };
 
-/* base=DATE: "2006-06-17T16:01:21" or "2006-06-17", UTC. */
+/*
+ * Seconds since the epoch of the UTC date y-mo-d h:mi:sec, the fields
+ * taken as they are: out-of-range months and days roll over (the civil
+ * day count from March-based years), as QEMU's mktimegm() does.
+ */
+static int64_t civil_seconds(int64_t y, int64_t mo, int64_t d, int64_t h,
+                             int64_t mi, int64_t sec)
+{
+    int64_t days;
+
+    if (mo < 3) {
+        mo += 12;
+        y--;
+    }
+    days =
+        d + (153 * mo - 457) / 5 + 365 * y + y / 4 - y / 100 + y / 400 - 719469;
+    return days * 86400 + h * 3600 + mi * 60 + sec;
+}
+
+/*
+ * base=DATE: "2006-06-17T16:01:21" or "2006-06-17", UTC.  As QEMU reads
+ * it: what follows the fields is ignored and nothing is range-checked.
+ */
 static bool rtc_date_offset(const char *base, int64_t *offset, GError **errp)
 {
-    g_autoptr(GDateTime) now = g_date_time_new_now_utc();
-    g_autoptr(GDateTime) dt = NULL;
     int y, mo, d, h = 0, mi = 0, sec = 0;
-    char end;
 
-    if (sscanf(base, "%d-%d-%dT%d:%d:%d%c", &y, &mo, &d, &h, &mi, &sec, &end) !=
-            6 &&
-        sscanf(base, "%d-%d-%d%c", &y, &mo, &d, &end) != 3) {
-        dt = NULL;
-    } else {
-        dt = g_date_time_new_utc(y, mo, d, h, mi, sec);
+    if (sscanf(base, "%d-%d-%dT%d:%d:%d", &y, &mo, &d, &h, &mi, &sec) != 6) {
+        h = mi = sec = 0;
+        if (sscanf(base, "%d-%d-%d", &y, &mo, &d) != 3) {
+            /* QEMU's two lines, the second without the program name. */
+            error_setg(errp, "invalid datetime format\nvalid formats: "
+                             "'2006-06-17T16:01:21' or '2006-06-17'");
+            return false;
+        }
     }
-    if (!dt) {
-        error_setg(errp, "invalid datetime format (valid formats: "
-                         "'2006-06-17T16:01:21' or '2006-06-17')");
-        return false;
-    }
-    *offset = g_date_time_to_unix(dt) - g_date_time_to_unix(now);
+    *offset = civil_seconds(y, mo, d, h, mi, sec) -
+              g_get_real_time() / G_USEC_PER_SEC;
     return true;
 }
 
 /*
- * -rtc: only the start time matters to Vigil's RTC, which follows the
- * host clock; the other settings are checked and refused when they ask
- * for something it does not do.
+ * -global DRIVER.PROP=VALUE or driver=D,property=P,value=V
+ * (qdev_add_global).  QEMU checks the value when it creates the device
+ * and says so without naming the option; a key without a dot is a bad
+ * option, one without "=" the deprecated short-form boolean "=on".
  */
+static bool global_long_form(const char *arg, char **driver, char **prop,
+                             char **value, GError **errp)
+{
+    g_auto(GStrv) parts = g_strsplit(arg, ",", -1);
+
+    for (char **p = parts; *p; p++) {
+        char **dst = g_str_has_prefix(*p, "driver=")     ? driver
+                     : g_str_has_prefix(*p, "property=") ? prop
+                     : g_str_has_prefix(*p, "value=")    ? value
+                                                         : NULL;
+
+        if (!dst) {
+            g_autofree char *key = g_strndup(*p, strcspn(*p, "="));
+
+            error_setg(errp, "Invalid parameter '%s'", key);
+            return false;
+        }
+        g_free(*dst);
+        *dst = g_strdup(strchr(*p, '=') + 1);
+    }
+    if (!*driver || !*prop || !*value) {
+        error_setg(errp,
+                   "options 'driver', 'property', and 'value' are required");
+        return false;
+    }
+    return true;
+}
+
+bool opt_global(VigilConfig *cfg, const char *arg, int *exit_status,
+                GError **errp)
+{
+    const char *eq = strchr(arg, '=');
+    g_autofree char *key = eq ? g_strndup(arg, eq - arg) : g_strdup(arg);
+    const char *dot = strchr(key, '.');
+    g_autofree char *driver = NULL;
+    g_autofree char *prop = NULL;
+    g_autofree char *value = NULL;
+    g_autoptr(GError) err = NULL;
+
+    if (g_str_has_prefix(arg, "driver=") ||
+        g_str_has_prefix(arg, "property=") || g_str_has_prefix(arg, "value=")) {
+        if (!global_long_form(arg, &driver, &prop, &value, errp)) {
+            return false;
+        }
+    } else {
+        if (!eq) {
+            warn_report("-global %s: short-form boolean option '%s' "
+                        "deprecated\nPlease use %s=on instead",
+                        arg, arg, arg);
+            if (!dot) {
+                return true; /* QEMU ignores it too */
+            }
+        }
+        if (!dot || dot == key || !dot[1]) {
+            error_setg(errp, "Invalid parameter '%s'", key);
+            return false;
+        }
+        driver = g_strndup(key, dot - key);
+        prop = g_strdup(dot + 1);
+        value = g_strdup(eq ? eq + 1 : "on");
+    }
+    if (!qdev_add_global(qdev_find_type(driver), driver, prop, value, &err)) {
+        error_report("%s", err->message);
+        *exit_status = 1;
+    }
+    return true;
+}
+
+/* -rtc's values, once the option parsed. */
+static bool rtc_apply(GHashTable *opts, GError **errp)
+{
+    const char *base = g_hash_table_lookup(opts, "base");
+    const char *clock = g_hash_table_lookup(opts, "clock");
+    const char *drift = g_hash_table_lookup(opts, "driftfix");
+
+    if (!base || !strcmp(base, "utc")) {
+        rtc_base_offset = 0;
+    } else if (!strcmp(base, "localtime")) {
+        g_autoptr(GDateTime) now = g_date_time_new_now_local();
+
+        rtc_base_offset = g_date_time_get_utc_offset(now) / G_USEC_PER_SEC;
+    } else if (!rtc_date_offset(base, &rtc_base_offset, errp)) {
+        return false;
+    }
+    if (!clock || !strcmp(clock, "host")) {
+        rtc_clock = RTC_CLOCK_HOST;
+    } else if (!strcmp(clock, "rt")) {
+        rtc_clock = RTC_CLOCK_RT;
+    } else if (!strcmp(clock, "vm")) {
+        rtc_clock = RTC_CLOCK_VM;
+    } else {
+        error_setg(errp, "invalid option value '%s'", clock);
+        return false;
+    }
+    /* driftfix=slew is QEMU's global mc146818rtc.lost_tick_policy=slew
+     * (a later -global may override it); none sets nothing. */
+    if (drift && strcmp(drift, "none")) {
+        if (strcmp(drift, "slew")) {
+            error_setg(errp, "invalid option value '%s'", drift);
+            return false;
+        }
+        return qdev_add_global(qdev_find_type(TYPE_MC146818_RTC),
+                               TYPE_MC146818_RTC, "lost_tick_policy", "slew",
+                               errp);
+    }
+    return true;
+}
+
 bool opt_rtc(VigilConfig *cfg, const char *arg, int *exit_status, GError **errp)
 {
     g_autoptr(GHashTable) opts = NULL;
-    const char *base, *clock, *drift;
+    g_autoptr(GError) err = NULL;
 
     if (vigil_is_help(arg)) {
         /* QEMU's listing of the keys; it exits with status 1 after it. */
@@ -368,36 +496,12 @@ bool opt_rtc(VigilConfig *cfg, const char *arg, int *exit_status, GError **errp)
     if (!opts) {
         return false;
     }
-    base = g_hash_table_lookup(opts, "base");
-    clock = g_hash_table_lookup(opts, "clock");
-    drift = g_hash_table_lookup(opts, "driftfix");
-    if (!clock || !strcmp(clock, "host")) {
-        rtc_clock = RTC_CLOCK_HOST;
-    } else if (!strcmp(clock, "rt")) {
-        rtc_clock = RTC_CLOCK_RT;
-    } else if (!strcmp(clock, "vm")) {
-        rtc_clock = RTC_CLOCK_VM;
-    } else {
-        error_setg(errp, "invalid option value '%s'", clock);
-        return false;
-    }
-    if (drift && strcmp(drift, "none")) {
-        if (strcmp(drift, "slew")) {
-            error_setg(errp, "invalid option value '%s'", drift);
-        } else {
-            error_setg(errp, "driftfix=slew: Vigil's RTC does not re-inject "
-                             "lost ticks");
-        }
-        return false;
-    }
-    if (!base || !strcmp(base, "utc")) {
-        rtc_base_offset = 0;
-    } else if (!strcmp(base, "localtime")) {
-        g_autoptr(GDateTime) now = g_date_time_new_now_local();
-
-        rtc_base_offset = g_date_time_get_utc_offset(now) / G_USEC_PER_SEC;
-    } else if (!rtc_date_offset(base, &rtc_base_offset, errp)) {
-        return false;
+    /* QEMU checks the values after parsing every option, so its
+     * messages for them name no option; in its order: base, clock,
+     * driftfix. */
+    if (!rtc_apply(opts, &err)) {
+        error_report("%s", err->message);
+        *exit_status = 1;
     }
     return true;
 }

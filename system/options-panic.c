@@ -11,6 +11,7 @@
 
 #include "hw/char/serial.h"
 #include "qemu/cutils.h"
+#include "system/dump.h"
 #include "system/runstate.h"
 
 /*
@@ -170,14 +171,17 @@ bool opt_panic_restart(VigilConfig *cfg, const char *arg, int *exit_status,
 }
 
 /*
- * -panic-dump path=DIR[,max=N][,format=elf]: Vigil's own
- * (docs/system/panics.rst).  Only the ELF format is written; the kdump
- * formats QEMU's dump-guest-memory knows are refused by name.
+ * -panic-dump path=DIR[,max=N][,format=F]: Vigil's own
+ * (docs/system/panics.rst).  F is one of dump-guest-memory's formats
+ * that Vigil writes (elf, kdump-zlib, kdump-raw-zlib, ...); win-dmp is
+ * not one of them.
  */
 static const CmdlineParam panic_dump_params[] = {
     {"path", CMDLINE_PARAM_STRING, "directory for panic-<seq>.core"},
-    {"max", CMDLINE_PARAM_NUMBER, "cores kept (0: all)"},
-    {"format", CMDLINE_PARAM_STRING, "elf"},
+    {"max", CMDLINE_PARAM_NUMBER, "dumps kept (0: all)"},
+    {"format", CMDLINE_PARAM_STRING,
+     "elf (default), kdump-zlib, kdump-lzo, kdump-snappy, kdump-raw-zlib, "
+     "kdump-raw-lzo or kdump-raw-snappy"},
     {NULL},
 };
 
@@ -187,6 +191,7 @@ bool opt_panic_dump(VigilConfig *cfg, const char *arg, int *exit_status,
     g_autoptr(GHashTable) opts =
         vigil_opts_parse(arg, panic_dump_params, false, NULL, errp);
     const char *path, *format;
+    DumpFormat fmt = DUMP_FORMAT_ELF;
     uint64_t max;
 
     if (!opts) {
@@ -198,10 +203,11 @@ bool opt_panic_dump(VigilConfig *cfg, const char *arg, int *exit_status,
         error_setg(errp, "-panic-dump: Parameter 'path' is missing");
         return false;
     }
-    if (format && strcmp(format, "elf")) {
+    if (format && !dump_format_parse(format, &fmt)) {
         error_setg(errp,
-                   "-panic-dump format=%s: only elf is written "
-                   "(the kdump formats are not implemented)",
+                   "-panic-dump format=%s: expects elf, kdump-zlib, "
+                   "kdump-lzo, kdump-snappy, kdump-raw-zlib, kdump-raw-lzo "
+                   "or kdump-raw-snappy",
                    format);
         return false;
     }
@@ -214,5 +220,6 @@ bool opt_panic_dump(VigilConfig *cfg, const char *arg, int *exit_status,
     g_free(cfg->panic_dump.dir);
     cfg->panic_dump.dir = g_strdup(path);
     cfg->panic_dump.max = max;
+    cfg->panic_dump.format = fmt;
     return true;
 }

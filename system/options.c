@@ -434,6 +434,7 @@ static const VigilOption vigil_options[] = {
     {"device", true, NULL, VIGIL_OPT_DEVICE, "device", by_driver},
     {"display", true, opt_display},
     {"enable-kvm", false, opt_enable_kvm},
+    {"global", true, opt_global},
     {"h", false, opt_help},
     {"help", false, opt_help},
     {"initrd", true, opt_initrd},

@@ -3,7 +3,9 @@
  *
  * QEMU dumps only when a client asks (dump-guest-memory, or libvirt's
  * on_crash=coredump-*).  With -panic-dump the record of each panic gets
- * an ELF core written by Vigil itself, with the guest's VMCOREINFO note
+ * a dump written by Vigil itself (an ELF core, or one of the
+ * kdump-compressed formats of dump-guest-memory), with the guest's
+ * VMCOREINFO note
  * when -device vmcoreinfo has one, so no crashkernel= is needed in the
  * guest.
  *
@@ -11,9 +13,9 @@
  * is written by the main loop in a hook that runs before run-state
  * requests are processed, so pause, shutdown and exit-failure all wait
  * for it.  The vCPUs are paused for the write (and resumed after it when
- * the panic action lets the guest run on).  The core goes to a
+ * the panic action lets the guest run on).  The dump goes to a
  * temporary name, is flushed with fdatasync() and renamed: a file named
- * panic-<seq>.core is always complete.
+ * panic-<seq>.core (.kdump, .flat) is always complete.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -38,6 +40,27 @@
 static PanicDumpConfig config;
 static GQueue pending = G_QUEUE_INIT; /* json_t * records to dump */
 
+/* A dump's file name suffix: what it is, not the compressor. */
+static const char *const suffixes[] = {"core", "kdump", "flat"};
+
+static const char *suffix(DumpFormat fmt)
+{
+    if (fmt == DUMP_FORMAT_ELF) {
+        return suffixes[0];
+    }
+    return dump_format_is_raw(fmt) ? suffixes[1] : suffixes[2];
+}
+
+static bool is_dump_suffix(const char *s)
+{
+    for (size_t i = 0; i < G_N_ELEMENTS(suffixes); i++) {
+        if (strcmp(s, suffixes[i]) == 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
 void panic_dump_configure(const PanicDumpConfig *cfg)
 {
     g_free(config.dir);
@@ -61,10 +84,15 @@ bool panic_dump_pending(void)
     return !g_queue_is_empty(&pending);
 }
 
-/* Remove the oldest panic-<seq>.core beyond the newest config.max. */
+/*
+ * Remove the oldest panic-<seq>.<suffix> beyond the newest config.max,
+ * whatever format each was written in (the format may have changed
+ * between runs).
+ */
 static void prune(void)
 {
     g_autoptr(GArray) seqs = g_array_new(FALSE, FALSE, sizeof(uint64_t));
+    g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func(g_free);
     DIR *d;
     struct dirent *e;
 
@@ -74,10 +102,13 @@ static void prune(void)
     while ((e = readdir(d))) {
         uint64_t seq;
         char tail[8];
+        int end = 0;
 
-        if (sscanf(e->d_name, "panic-%" SCNu64 ".%7s", &seq, tail) == 2 &&
-            strcmp(tail, "core") == 0) {
+        if (sscanf(e->d_name, "panic-%" SCNu64 ".%7[a-z]%n", &seq, tail,
+                   &end) == 2 &&
+            e->d_name[end] == 0 && is_dump_suffix(tail)) {
             g_array_append_val(seqs, seq);
+            g_ptr_array_add(names, g_strdup(e->d_name));
         }
     }
     closedir(d);
@@ -91,14 +122,16 @@ static void prune(void)
                 oldest = i;
             }
         }
-        path = g_strdup_printf("%s/panic-%06" PRIu64 ".core", config.dir,
-                               g_array_index(seqs, uint64_t, oldest));
+        path = g_build_filename(config.dir, g_ptr_array_index(names, oldest),
+                                NULL);
         unlink(path);
+        /* Both move their last element into @oldest. */
         g_array_remove_index_fast(seqs, oldest);
+        g_ptr_array_remove_index_fast(names, oldest);
     }
 }
 
-/* The ELF core of the paused machine to @fd. */
+/* The dump of the paused machine to @fd, in config.format. */
 static bool write_core(int fd, bool *note, GError **errp)
 {
     MachineState *ms = current_machine;
@@ -129,18 +162,19 @@ static bool write_core(int fd, bool *note, GError **errp)
                                           g.paddr);
     }
     *note = guest_note != NULL;
-    ok = dump_write_elf_guest_note(fd, cpus, n, guest_note, blocks, nblocks,
-                                   NULL, errp);
+    ok = dump_write_format(fd, (DumpFormat)config.format, cpus, n, guest_note,
+                           blocks, nblocks, NULL, errp);
     g_free(cpus);
     return ok;
 }
 
 static json_t *dump_one(uint64_t seq)
 {
+    const char *ext = suffix((DumpFormat)config.format);
     g_autofree char *path =
-        g_strdup_printf("%s/panic-%06" PRIu64 ".core", config.dir, seq);
+        g_strdup_printf("%s/panic-%06" PRIu64 ".%s", config.dir, seq, ext);
     g_autofree char *tmp =
-        g_strdup_printf("%s/.panic-%06" PRIu64 ".core.tmp", config.dir, seq);
+        g_strdup_printf("%s/.panic-%06" PRIu64 ".%s.tmp", config.dir, seq, ext);
     g_autoptr(GError) err = NULL;
     gint64 t0 = g_get_monotonic_time();
     bool note = false, ok;
@@ -174,7 +208,8 @@ static json_t *dump_one(uint64_t seq)
     }
     prune();
     return json_pack(
-        "{s:s,s:s,s:I,s:I,s:b}", "status", "completed", "path", path, "bytes",
+        "{s:s,s:s,s:s,s:I,s:I,s:b}", "status", "completed", "path", path,
+        "format", dump_format_name((DumpFormat)config.format), "bytes",
         (json_int_t)(stat(path, &st) == 0 ? st.st_size : 0), "ms",
         (json_int_t)((g_get_monotonic_time() - t0) / 1000), "vmcoreinfo", note);
 }

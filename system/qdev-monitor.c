@@ -153,7 +153,8 @@ static char *prop_help_line(const Property *prop)
         }
         g_string_append_printf(s, " - %s",
                                prop->description ? prop->description : "");
-        if (dflt && prop->kind == PROP_KIND_STRING) {
+        if (dflt &&
+            (prop->kind == PROP_KIND_STRING || prop->kind == PROP_KIND_ENUM)) {
             g_string_append_printf(s, " (default: \"%s\")", dflt);
         } else if (dflt) {
             g_string_append_printf(s, " (default: %s)", dflt);

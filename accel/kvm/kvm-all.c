@@ -289,16 +289,21 @@ static bool kvm_setup_gsi_routing(KVMState *s, GError **errp)
     return true;
 }
 
-/* IrqSetFn: called with the BQL from any thread. */
-static void kvm_irq_set(void *opaque, unsigned gsi, int level)
+/* IrqSetFn: called with the BQL from any thread.  KVM_IRQ_LINE_STATUS
+ * says whether a raise was delivered or coalesced (RTC slew). */
+static int kvm_irq_set(void *opaque, unsigned gsi, int level)
 {
     KVMState *s = opaque;
     struct kvm_irq_level irq = {.irq = gsi, .level = !!level};
 
-    if (ioctl(s->vm_fd, KVM_IRQ_LINE, &irq) < 0) {
-        qemu_log_mask(LOG_GUEST_ERROR, "kvm: KVM_IRQ_LINE gsi %u: %s\n", gsi,
-                      g_strerror(errno));
+    if (ioctl(s->vm_fd, KVM_IRQ_LINE_STATUS, &irq) < 0) {
+        qemu_log_mask(LOG_GUEST_ERROR, "kvm: KVM_IRQ_LINE_STATUS gsi %u: %s\n",
+                      gsi, g_strerror(errno));
+        return -1;
     }
+    /* 0: coalesced.  A masked line (< 0) counts as delivered, as in
+     * QEMU: nothing is owed for ticks the guest chose not to take. */
+    return irq.status != 0;
 }
 
 static bool kvm_create_vm(KVMState *s, GError **errp)

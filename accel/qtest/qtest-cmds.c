@@ -52,15 +52,15 @@ static uint8_t *scratch_get(size_t len)
     return scratch;
 }
 
-static bool intercepting; /* irq_intercept_in ioapic (see below) */
+static const void *intercept_target; /* irq_intercept_* (see below) */
 
 void qtest_cmds_cleanup(void)
 {
     g_clear_pointer(&scratch, g_free);
     scratch_cap = 0;
-    if (intercepting) {
+    if (intercept_target) {
         irq_set_handler(NULL, NULL);
-        intercepting = false;
+        intercept_target = NULL;
     }
 }
 
@@ -575,14 +575,20 @@ static DeviceState *resolve_device(const QTestWord *w)
 
 /*
  * Interrupt interception.  Vigil's devices raise GSIs (hw/irq.h) with no
- * interrupt controller object in between under qtest, so the one
- * interceptable input is the GSI space itself, under the name QEMU's pc
- * gives its interrupt controller: "ioapic" (or "/machine/ioapic").  Once
- * intercepted, each level change of GSI N is reported as QEMU does,
- * "IRQ raise N" / "IRQ lower N".  Devices have no GPIO lines of their
- * own: irq_intercept_out on one answers as a QEMU device without any.
+ * interrupt controller object in between under qtest, so interception
+ * sits on the GSI space: the handler installed here sees every level
+ * change and reports the lines of what was intercepted.
+ *   irq_intercept_in ioapic (QEMU's partial path; the full one on pc is
+ *     "/machine/i440fx/ioapic"): GSI N is reported as line N;
+ *   irq_intercept_out QOM [NAME]: line n of the device's out-GPIO group
+ *     NAME (the unnamed group without NAME; DeviceClass.gpio_out) is
+ *     reported as n, where the device drives a GSI for it.
+ * The levels still reach the default handler's record (qemu_irq_level),
+ * as QEMU's interception forwards them.  One target per run, as in QEMU.
  */
-static int8_t intercept_level[IRQ_MAX_GSI];
+#define INTERCEPT_IOAPIC ((const void *)&intercept_level)
+static int8_t intercept_level[IRQ_MAX_GSI]; /* last level sent, per line */
+static int intercept_line[IRQ_MAX_GSI];     /* GSI -> line reported, or -1 */
 
 static bool word_is(const QTestWord *w, const char *s)
 {
@@ -591,14 +597,42 @@ static bool word_is(const QTestWord *w, const char *s)
 
 static bool is_ioapic(const QTestWord *w)
 {
-    return word_is(w, "ioapic") || word_is(w, "/machine/ioapic");
+    return word_is(w, "ioapic") || word_is(w, "/machine/i440fx/ioapic");
 }
 
-static void intercept_irq(void *opaque, unsigned gsi, int level)
+static int intercept_irq(void *opaque, unsigned gsi, int level)
 {
-    if (gsi < IRQ_MAX_GSI && intercept_level[gsi] != level) {
-        intercept_level[gsi] = level;
-        qtest_send_irq(gsi, level);
+    int line = gsi < IRQ_MAX_GSI ? intercept_line[gsi] : -1;
+
+    if (line >= 0 && intercept_level[line] != level) {
+        intercept_level[line] = level;
+        qtest_send_irq(line, level);
+    }
+    return -1; /* no controller: delivery follows the edge rule */
+}
+
+/* The group of @dc's out-GPIOs named @name (NULL: unnamed), or NULL. */
+static const DeviceGpioOut *gpio_out_group(const DeviceClass *dc,
+                                           const QTestWord *name)
+{
+    for (const DeviceGpioOut *g = dc->gpio_out; g && g->count; g++) {
+        if (name->p ? g->name && word_is(name, g->name) : !g->name) {
+            return g;
+        }
+    }
+    return NULL;
+}
+
+/* Map the GSIs group @g of @dev drives to its line numbers (a line that
+ * drives none is intercepted too, but has nothing to report). */
+static void intercept_out(DeviceState *dev, const DeviceGpioOut *g)
+{
+    for (unsigned n = 0; n < g->count && dev->klass->gpio_out_gsi; n++) {
+        int gsi = dev->klass->gpio_out_gsi(dev, g->name, n);
+
+        if (gsi >= 0 && gsi < IRQ_MAX_GSI && n < IRQ_MAX_GSI) {
+            intercept_line[gsi] = n;
+        }
     }
 }
 
@@ -606,29 +640,55 @@ static void cmd_irq_intercept(const QTestCommand *cmd, const QTestWord *a,
                               GString *out)
 {
     bool outbound = cmd->size;
+    const void *target;
+    const DeviceGpioOut *group = NULL;
+    DeviceState *dev = NULL;
 
     if (!outbound && is_ioapic(&a[0]) && !a[1].p) {
-        if (!intercepting) {
-            intercepting = true;
-            for (unsigned i = 0; i < IRQ_MAX_GSI; i++) {
-                intercept_level[i] = qemu_irq_level(i);
-            }
-            irq_set_handler(intercept_irq, NULL);
-        }
-        g_string_append(out, "OK\n");
-        return;
-    }
-    if (intercepting) {
-        reply_fail(out, "IRQ intercept already enabled");
-        return;
-    }
-    if (!resolve_device(&a[0])) {
-        reply_fail(out, "Unknown device");
-    } else if (a[1].p && !outbound) {
-        reply_fail(out, "Interception of named in-GPIOs not yet supported");
+        target = INTERCEPT_IOAPIC;
     } else {
-        reply_fail(out, "No intercepts installed");
+        /* QEMU's order: the device, a named input, an earlier target. */
+        dev = resolve_device(&a[0]);
+        if (!dev) {
+            reply_fail(out, "Unknown device");
+            return;
+        }
+        if (a[1].p && !outbound) {
+            reply_fail(out, "Interception of named in-GPIOs not yet supported");
+            return;
+        }
+        target = dev;
     }
+    if (intercept_target) {
+        if (intercept_target != target) {
+            reply_fail(out, "IRQ intercept already enabled");
+        } else {
+            reply_ok(out);
+        }
+        return;
+    }
+    if (dev) {
+        /* Devices have no in-GPIOs of their own (their inputs are
+         * registers); out-GPIOs only where the class lists them. */
+        group = outbound ? gpio_out_group(dev->klass, &a[1]) : NULL;
+        if (!group) {
+            reply_fail(out, "No intercepts installed");
+            return;
+        }
+    }
+    memset(intercept_level, 0, sizeof(intercept_level));
+    for (unsigned i = 0; i < IRQ_MAX_GSI; i++) {
+        intercept_line[i] = dev ? -1 : (int)i;
+        if (!dev) {
+            intercept_level[i] = qemu_irq_level(i);
+        }
+    }
+    if (dev) {
+        intercept_out(dev, group);
+    }
+    intercept_target = target;
+    irq_set_handler(intercept_irq, NULL);
+    reply_ok(out);
 }
 
 static void cmd_set_irq_in(const QTestCommand *cmd, const QTestWord *a,

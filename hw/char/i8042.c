@@ -292,6 +292,18 @@ static void i8042_unrealize(DeviceState *dev)
     isa_unregister_ioport(&s->parent_obj, &s->cmd_io);
 }
 
+/* QEMU's i8042 out-GPIOs: the keyboard and mouse IRQs, and "a20". */
+static const DeviceGpioOut i8042_gpio_out[] = {
+    {NULL, 2},
+    {"a20", 1},
+    {NULL, 0},
+};
+
+static int i8042_gpio_out_gsi(DeviceState *dev, const char *name, unsigned n)
+{
+    return name ? -1 : n == 0 ? KBD_IRQ : AUX_IRQ;
+}
+
 const DeviceClass i8042_class = {
     .name = "i8042",
     .parent = TYPE_ISA_DEVICE,
@@ -304,4 +316,6 @@ const DeviceClass i8042_class = {
     .realize = i8042_realize,
     .unrealize = i8042_unrealize,
     .reset = i8042_reset,
+    .gpio_out = i8042_gpio_out,
+    .gpio_out_gsi = i8042_gpio_out_gsi,
 };

@@ -19,16 +19,26 @@ void irq_set_handler(IrqSetFn fn, void *opaque)
     irq_handler_opaque = opaque;
 }
 
-void qemu_set_irq(unsigned gsi, int level)
+bool qemu_set_irq_status(unsigned gsi, int level)
 {
+    bool edge;
+    int status = -1;
+
     if (gsi >= IRQ_MAX_GSI) {
         qemu_log_mask(LOG_GUEST_ERROR, "irq: GSI %u out of range\n", gsi);
-        return;
+        return false;
     }
+    edge = level && !irq_levels[gsi];
     irq_levels[gsi] = !!level;
     if (irq_handler) {
-        irq_handler(irq_handler_opaque, gsi, !!level);
+        status = irq_handler(irq_handler_opaque, gsi, !!level);
     }
+    return status < 0 ? edge : status > 0;
+}
+
+void qemu_set_irq(unsigned gsi, int level)
+{
+    qemu_set_irq_status(gsi, level);
 }
 
 int qemu_irq_level(unsigned gsi)

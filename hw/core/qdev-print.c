@@ -30,6 +30,9 @@ static void print_prop(GString *out, DeviceState *dev, const Property *prop,
         const char *s = qdev_prop_get_str(dev, prop);
 
         g_string_append_printf(out, "%s = \"%s\"\n", prop->name, s ? s : "");
+    } else if (prop->kind == PROP_KIND_ENUM) {
+        g_string_append_printf(out, "%s = \"%s\"\n", prop->name,
+                               qdev_prop_get_str(dev, prop));
     } else {
         uint64_t v = qdev_prop_get_uint(dev, prop);
 
@@ -49,6 +52,12 @@ static void print_device(GString *out, MachineState *ms, DeviceState *dev,
     indent(out, level);
     g_string_append_printf(out, "dev: %s, id \"%s\"\n", dev->klass->name,
                            dev->id ? dev->id : "");
+    /* QEMU lists a device's GPIO groups before its properties. */
+    for (const DeviceGpioOut *g = dev->klass->gpio_out; g && g->count; g++) {
+        indent(out, level + 1);
+        g_string_append_printf(out, "gpio-out \"%s\" %u\n",
+                               g->name ? g->name : "", g->count);
+    }
     for (const Property *p = dev->klass->props; p && p->name; p++) {
         if (!pb || !pb->qtree_print_prop ||
             !pb->qtree_print_prop(out, dev, p, (level + 1) * 2)) {

@@ -25,6 +25,7 @@ static const PropKindInfo prop_kinds[] = {
     [PROP_KIND_UINT64] = {"uint64", "uint64_t", 8, UINT64_MAX},
     [PROP_KIND_BOOL] = {"bool", "bool", sizeof(bool), 1},
     [PROP_KIND_STRING] = {"str", "str", sizeof(char *), 0},
+    [PROP_KIND_ENUM] = {"enum", "enum", sizeof(int), 0},
 };
 
 static const PropKindInfo *kind_info(const Property *prop)
@@ -39,6 +40,9 @@ static bool kind_is_unsigned(PropertyKind kind)
 
 const char *qdev_prop_type_name(const Property *prop)
 {
+    if (prop->kind == PROP_KIND_ENUM) {
+        return prop->enum_type;
+    }
     return kind_info(prop)->type_name;
 }
 
@@ -78,6 +82,9 @@ static void store_uint(void *obj, const Property *prop, uint64_t val)
     case PROP_KIND_BOOL:
         *(bool *)p = val != 0;
         break;
+    case PROP_KIND_ENUM:
+        *(int *)p = (int)val;
+        break;
     case PROP_KIND_STRING:
         break;
     }
@@ -98,6 +105,8 @@ uint64_t qdev_prop_get_uint(const void *obj, const Property *prop)
         return *(const uint64_t *)p;
     case PROP_KIND_BOOL:
         return *(const bool *)p;
+    case PROP_KIND_ENUM:
+        return *(const int *)p;
     case PROP_KIND_STRING:
         break;
     }
@@ -111,6 +120,9 @@ bool qdev_prop_get_bool(const void *obj, const Property *prop)
 
 const char *qdev_prop_get_str(const void *obj, const Property *prop)
 {
+    if (prop->kind == PROP_KIND_ENUM) {
+        return prop->enum_values[*(const int *)cfield(obj, prop)];
+    }
     return *(char *const *)cfield(obj, prop);
 }
 
@@ -285,6 +297,17 @@ bool qdev_prop_set_str(void *obj, const Property *prop, const char *val,
 {
     char **s;
 
+    if (prop->kind == PROP_KIND_ENUM) {
+        for (int i = 0; prop->enum_values[i]; i++) {
+            if (strcmp(val, prop->enum_values[i]) == 0) {
+                store_uint(obj, prop, i);
+                return true;
+            }
+        }
+        error_setg(errp, "Parameter '%s' does not accept value '%s'",
+                   prop->name, val);
+        return false;
+    }
     if (prop->kind != PROP_KIND_STRING) {
         error_type(prop, expected_json_type(prop), errp);
         return false;
@@ -297,6 +320,9 @@ bool qdev_prop_set_str(void *obj, const Property *prop, const char *val,
 
 char *qdev_prop_format(const void *obj, const Property *prop)
 {
+    if (prop->kind == PROP_KIND_ENUM) {
+        return g_strdup(qdev_prop_get_str(obj, prop));
+    }
     if (prop->kind == PROP_KIND_BOOL) {
         return g_strdup(qdev_prop_get_bool(obj, prop) ? "true" : "false");
     }
@@ -310,6 +336,9 @@ char *qdev_prop_format(const void *obj, const Property *prop)
 
 char *qdev_prop_format_default(const Property *prop)
 {
+    if (prop->kind == PROP_KIND_ENUM) {
+        return g_strdup(prop->enum_values[prop->defval_u]);
+    }
     if (prop->kind == PROP_KIND_BOOL) {
         return g_strdup(prop->defval_u ? "true" : "false");
     }

@@ -20,6 +20,82 @@ static bool hotplug_phase;
 #define ANON_PREFIX       "/machine/peripheral-anon/device["
 #define UNATTACHED_PREFIX "/machine/unattached/device["
 
+typedef struct GlobalProp {
+    char *driver;
+    char *prop;
+    char *value;
+} GlobalProp;
+
+static GPtrArray *globals; /* GlobalProp *, in command-line order */
+
+static void global_free(gpointer p)
+{
+    GlobalProp *g = p;
+
+    g_free(g->driver);
+    g_free(g->prop);
+    g_free(g->value);
+    g_free(g);
+}
+
+/* Apply the globals for @dev's type; false (and @errp) on the first that
+ * does not parse. */
+static bool apply_globals(DeviceState *dev, GError **errp)
+{
+    for (guint i = 0; globals && i < globals->len; i++) {
+        GlobalProp *g = g_ptr_array_index(globals, i);
+        GError *err = NULL;
+
+        if (strcmp(g->driver, dev->klass->name) != 0 &&
+            g_strcmp0(g->driver, dev->klass->alias) != 0) {
+            continue;
+        }
+        if (!qdev_set_prop_text(dev, g->prop, g->value, &err)) {
+            error_setg(errp, "can't apply global %s.%s=%s: %s", g->driver,
+                       g->prop, g->value, err->message);
+            g_error_free(err);
+            return false;
+        }
+    }
+    return true;
+}
+
+bool qdev_add_global(const DeviceClass *dc, const char *driver,
+                     const char *prop, const char *value, GError **errp)
+{
+    GlobalProp *g = g_new0(GlobalProp, 1);
+
+    g->driver = g_strdup(driver);
+    g->prop = g_strdup(prop);
+    g->value = g_strdup(value);
+    if (!globals) {
+        globals = g_ptr_array_new_with_free_func(global_free);
+    }
+    g_ptr_array_add(globals, g);
+    if (dc) {
+        /* A scratch instance shows a bad value now, not at machine
+         * creation, with the same text. */
+        DeviceState *dev = g_malloc0(dc->instance_size);
+        bool ok;
+
+        dev->klass = dc;
+        qdev_prop_set_defaults(dev, dc->props);
+        ok = apply_globals(dev, errp);
+        qdev_prop_free_values(dev, dc->props);
+        g_free(dev);
+        if (!ok) {
+            g_ptr_array_remove_index(globals, globals->len - 1);
+            return false;
+        }
+    }
+    return true;
+}
+
+void qdev_clear_globals(void)
+{
+    g_clear_pointer(&globals, g_ptr_array_unref);
+}
+
 DeviceState *qdev_new(const DeviceClass *dc)
 {
     DeviceState *dev;
@@ -28,6 +104,8 @@ DeviceState *qdev_new(const DeviceClass *dc)
     dev = g_malloc0(dc->instance_size);
     dev->klass = dc;
     qdev_prop_set_defaults(dev, dc->props);
+    /* Checked when they were added (qdev_add_global). */
+    apply_globals(dev, NULL);
     if (dc->instance_init) {
         dc->instance_init(dev);
     }
@@ -39,9 +117,7 @@ void qdev_unref(DeviceState *dev)
     if (!dev) {
         return;
     }
-    if (dev->realized) {
-        qdev_unrealize(dev);
-    }
+    qdev_unrealize(dev);
     if (dev->klass->finalize) {
         dev->klass->finalize(dev);
     }
@@ -166,14 +242,40 @@ bool qdev_realize(DeviceState *dev, BusState *bus, GError **errp)
 
 void qdev_unrealize(DeviceState *dev)
 {
-    if (!dev->realized) {
-        return;
+    if (!dev->canonical_path) {
+        return; /* never realized, or already removed */
     }
-    if (dev->klass->unrealize) {
+    if (dev->realized && dev->klass->unrealize) {
         dev->klass->unrealize(dev);
     }
     dev->realized = false;
     registry_remove(dev);
+}
+
+bool qdev_set_realized(DeviceState *dev, bool value, GError **errp)
+{
+    const DeviceClass *dc = dev->klass;
+
+    if (value == dev->realized) {
+        return true;
+    }
+    if (!dev->user_created || !dc->unrealize) {
+        error_setg(errp,
+                   "Property '%s.realized' cannot be cleared: the device is "
+                   "part of the board",
+                   dc->name);
+        return false;
+    }
+    if (!value) {
+        dc->unrealize(dev);
+        dev->realized = false;
+        return true;
+    }
+    if (dc->realize && !dc->realize(dev, errp)) {
+        return false;
+    }
+    dev->realized = true;
+    return true;
 }
 
 void qdev_reset_all(void)
@@ -181,7 +283,7 @@ void qdev_reset_all(void)
     for (guint i = 0; realized_devices && i < realized_devices->len; i++) {
         DeviceState *d = g_ptr_array_index(realized_devices, i);
 
-        if (d->klass->reset) {
+        if (d->realized && d->klass->reset) {
             d->klass->reset(d);
         }
     }

@@ -17,6 +17,14 @@
  *                (AF; IRQF with AIE)
  * The update timer runs whenever the RTC runs, so flags are exact even
  * when no interrupt is enabled (register C shows them).
+ *
+ * lost_tick_policy=slew (-rtc driftfix=slew), QEMU's catch-up: a periodic
+ * interrupt that did not reach the guest (qemu_set_irq_status(): KVM says
+ * coalesced; under qtest the line was still high, register C unread) is
+ * counted, and the count is paid back by re-injecting: at once when the
+ * guest reads register C (up to REINJECT_ON_ACK times in a row), and from
+ * a catch-up timer that fires 2 to 8 times per period while ticks are
+ * owed.  "discard" (the default) drops them.
  */
 #include <string.h>
 #include <time.h>
@@ -64,6 +72,15 @@ enum {
 #define HOUR_PM      0x80
 #define ALARM_ANY    0xc0
 
+/* Re-injections on register C reads before the catch-up timer must
+ * deliver one (QEMU's RTC_REINJECT_ON_ACK_COUNT). */
+#define REINJECT_ON_ACK 20
+
+/* QEMU's LostTickPolicy; the RTC accepts discard and slew. */
+enum { POLICY_DISCARD, POLICY_DELAY, POLICY_SLEW };
+static const char *const lost_tick_policies[] = {"discard", "delay", "slew",
+                                                 NULL};
+
 #define NS_PER_SEC INT64_C(1000000000)
 #define RTC_HZ     32768
 /* UIP is set for the last 8 ticks of 32768 Hz of each second. */
@@ -74,7 +91,7 @@ enum {
 typedef struct RTCState {
     ISADevice parent_obj;
     uint16_t iobase;
-    uint32_t irq;
+    uint8_t irq;
     uint32_t base_year;
     MemoryRegion io;
     uint8_t cmos[128];
@@ -86,6 +103,10 @@ typedef struct RTCState {
     int64_t last_update_sec; /* guest second of the last update cycle */
     QEMUTimer *update_timer;
     QEMUTimer *periodic_timer;
+    int lost_tick_policy;
+    uint32_t irq_coalesced;   /* periodic interrupts owed (slew) */
+    uint32_t reinject_on_ack; /* re-injections on C reads in a row */
+    QEMUTimer *coalesced_timer;
 } RTCState;
 
 static RTCState *rtc_state(DeviceState *dev)
@@ -333,11 +354,83 @@ static void periodic_update(RTCState *s)
     clock_timer_mod(s->periodic_timer, clock_at(s, periodic_next_ns(s)));
 }
 
+/* ---- lost ticks (slew) ---- */
+
+/* Raise for a periodic interrupt; true if it reached the guest. */
+static bool slew_deliver(RTCState *s)
+{
+    return qemu_set_irq_status(s->irq, 1);
+}
+
+static int64_t period_ns(const RTCState *s)
+{
+    return periodic_ticks(s) * NS_PER_SEC / RTC_HZ;
+}
+
+/* While ticks are owed, catch up 2 to 8 times per period. */
+static void coalesced_timer_arm(RTCState *s)
+{
+    if (!s->irq_coalesced || !s->coalesced_timer || !periodic_ticks(s)) {
+        if (s->coalesced_timer) {
+            timer_del(s->coalesced_timer);
+        }
+        return;
+    }
+    clock_timer_mod(s->coalesced_timer,
+                    clock_now() +
+                        period_ns(s) / (MIN(s->irq_coalesced, 7) + 1));
+}
+
+static void coalesced_timer_cb(void *opaque)
+{
+    RTCState *s = opaque;
+
+    if (s->irq_coalesced) {
+        s->cmos[REG_C] |= C_IRQF | C_PF;
+        if (slew_deliver(s)) {
+            s->irq_coalesced--;
+        }
+    }
+    coalesced_timer_arm(s);
+}
+
+/* Register C was read with ticks owed: re-inject one at once. */
+static void slew_on_ack(RTCState *s)
+{
+    if (!s->irq_coalesced || !(s->cmos[REG_B] & B_PIE) ||
+        s->reinject_on_ack >= REINJECT_ON_ACK) {
+        return;
+    }
+    s->reinject_on_ack++;
+    s->cmos[REG_C] |= C_IRQF | C_PF;
+    if (slew_deliver(s)) {
+        s->irq_coalesced--;
+    }
+}
+
+static void slew_reset(RTCState *s)
+{
+    s->irq_coalesced = 0;
+    s->reinject_on_ack = 0;
+    coalesced_timer_arm(s);
+}
+
 static void periodic_timer_cb(void *opaque)
 {
     RTCState *s = opaque;
 
-    rtc_raise(s, C_PF, B_PIE);
+    if (s->lost_tick_policy == POLICY_SLEW && (s->cmos[REG_B] & B_PIE)) {
+        s->cmos[REG_C] |= C_PF | C_IRQF;
+        if (s->reinject_on_ack >= REINJECT_ON_ACK) {
+            s->reinject_on_ack = 0;
+        }
+        if (!slew_deliver(s)) {
+            s->irq_coalesced++;
+            coalesced_timer_arm(s);
+        }
+    } else {
+        rtc_raise(s, C_PF, B_PIE);
+    }
     periodic_update(s);
 }
 
@@ -391,6 +484,7 @@ static uint8_t rtc_read_data(RTCState *s)
         if (v & C_IRQF) {
             qemu_set_irq(s->irq, 0);
         }
+        slew_on_ack(s);
         return v;
     default:
         return s->cmos[reg];
@@ -512,11 +606,19 @@ static bool rtc_realize(DeviceState *dev, GError **errp)
 {
     RTCState *s = rtc_state(dev);
 
+    if (s->lost_tick_policy != POLICY_DISCARD &&
+        s->lost_tick_policy != POLICY_SLEW) {
+        error_setg(errp, "Invalid lost tick policy.");
+        return false;
+    }
     if (!isa_register_ioport(&s->parent_obj, &s->io, s->iobase, errp)) {
         return false;
     }
     s->update_timer = clock_timer_new(update_timer_cb, s);
     s->periodic_timer = clock_timer_new(periodic_timer_cb, s);
+    if (s->lost_tick_policy == POLICY_SLEW) {
+        s->coalesced_timer = clock_timer_new(coalesced_timer_cb, s);
+    }
     update_timer_arm(s);
     return true;
 }
@@ -528,6 +630,7 @@ static void rtc_unrealize(DeviceState *dev)
     isa_unregister_ioport(&s->parent_obj, &s->io);
     g_clear_pointer(&s->update_timer, timer_free);
     g_clear_pointer(&s->periodic_timer, timer_free);
+    g_clear_pointer(&s->coalesced_timer, timer_free);
 }
 
 /*
@@ -541,18 +644,22 @@ static void rtc_reset(DeviceState *dev)
     s->cmos[REG_B] &= ~(B_PIE | B_AIE | B_SQWE);
     s->cmos[REG_C] = 0;
     qemu_set_irq(s->irq, 0);
+    slew_reset(s);
     rtc_set_counting(s, false);
 }
 
 static const Property rtc_props[] = {
-    DEFINE_PROP_UINT16("iobase", RTCState, iobase, RTC_ISA_BASE),
-    DEFINE_PROP_UINT32("irq", RTCState, irq, RTC_ISA_IRQ),
+    /* QEMU's order (info qtree). */
     DEFINE_PROP_UINT32("base_year", RTCState, base_year, 0),
+    DEFINE_PROP_UINT16("iobase", RTCState, iobase, RTC_ISA_BASE),
+    DEFINE_PROP_UINT8("irq", RTCState, irq, RTC_ISA_IRQ),
+    DEFINE_PROP_ENUM("lost_tick_policy", RTCState, lost_tick_policy,
+                     POLICY_DISCARD, "LostTickPolicy", lost_tick_policies),
     DEFINE_PROP_END_OF_LIST(),
 };
 
 static const char *const rtc_children[] = {
-    "rtc",
+    "rtc[0]",
     "child<memory-region>",
     NULL,
     NULL,
@@ -561,6 +668,23 @@ static const char *const rtc_children[] = {
 static MemoryRegion *rtc_child_region(DeviceState *dev, unsigned index)
 {
     return &rtc_state(dev)->io;
+}
+
+void mc146818rtc_get_date(DeviceState *dev, struct tm *tm)
+{
+    RTCState *s = rtc_state(dev);
+    time_t t = (s->cmos[REG_B] & B_SET) ? rtc_load_time(s)
+                                        : floor_div(guest_ns(s), NS_PER_SEC);
+
+    gmtime_r(&t, tm);
+}
+
+/* QEMU's RTC has one unnamed out-GPIO: its interrupt line. */
+static const DeviceGpioOut rtc_gpio_out[] = {{NULL, 1}, {NULL, 0}};
+
+static int rtc_gpio_out_gsi(DeviceState *dev, const char *name, unsigned n)
+{
+    return rtc_state(dev)->irq;
 }
 
 const DeviceClass mc146818rtc_class = {
@@ -578,4 +702,6 @@ const DeviceClass mc146818rtc_class = {
     .realize = rtc_realize,
     .unrealize = rtc_unrealize,
     .reset = rtc_reset,
+    .gpio_out = rtc_gpio_out,
+    .gpio_out_gsi = rtc_gpio_out_gsi,
 };

@@ -47,6 +47,14 @@ typedef struct ChardevHandlers {
      * qemu_chr_fe_accept_input) resumes here.
      */
     void (*drained)(void *opaque);
+    /*
+     * The frontend takes descriptors a peer sends with its bytes
+     * (qemu_chr_fe_take_msgfd: the monitor's getfd and add-fd).  For the
+     * others a socket backend reads with plain read(): the kernel then
+     * drops any descriptors sent along, and recvmsg()'s control-message
+     * handling is not paid on every request (the qtest socket).
+     */
+    bool takes_fds;
 } ChardevHandlers;
 
 /*

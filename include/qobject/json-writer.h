@@ -39,6 +39,25 @@ void json_writer_append_string(GString *out, const char *str, size_t len);
  */
 unsigned json_writer_key_bucket(const char *key, size_t len);
 
+/* One member of an object, as json_writer_keys() orders them. */
+typedef struct JsonWriterKey {
+    const char *key;
+    size_t key_len; /* a client's key may hold NULs */
+    json_t *value;
+    unsigned bucket;
+    unsigned seq; /* insertion order in the jansson object */
+} JsonWriterKey;
+
+/*
+ * The members of @obj in the order QEMU's QDict visits them (the order
+ * the writer prints, and the order in which QEMU meets a client's
+ * arguments).  Fills @small when @obj has at most @small_len members and
+ * returns it, else returns a new array the caller frees; *@n is the
+ * member count.
+ */
+JsonWriterKey *json_writer_keys(const json_t *obj, JsonWriterKey *small,
+                                size_t small_len, size_t *n);
+
 /*
  * A QAPI uint64 (QEMU prints it in full, 18446744073709551615), which
  * jansson's signed integers cannot hold above INT64_MAX.  Such a value is

@@ -35,6 +35,14 @@ typedef enum ObjectPropKind {
     OBJ_PROP_ENUM, /* int index into values[], JSON string */
 } ObjectPropKind;
 
+/* What qom-set may do once the object is complete (QEMU 7.2's setters). */
+typedef enum ObjectPropRuntime {
+    OBJ_RUNTIME_SET,         /* stored, then ObjectType.changed() applies it */
+    OBJ_RUNTIME_FIXED,       /* "cannot change property value" */
+    OBJ_RUNTIME_FIXED_SIZE,  /* "cannot change property NAME of TYPE " */
+    OBJ_RUNTIME_FIXED_NAMED, /* "cannot change property 'NAME' of TYPE" */
+} ObjectPropRuntime;
+
 typedef struct ObjectProp {
     const char *name;
     ObjectPropKind kind;
@@ -49,6 +57,7 @@ typedef struct ObjectProp {
      * and qom-list-properties does not list it.
      */
     const char *unsupported;
+    ObjectPropRuntime runtime;
 } ObjectProp;
 
 struct ObjectType {
@@ -65,6 +74,9 @@ struct ObjectType {
     void (*finalize)(UserObject *obj);
     /* Something uses the object (object-del refuses); may be NULL. */
     bool (*in_use)(UserObject *obj);
+    /* qom-set stored a new value of @p in a complete object: apply it
+     * (false keeps the value but reports @errp); may be NULL. */
+    bool (*changed)(UserObject *obj, const ObjectProp *p, GError **errp);
 };
 
 struct UserObject {
@@ -131,6 +143,14 @@ void user_object_foreach(void (*fn)(UserObject *obj, void *opaque),
  * not at all.  QEMU's errors, without an option prefix.
  */
 bool user_object_add(const char *json, GError **errp);
+/*
+ * qom-set on /objects/ID: @value_json is the value as JSON text.  Before
+ * the object is complete any property may be set; after, as the
+ * property's runtime rule says (QEMU 7.2's texts).  Unknown: "Property
+ * 'TYPE.NAME' not found"; a value of the wrong type as object-add says.
+ */
+bool user_object_set(UserObject *obj, const char *name, const char *value_json,
+                     GError **errp);
 /*
  * QMP object-del: "object 'ID' not found", or "object 'ID' is in use,
  * can not be deleted" (a memory backend holding guest RAM).

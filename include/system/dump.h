@@ -20,6 +20,10 @@
  * long mode and stays below 4 GiB; tools read either).  Accelerators
  * without vCPUs (qtest) contribute no vCPU notes.
  *
+ * The kdump-compressed formats (dump/dump-kdump.c) hold the same notes
+ * and the same memory, compressed page by page; their layout is described
+ * before dump_write_kdump() below.
+ *
  * The caller stops the vCPUs first; this module only reads them.
  */
 #ifndef SYSTEM_DUMP_H
@@ -126,5 +130,71 @@ bool dump_write_elf_guest_note(int fd, const VCPUDumpState *cpus,
                                unsigned ncpus, const GByteArray *guest_note,
                                const DumpBlock *blocks, size_t nblocks,
                                DumpProgress *progress, GError **errp);
+
+/*
+ * QMP's DumpGuestMemoryFormat values that Vigil writes, in the order
+ * query-dump-guest-memory-capability lists them (QEMU's: each flattened
+ * kdump format followed by its raw variant).
+ */
+typedef enum DumpFormat {
+    DUMP_FORMAT_ELF,
+    DUMP_FORMAT_KDUMP_ZLIB,
+    DUMP_FORMAT_KDUMP_RAW_ZLIB,
+    DUMP_FORMAT_KDUMP_LZO,
+    DUMP_FORMAT_KDUMP_RAW_LZO,
+    DUMP_FORMAT_KDUMP_SNAPPY,
+    DUMP_FORMAT_KDUMP_RAW_SNAPPY,
+    DUMP_FORMAT__MAX,
+} DumpFormat;
+
+/* The QMP name of @fmt ("elf", "kdump-zlib", ...). */
+const char *dump_format_name(DumpFormat fmt);
+/* @name's format; false when Vigil does not write it (e.g. "win-dmp"). */
+bool dump_format_parse(const char *name, DumpFormat *fmt);
+/* kdump-raw-*: the plain file, written at offsets (needs a seekable fd). */
+bool dump_format_is_raw(DumpFormat fmt);
+
+/*
+ * kdump-compressed ("diskdump") file of the same memory and notes as the
+ * ELF core, as QEMU writes it (x86-64, little endian, block = page =
+ * 4096 bytes):
+ *   block 0: disk_dump_header: "KDUMP   ", header_version 6, utsname
+ *       with machine "x86_64", status = the compression flag (zlib 1,
+ *       lzo 2, snappy 4), block_size, sub_hdr_size (blocks),
+ *       bitmap_blocks, max_mapnr (32-bit, clipped), nr_cpus
+ *   block 1..: kdump_sub_header (phys_base from the guest's VMCOREINFO
+ *       "NUMBER(phys_base)=", dump_level 1, offset/size of the notes and
+ *       of the VMCOREINFO text, max_mapnr_64), then the notes
+ *       (dump_build_notes())
+ *   two bitmaps of max_mapnr bits (bit = pfn, LSB first): the pages
+ *       that exist, then the pages dumped; both are the guest's memory
+ *       blocks, so holes have 0 bits
+ *   one 24-byte page descriptor per set bit, in pfn order: offset of
+ *       the data, its size, flags (the compression flag, or 0 for a page
+ *       stored as is), page_flags 0
+ *   the data: first one zero page that every all-zero page's descriptor
+ *       points at, then each other page compressed, or as is when
+ *       compression does not make it smaller
+ * kdump-zlib/-lzo/-snappy wrap that file in makedumpfile's flattened
+ * format, for pipes: a 4096-byte header ("makedumpfile", type 1,
+ * version 1 as big-endian int64s, zero padded), then records of
+ * {offset, size} (big-endian int64s) followed by size bytes to be placed
+ * at offset, ended by {-1, -1}; "makedumpfile -R" turns it into the
+ * plain file.  kdump-raw-* write the plain file directly.
+ *
+ * @progress counts guest bytes as their pages are written.  Returns
+ * false with errp set (QEMU's "dump: failed to save memory: ..." for
+ * write errors) when a write or a compressor fails.
+ */
+bool dump_write_kdump(int fd, DumpFormat fmt, const VCPUDumpState *cpus,
+                      unsigned ncpus, const GByteArray *guest_note,
+                      const DumpBlock *blocks, size_t nblocks,
+                      DumpProgress *progress, GError **errp);
+
+/* dump_write_elf_guest_note() or dump_write_kdump(), as @fmt says. */
+bool dump_write_format(int fd, DumpFormat fmt, const VCPUDumpState *cpus,
+                       unsigned ncpus, const GByteArray *guest_note,
+                       const DumpBlock *blocks, size_t nblocks,
+                       DumpProgress *progress, GError **errp);
 
 #endif /* SYSTEM_DUMP_H */

@@ -67,11 +67,13 @@ void panic_record_file_queue(json_t *rec);
 
 /* ---- the automatic dump (panic-dump.c) ---- */
 
-/* -panic-dump path=DIR[,max=N]: an ELF core per panic in DIR
- * (panic-<seq>.core), the newest N kept (0: all). */
+/* -panic-dump path=DIR[,format=F][,max=N]: a dump per panic in DIR
+ * (panic-<seq>.core for ELF, .kdump for kdump-raw-*, .flat for the
+ * flattened kdump-*), the newest N kept (0: all). */
 typedef struct PanicDumpConfig {
     char *dir; /* NULL: off */
     unsigned max;
+    unsigned format; /* a DumpFormat (system/dump.h); 0 is ELF */
 } PanicDumpConfig;
 
 void panic_dump_configure(const PanicDumpConfig *cfg);

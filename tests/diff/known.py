@@ -54,6 +54,16 @@ TABLE = [
                r'\1, '),
               (r'^Q< +"singlestep": false,\\r$', None),
           ]),
+    Known('intercept-no-gpios', 'upstream',
+          'irq_intercept_out/in on a device without GPIOs of that kind: '
+          '7.2 answers OK and intercepts nothing; upstream answers FAIL '
+          'No intercepts installed',
+          'upstream since the 2023 series by Chris Laplante, patch '
+          '"qtest: irq_intercept_[out/in]: return FAIL if no intercepts '
+          'are installed" (qemu-devel, July 2023)',
+          subs=[
+              (r'^T< OK$', 'T< FAIL No intercepts installed'),
+          ]),
     Known('isa-pvpanic-alias', 'vigil',
           'Vigil also accepts "isa-pvpanic" (issue 2), so -device help '
           'lists the alias the way QEMU lists its own aliases',
@@ -89,6 +99,16 @@ TABLE = [
                r'"Property \'[^\']*\\u0000[^\']*\' not found"\}\}\\r$',
                'Q< {"error": {"class": "GenericError", "desc": "Parameter '
                '\'property\' contains a NUL character"}}\\\\r'),
+          ]),
+    Known('unrealize-unmaps', 'vigil',
+          'qom-set realized=false on an ISA pvpanic: QEMU marks it '
+          'unrealized but its port keeps answering (pvpanic-isa has no '
+          'unrealize; a later realized=true exits on the fw_cfg file name '
+          'clash); Vigil unmaps the port (reads 0xff) and can realize it '
+          'again',
+          'Vigil, issue 12 "qom-set where QEMU allows it"',
+          subs=[
+              (r'^T< OK 0x0001$', 'T< OK 0x00ff'),
           ]),
 ]
 

@@ -228,6 +228,12 @@ def check_panicked(r):
 QUIT = ['send {"execute": "quit"}', 'exit 0']
 STATUS = 'send {"execute": "query-status"}'
 
+# A case: args (the VMM's extra arguments), guest (L2's command line),
+# steps (qmp-case's, tests/guest/qmp-case.c), check; optionally timeout,
+# kernel='vmlinux', trace, machine, vmm, libvirt, and makedumpfile=True
+# (L1 gets Debian's makedumpfile for 'sh' steps).  '{core}' in a step is
+# the case's core file, '{work}' in an argument or a step the directory
+# the runner works in (/tmp in L1).
 CASES = {
     'panic-pause-cont-reset': dict(
         args=['-device', 'pvpanic', '-action', 'panic=pause'],
@@ -381,7 +387,8 @@ class Env:
             '-kernel', kernel, '-initrd', self.initrd,
             '-append', '%s %s' % (L2_APPEND, case['guest']),
             '-serial', 'file:' + serial,
-            '-qmp', 'unix:%s,server=on,wait=off' % sock] + case['args']
+            '-qmp', 'unix:%s,server=on,wait=off' % sock] + [
+                a.replace('{work}', self.work) for a in case['args']]
         lines = ['case ' + label] + ['arg ' + a for a in argv]
         if case.get('trace'):
             lines.append('trace ' + case['trace'])
@@ -389,12 +396,14 @@ class Env:
                   'timeout %d' % (case.get('timeout', 90) *
                                   self.args.timeout_scale)]
         core = '%s/%s.core' % (self.work, label)
-        lines += ['step ' + s.replace('{core}', core)
+        lines += ['step ' + s.replace('{core}', core).replace('{work}',
+                                                              self.work)
                   for s in case['steps']] + ['end', '']
         return '\n'.join(lines)
 
     def run(self, cases_text, uses_qemu, uses_vigil, log, vmlinux=False,
-            silence=None, libvirt_text='', libvirt_files=None):
+            silence=None, libvirt_text='', libvirt_files=None,
+            makedumpfile=False):
         """Run a case list; returns (lines, seconds, froze).
 
         froze: the run printed nothing for @silence seconds and was
@@ -412,7 +421,8 @@ class Env:
             image = self.kit.l1_image(
                 os.path.join(self.tmp, 'l1.cpio'), cases_text,
                 vigil=self.args.vigil if uses_vigil else None,
-                qemu=uses_qemu, vmlinux=vmlinux, libvirt=libvirt)
+                qemu=uses_qemu, vmlinux=vmlinux, libvirt=libvirt,
+                makedumpfile=makedumpfile)
             cmds.append([shutil.which('qemu-system-x86_64'), '-accel', 'tcg',
                          '-cpu', L1_CPU, '-m', '2048', '-nodefaults',
                          '-display', 'none', '-serial', 'stdio',
@@ -503,13 +513,15 @@ def run_cases(env, names, which, log, labels=None):
         else:
             text += env.case_text(n, CASES[n], w, lbl)
     vmlinux = any(CASES[n].get('kernel') == 'vmlinux' for n in names)
+    # Cases that read their kdump files back with makedumpfile ('sh').
+    mdf = any(CASES[n].get('makedumpfile') for n in names)
     # Longer than any case may stay silent while qmp-case waits for it.
     silence = (max(CASES[n].get('timeout', 90) for n in names) *
                env.args.timeout_scale + 60)
     for attempt in (1, 2):
         lines, secs, froze = env.run(text, 'qemu' in which, 'vigil' in which,
                                      log, vmlinux, silence, lv_text,
-                                     lv_files)
+                                     lv_files, mdf)
         if not froze or not env.nested or attempt == 2:
             break
         # An emulator hang, not a result: say so, and boot L1 once more.

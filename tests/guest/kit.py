@@ -36,6 +36,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 # What the scripts need; scripts/install-deps.sh installs these.
 DEBIAN_PACKAGES = ['linux-image-cloud-amd64', 'busybox-static',
                    'qemu-system-x86', 'gcc', 'libc6-dev', 'lz4',
+                   'makedumpfile',
                    'libvirt-daemon-driver-qemu', 'libvirt-daemon',
                    'libvirt-clients']
 KERNEL_META = 'linux-image-cloud-amd64'
@@ -69,6 +70,7 @@ L1_NSSWITCH = 'passwd: files\ngroup: files\nhosts: files\n'
 # In-L1 paths, also used by the case generator.
 L1_VIGIL = '/usr/bin/vigil'
 L1_QEMU = '/usr/bin/qemu-system-x86_64'
+L1_MAKEDUMPFILE = '/usr/bin/makedumpfile'
 L1_FW = '/fw'
 L1_L2_KERNEL = '/l2/vmlinuz'
 L1_L2_INITRD = '/l2/initrd.cpio'
@@ -480,6 +482,15 @@ class Kit:
             c.symlink('/var/run', '/run')
         return self._layer('l1-libvirt.cpio', key, fill)
 
+    def l1_makedumpfile(self):
+        """Layer with Debian's makedumpfile and its libraries, for cases
+        that read their kdump-compressed dumps back in L1."""
+        mdf = shutil.which('makedumpfile')
+        if not mdf:
+            raise KitError('no makedumpfile: install makedumpfile')
+        return self._binary_layer('l1-makedumpfile.cpio',
+                                  os.path.realpath(mdf), L1_MAKEDUMPFILE)
+
     def l1_vmlinux(self):
         """Layer with the unpacked vmlinux (53 MB: only when a case uses it)."""
         vml = self.l2_vmlinux()
@@ -489,7 +500,7 @@ class Kit:
         return self._layer('l1-vmlinux.cpio', stat_key(vml), fill)
 
     def l1_image(self, out, cases_text, vigil=None, qemu=False,
-                 vmlinux=False, libvirt=None):
+                 vmlinux=False, libvirt=None, makedumpfile=False):
         """Write the L1 initramfs to @out: base + VMMs + /cases.txt.
 
         @libvirt: {in-L1 path: text} for a libvirt group, with the case
@@ -504,6 +515,8 @@ class Kit:
             layers.append(self.l1_vigil(vigil))
         if qemu:
             layers.append(self.l1_qemu())
+        if makedumpfile:
+            layers.append(self.l1_makedumpfile())
         with open(out, 'wb') as f:
             for layer in layers:
                 with open(layer, 'rb') as s:

@@ -26,6 +26,8 @@
  *   step sleep SECS
  *   step core PATH           read an ELF core (dump-guest-memory) and
  *                            print what it holds; then delete it
+ *   step sh COMMAND          run COMMAND with /bin/sh (stderr joined to
+ *                            stdout); fail unless it exits 0
  *   end                finish the case and run it
  *
  * Output markers (stdout, one per line; t = seconds since the VMM started,
@@ -45,6 +47,7 @@
  *   CASE name VMCOREINFO KEY=V ...    the core's VMCOREINFO note (the text
  *                                     the guest kernel wrote), its lines
  *                                     joined by spaces
+ *   SH name| <line>                   what a "step sh" command printed
  *   CASE name RESULT PASS|FAIL <reason>
  * Exit status: 0 when every case passed, 1 otherwise.
  */
@@ -497,6 +500,37 @@ static bool step_core(Run *r, const char *path)
     return true;
 }
 
+/* A host-side (or L1-side) tool run on what the case left behind. */
+static bool step_sh(Run *r, const char *cmd)
+{
+    char *full = NULL, line[MAX_LINE], last[256] = "";
+    FILE *f;
+    int st;
+
+    if (asprintf(&full, "(%s) 2>&1", cmd) < 0) {
+        set_fail(r, "sh: out of memory");
+        return false;
+    }
+    f = popen(full, "r");
+    free(full);
+    if (!f) {
+        set_fail(r, "sh: %s", strerror(errno));
+        return false;
+    }
+    while (fgets(line, sizeof(line), f)) {
+        line[strcspn(line, "\n")] = 0;
+        printf("SH %s| %s\n", r->c->name, line);
+        snprintf(last, sizeof(last), "%.255s", line);
+    }
+    fflush(stdout);
+    st = pclose(f);
+    if (st != 0) {
+        set_fail(r, "sh '%s': status %d: %s", cmd, st, last);
+        return false;
+    }
+    return true;
+}
+
 static bool run_step(Run *r, char *step)
 {
     char *verb = step, *rest = strchr(step, ' ');
@@ -526,6 +560,8 @@ static bool run_step(Run *r, char *step)
         return step_exit(r, rest);
     } else if (!strcmp(verb, "core")) {
         return step_core(r, rest);
+    } else if (!strcmp(verb, "sh")) {
+        return step_sh(r, rest);
     } else if (!strcmp(verb, "sleep")) {
         double end = now() + atof(rest);
 

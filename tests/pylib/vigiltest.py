@@ -571,3 +571,46 @@ def run_tests(tests, argv_names=None):
             continue
         print("ok %s (%.2fs)" % (name, time.monotonic() - t0), flush=True)
     return 1 if failed else 0
+
+
+def boot_to_panic(vigil, machine, image, extra=(), timeout=30):
+    """Boot a tiny guest on /dev/kvm until it reports a panic.
+
+    @image: the option that loads the guest (["-kernel", ELF] or
+    ["-bios", BIN]); @extra: more options (the pvpanic device among
+    them).  The guest's COM1 goes to a file; the VM starts paused, is
+    continued over QMP, and quits after GUEST_PANICKED.  Returns
+    (event or None, serial text, failure message or None); Vigil's
+    stderr, if any, is printed.
+    """
+    event, failure = None, None
+    with tempfile.TemporaryDirectory() as tmp:
+        sock = os.path.join(tmp, "qmp.sock")
+        log = os.path.join(tmp, "serial.log")
+        argv = [vigil, "-accel", "kvm", "-M", machine, "-nodefaults", "-S",
+                "-m", "64", *image, *extra, "-serial", f"file:{log}",
+                "-action", "panic=pause",
+                "-qmp", f"unix:{sock},server=on,wait=off"]
+        proc = subprocess.Popen(argv, stderr=subprocess.PIPE, text=True)
+        try:
+            qmp = QmpConn(unix_connect(sock, timeout, proc=proc))
+            qmp.greeting(timeout)
+            check("return" in qmp.cmd("qmp_capabilities", timeout=timeout),
+                  "qmp_capabilities failed")
+            check("return" in qmp.cmd("cont", timeout=timeout),
+                  "cont failed")
+            event = qmp.wait_event("GUEST_PANICKED", timeout)
+            qmp.cmd("quit", timeout=timeout)
+        except (OSError, EOFError, ValueError, TestFailure) as e:
+            failure = f"{type(e).__name__}: {e}"
+        finally:
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+            err = proc.stderr.read()
+            if err:
+                print("vigil stderr:\n" + err)
+        serial = file_text(log)
+    return event, serial, failure

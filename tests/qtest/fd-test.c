@@ -455,6 +455,34 @@ static void test_inherited_sockets(void)
     unlink(path);
 }
 
+/*
+ * The qtest socket takes no descriptors (only the monitor does): it is
+ * read with read(), so whatever a client sends along with its commands
+ * is dropped by the kernel, and the commands are answered as usual.
+ */
+static void test_qtest_drops_fds(void)
+{
+    g_autofree char *path = tmp_path("qtest-fds");
+    QTestState *s = qtest_init("-device pvpanic");
+    int fd = inheritable_open(path, O_WRONLY | O_CREAT | O_TRUNC);
+    int three[3] = {fd, fd, fd};
+    unsigned base = vigil_fds(s);
+
+    for (int i = 0; i < 5; i++) {
+        static const char cmd[] = "inb 0x505\n";
+        g_autofree char *reply = NULL;
+
+        qtest_send_with_fds(qtest_qtest_fd(s), cmd, strlen(cmd), three, 3);
+        reply = qtest_recv_line(s);
+        g_assert_cmpstr(reply, ==,
+                        qtest_is_qemu72() ? "OK 0x0003" : "OK 0x0007");
+    }
+    g_assert_cmpuint(vigil_fds(s), ==, base);
+    close(fd);
+    unlink(path);
+    qtest_quit_ok(s);
+}
+
 int main(int argc, char **argv)
 {
     static const QTestCase cases[] = {
@@ -463,6 +491,7 @@ int main(int argc, char **argv)
         {"getfd", test_getfd},
         {"qmp-fdsets", test_qmp_fdsets},
         {"inherited-sockets", test_inherited_sockets},
+        {"qtest-drops-fds", test_qtest_drops_fds},
     };
 
     return qtest_run_cases(&argc, &argv, "fd", cases, G_N_ELEMENTS(cases));

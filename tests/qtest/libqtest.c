@@ -514,6 +514,11 @@ int qtest_qmp_fd(QTestState *s)
     return s->qmp.fd;
 }
 
+int qtest_qtest_fd(QTestState *s)
+{
+    return s->qt.fd;
+}
+
 void qtest_qmp_send_raw(QTestState *s, const void *buf, size_t len)
 {
     write_all(s->qmp.fd, buf, len);
@@ -627,32 +632,6 @@ void qtest_qmp_stash_clear(QTestState *s)
     g_queue_init(&s->stash);
 }
 
-char *qtest_query_status(QTestState *s, bool *running)
-{
-    json_t *r = qtest_qmp(s, "{\"execute\": \"query-status\"}");
-    json_t *ret = json_object_get(r, "return");
-    char *status;
-
-    g_assert(ret);
-    status = g_strdup(json_string_value(json_object_get(ret, "status")));
-    if (running) {
-        *running = json_is_true(json_object_get(ret, "running"));
-    }
-    json_decref(r);
-    return status;
-}
-
-void qtest_assert_exit_status(int status, int code)
-{
-    g_assert_true(WIFEXITED(status));
-    g_assert_cmpint(WEXITSTATUS(status), ==, code);
-}
-
-void qtest_quit_ok(QTestState *s)
-{
-    qtest_assert_exit_status(qtest_quit(s), 0);
-}
-
 int qtest_run_cases(int *argc, char ***argv, const char *group,
                     const QTestCase *cases, size_t n)
 {
@@ -710,27 +689,6 @@ void qtest_run_assert_exit(const QTestRun *r, int code)
     g_assert_cmpint(WEXITSTATUS(r->status), ==, code);
 }
 
-json_t *qtest_qmp_return(QTestState *s, const char *cmd)
-{
-    json_t *r = qtest_qmp(s, "%s", cmd);
-    json_t *ret = json_incref(json_object_get(r, "return"));
-
-    g_assert_nonnull(ret);
-    json_decref(r);
-    return ret;
-}
-
-void qtest_qmp_assert_error(QTestState *s, const char *cmd, const char *klass,
-                            const char *desc)
-{
-    json_t *r = qtest_qmp(s, "%s", cmd);
-    json_t *e = json_object_get(r, "error");
-
-    g_assert_cmpstr(json_string_value(json_object_get(e, "class")), ==, klass);
-    g_assert_cmpstr(json_string_value(json_object_get(e, "desc")), ==, desc);
-    json_decref(r);
-}
-
 bool qtest_get_irq(QTestState *s, unsigned num)
 {
     /* Read what the server sent so far (a round trip flushes it). */
@@ -742,20 +700,4 @@ unsigned qtest_irq_raises(QTestState *s, unsigned num)
 {
     g_free(qtest_cmd(s, "endianness"));
     return num < 64 ? s->irq_raised[num] : 0;
-}
-
-bool qtest_json_list_has_name(json_t *list, const char *name)
-{
-    size_t i;
-    json_t *e;
-
-    json_array_foreach(list, i, e)
-    {
-        const char *n = json_string_value(json_object_get(e, "name"));
-
-        if (n && !strcmp(n, name)) {
-            return true;
-        }
-    }
-    return false;
 }

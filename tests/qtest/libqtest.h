@@ -112,6 +112,17 @@ unsigned qtest_qmp_stashed(QTestState *s, const char *event);
 void qtest_qmp_stash_clear(QTestState *s);
 /* Shortcut: reply["return"]["status"] of query-status, caller frees. */
 char *qtest_query_status(QTestState *s, bool *running);
+/* Assert query-status says @want with "running" @want_running. */
+void qtest_assert_status(QTestState *s, const char *want, bool want_running);
+/*
+ * Wait for @event (GUEST_PANICKED, GUEST_CRASHLOADED) and assert its data
+ * is exactly {"action": @action}: pvpanic never sends "info".
+ */
+void qtest_assert_panic_event(QTestState *s, const char *event,
+                              const char *action);
+/* Wait for @event (SHUTDOWN, RESET) and assert its guest and reason. */
+void qtest_assert_shutdown_event(QTestState *s, const char *event, bool guest,
+                                 const char *reason);
 
 /*
  * qtest_qmp() that sends @fds (@nfds of them; they stay open here) with
@@ -131,6 +142,8 @@ void qtest_qmp_send_raw(QTestState *s, const void *buf, size_t len);
  * NULL on EOF or timeout. */
 char *qtest_qmp_recv_raw(QTestState *s);
 int qtest_qmp_fd(QTestState *s);
+/* The qtest socket itself, for tests that send raw bytes or fds on it. */
+int qtest_qtest_fd(QTestState *s);
 
 /* ---- helpers for tests that do not use libqtest's sockets ---- */
 

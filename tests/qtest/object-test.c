@@ -496,11 +496,11 @@ static void test_qom_set(void)
          "GenericError", "Property 'pvpanic.type' is not writable"},
         {"'path': '/chardevs/c0', 'property': 'type', 'value': 'x'",
          "GenericError", "Property 'chardev-null.type' is not writable"},
-        {"'path': '/machine/peripheral/pp', 'property': 'realized', "
-         "'value': false",
+        {"'path': '/machine/unattached/device[0]', 'property': "
+         "'realized', 'value': false",
          "GenericError",
-         "Property 'pvpanic.realized' cannot be cleared: Vigil has no hot "
-         "unplug"},
+         "Property 'host-x86_64-cpu.realized' cannot be cleared: the "
+         "device is part of the board"},
     };
     QTestState *s = qtest_init("-M pc-i440fx-9.1 -device pvpanic,id=pp "
                                "-chardev null,id=c0");

@@ -29,42 +29,6 @@ static void pvpanic_pci_start(PVPanicPCI *p, const char *args)
     qpci_enable_memory(&p->bus, p->devfn);
 }
 
-static void assert_event_action(QTestState *s, const char *event,
-                                const char *action)
-{
-    json_t *ev = qtest_qmp_eventwait(s, event);
-    json_t *data;
-
-    g_assert_nonnull(ev);
-    data = json_object_get(ev, "data");
-    g_assert_cmpstr(json_string_value(json_object_get(data, "action")), ==,
-                    action);
-    g_assert_cmpuint(json_object_size(data), ==, 1);
-    json_decref(ev);
-}
-
-static void assert_shutdown_event(QTestState *s, const char *reason)
-{
-    json_t *ev = qtest_qmp_eventwait(s, "SHUTDOWN");
-    json_t *data;
-
-    g_assert_nonnull(ev);
-    data = json_object_get(ev, "data");
-    g_assert_true(json_is_true(json_object_get(data, "guest")));
-    g_assert_cmpstr(json_string_value(json_object_get(data, "reason")), ==,
-                    reason);
-    json_decref(ev);
-}
-
-static void assert_status(QTestState *s, const char *want, bool want_running)
-{
-    bool running;
-    g_autofree char *status = qtest_query_status(s, &running);
-
-    g_assert_cmpstr(status, ==, want);
-    g_assert_cmpint(running, ==, want_running);
-}
-
 static void test_identity(void)
 {
     PVPanicPCI p;
@@ -110,9 +74,9 @@ static void test_panic_default(void)
 
     pvpanic_pci_start(&p, "-device pvpanic-pci");
     qtest_writeb(p.qts, p.bar0, 1);
-    assert_event_action(p.qts, "GUEST_PANICKED", "poweroff");
+    qtest_assert_panic_event(p.qts, "GUEST_PANICKED", "poweroff");
     json_decref(qtest_qmp_eventwait(p.qts, "STOP"));
-    assert_shutdown_event(p.qts, "guest-panic");
+    qtest_assert_shutdown_event(p.qts, "SHUTDOWN", true, "guest-panic");
     qtest_assert_exit_status(qtest_wait_exit(p.qts), 0);
 }
 
@@ -133,9 +97,9 @@ static void test_panic_pause(void)
         } else {
             qtest_writeb(p.qts, p.bar0 + 1, 1);
         }
-        assert_event_action(p.qts, "GUEST_PANICKED", "pause");
+        qtest_assert_panic_event(p.qts, "GUEST_PANICKED", "pause");
         json_decref(qtest_qmp_eventwait(p.qts, "STOP"));
-        assert_status(p.qts, "guest-panicked", false);
+        qtest_assert_status(p.qts, "guest-panicked", false);
         g_assert_cmphex(qtest_readb(p.qts, p.bar0), ==, EVENTS);
         qtest_quit_ok(p.qts);
     }
@@ -147,8 +111,8 @@ static void test_crashloaded(void)
 
     pvpanic_pci_start(&p, "-device pvpanic-pci");
     qtest_writeb(p.qts, p.bar0, 2);
-    assert_event_action(p.qts, "GUEST_CRASHLOADED", "run");
-    assert_status(p.qts, "running", true);
+    qtest_assert_panic_event(p.qts, "GUEST_CRASHLOADED", "run");
+    qtest_assert_status(p.qts, "running", true);
     qtest_quit_ok(p.qts);
 }
 
@@ -163,7 +127,7 @@ static void test_pvshutdown(void)
     g_assert_nonnull(ev);
     g_assert_null(json_object_get(ev, "data"));
     json_decref(ev);
-    assert_shutdown_event(p.qts, "guest-shutdown");
+    qtest_assert_shutdown_event(p.qts, "SHUTDOWN", true, "guest-shutdown");
     qtest_assert_exit_status(qtest_wait_exit(p.qts), 0);
 }
 
@@ -175,13 +139,13 @@ static void test_priority(void)
     pvpanic_pci_start(&p, "-device pvpanic-pci -action panic=none");
     qtest_writeb(p.qts, p.bar0, 0);
     qtest_writeb(p.qts, p.bar0, 8);
-    assert_status(p.qts, "running", true);
+    qtest_assert_status(p.qts, "running", true);
     g_assert_cmpuint(qtest_qmp_stashed(p.qts, NULL), ==, 0);
     qtest_writeb(p.qts, p.bar0, 0x06);
-    assert_event_action(p.qts, "GUEST_CRASHLOADED", "run");
+    qtest_assert_panic_event(p.qts, "GUEST_CRASHLOADED", "run");
     qtest_writeb(p.qts, p.bar0, 0xff);
-    assert_event_action(p.qts, "GUEST_PANICKED", "run");
-    assert_status(p.qts, "running", true);
+    qtest_assert_panic_event(p.qts, "GUEST_PANICKED", "run");
+    qtest_assert_status(p.qts, "running", true);
     g_assert_cmpuint(qtest_qmp_stashed(p.qts, NULL), ==, 0);
     qtest_quit_ok(p.qts);
 }
@@ -198,7 +162,7 @@ static void test_not_decoding(void)
     qpci_config_writel(&bus, devfn, 0x10, QPCI_MMIO_BASE);
     g_assert_cmphex(qtest_readb(qts, QPCI_MMIO_BASE), ==, 0);
     qtest_writeb(qts, QPCI_MMIO_BASE, 1);
-    assert_status(qts, "running", true);
+    qtest_assert_status(qts, "running", true);
     g_assert_cmpuint(qtest_qmp_stashed(qts, NULL), ==, 0);
     qtest_quit_ok(qts);
 }
@@ -223,9 +187,9 @@ static void test_with_isa(void)
     g_assert_cmphex(qtest_inb(p.qts, 0x505), ==, EVENTS);
     g_assert_cmphex(qtest_readb(p.qts, p.bar0), ==, EVENTS);
     qtest_outb(p.qts, 0x505, 2);
-    assert_event_action(p.qts, "GUEST_CRASHLOADED", "run");
+    qtest_assert_panic_event(p.qts, "GUEST_CRASHLOADED", "run");
     qtest_writeb(p.qts, p.bar0, 1);
-    assert_event_action(p.qts, "GUEST_PANICKED", "run");
+    qtest_assert_panic_event(p.qts, "GUEST_PANICKED", "run");
     qtest_quit_ok(p.qts);
 }
 

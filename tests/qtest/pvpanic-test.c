@@ -11,50 +11,6 @@
 /* What a read returns by default; QEMU 7.2 (test development only): 3. */
 #define EVENTS (qtest_is_qemu72() ? 3 : 7)
 
-/* Wait for @event and return its "data" member (borrowed from @ev). */
-static json_t *wait_event(QTestState *s, const char *event, json_t **ev)
-{
-    *ev = qtest_qmp_eventwait(s, event);
-    g_assert_nonnull(*ev);
-    return json_object_get(*ev, "data");
-}
-
-static void assert_event_action(QTestState *s, const char *event,
-                                const char *action)
-{
-    json_t *ev;
-    json_t *data = wait_event(s, event, &ev);
-
-    g_assert_nonnull(data);
-    g_assert_cmpstr(json_string_value(json_object_get(data, "action")), ==,
-                    action);
-    /* pvpanic never sends "info" */
-    g_assert_cmpuint(json_object_size(data), ==, 1);
-    json_decref(ev);
-}
-
-static void assert_shutdown_event(QTestState *s, const char *event, bool guest,
-                                  const char *reason)
-{
-    json_t *ev;
-    json_t *data = wait_event(s, event, &ev);
-
-    g_assert_nonnull(data);
-    g_assert_cmpint(json_is_true(json_object_get(data, "guest")), ==, guest);
-    g_assert_cmpstr(json_string_value(json_object_get(data, "reason")), ==,
-                    reason);
-    json_decref(ev);
-}
-
-static void assert_status(QTestState *s, const char *want, bool want_running)
-{
-    bool running;
-    g_autofree char *status = qtest_query_status(s, &running);
-
-    g_assert_cmpstr(status, ==, want);
-    g_assert_cmpint(running, ==, want_running);
-}
-
 /*
  * Round trip to QMP so every event emitted before now has been read into
  * the stash (events are written before later replies).
@@ -89,9 +45,9 @@ static void test_panic_pause(void)
 
     g_assert_cmpuint(qtest_inb(s, PORT), ==, EVENTS);
     qtest_outb(s, PORT, 1);
-    assert_event_action(s, "GUEST_PANICKED", "pause");
+    qtest_assert_panic_event(s, "GUEST_PANICKED", "pause");
     json_decref(qtest_qmp_eventwait(s, "STOP"));
-    assert_status(s, "guest-panicked", false);
+    qtest_assert_status(s, "guest-panicked", false);
     qtest_quit_ok(s);
 }
 
@@ -100,8 +56,8 @@ static void test_panic_none(void)
     QTestState *s = qtest_init("-device pvpanic -action panic=none");
 
     qtest_outb(s, PORT, 1);
-    assert_event_action(s, "GUEST_PANICKED", "run");
-    assert_status(s, "running", true);
+    qtest_assert_panic_event(s, "GUEST_PANICKED", "run");
+    qtest_assert_status(s, "running", true);
     g_assert_cmpuint(qtest_qmp_stashed(s, NULL), ==, 0);
     qtest_quit_ok(s);
 }
@@ -111,9 +67,9 @@ static void test_panic_default(void)
     QTestState *s = qtest_init("-device pvpanic");
 
     qtest_outb(s, PORT, 1);
-    assert_event_action(s, "GUEST_PANICKED", "poweroff");
+    qtest_assert_panic_event(s, "GUEST_PANICKED", "poweroff");
     json_decref(qtest_qmp_eventwait(s, "STOP"));
-    assert_shutdown_event(s, "SHUTDOWN", true, "guest-panic");
+    qtest_assert_shutdown_event(s, "SHUTDOWN", true, "guest-panic");
     qtest_assert_exit_status(qtest_wait_exit(s), 0);
 }
 
@@ -122,9 +78,9 @@ static void test_panic_exit_failure(void)
     QTestState *s = qtest_init("-device pvpanic -action panic=exit-failure");
 
     qtest_outb(s, PORT, 1);
-    assert_event_action(s, "GUEST_PANICKED", "poweroff");
+    qtest_assert_panic_event(s, "GUEST_PANICKED", "poweroff");
     json_decref(qtest_qmp_eventwait(s, "STOP"));
-    assert_shutdown_event(s, "SHUTDOWN", true, "guest-panic");
+    qtest_assert_shutdown_event(s, "SHUTDOWN", true, "guest-panic");
     qtest_assert_exit_status(qtest_wait_exit(s), 1);
 }
 
@@ -133,9 +89,9 @@ static void test_panic_no_shutdown(void)
     QTestState *s = qtest_init("-device pvpanic -no-shutdown");
 
     qtest_outb(s, PORT, 1);
-    assert_event_action(s, "GUEST_PANICKED", "pause");
+    qtest_assert_panic_event(s, "GUEST_PANICKED", "pause");
     json_decref(qtest_qmp_eventwait(s, "STOP"));
-    assert_status(s, "guest-panicked", false);
+    qtest_assert_status(s, "guest-panicked", false);
     g_assert_cmpuint(qtest_qmp_stashed(s, "SHUTDOWN"), ==, 0);
     qtest_quit_ok(s);
 }
@@ -145,8 +101,8 @@ static void test_panic_prelaunch(void)
     QTestState *s = qtest_init("-device pvpanic -action panic=pause -S");
 
     qtest_outb(s, PORT, 1);
-    assert_event_action(s, "GUEST_PANICKED", "pause");
-    assert_status(s, "prelaunch", false);
+    qtest_assert_panic_event(s, "GUEST_PANICKED", "pause");
+    qtest_assert_status(s, "prelaunch", false);
     g_assert_cmpuint(qtest_qmp_stashed(s, "STOP"), ==, 0);
     qtest_quit_ok(s);
 }
@@ -156,8 +112,8 @@ static void test_crashloaded(void)
     QTestState *s = qtest_init("-device pvpanic");
 
     qtest_outb(s, PORT, 2);
-    assert_event_action(s, "GUEST_CRASHLOADED", "run");
-    assert_status(s, "running", true);
+    qtest_assert_panic_event(s, "GUEST_CRASHLOADED", "run");
+    qtest_assert_status(s, "running", true);
     g_assert_cmpuint(qtest_qmp_stashed(s, NULL), ==, 0);
     qtest_quit_ok(s);
 }
@@ -173,7 +129,7 @@ static void test_pvshutdown(void)
     g_assert_nonnull(ev);
     g_assert_null(json_object_get(ev, "data"));
     json_decref(ev);
-    assert_shutdown_event(s, "SHUTDOWN", true, "guest-shutdown");
+    qtest_assert_shutdown_event(s, "SHUTDOWN", true, "guest-shutdown");
     qtest_assert_exit_status(qtest_wait_exit(s), 0);
 }
 
@@ -184,9 +140,9 @@ static void test_pvshutdown_no_shutdown(void)
 
     qtest_outb(s, PORT, 4);
     json_decref(qtest_qmp_eventwait(s, "GUEST_PVSHUTDOWN"));
-    assert_shutdown_event(s, "SHUTDOWN", true, "guest-shutdown");
+    qtest_assert_shutdown_event(s, "SHUTDOWN", true, "guest-shutdown");
     json_decref(qtest_qmp_eventwait(s, "STOP"));
-    assert_status(s, "shutdown", false);
+    qtest_assert_status(s, "shutdown", false);
     r = qtest_qmp(s, "{\"execute\": \"cont\"}");
     assert_error_desc(r, "Resetting the Virtual Machine is required");
     json_decref(r);
@@ -199,14 +155,14 @@ static void test_cont_after_panic(void)
     json_t *r;
 
     qtest_outb(s, PORT, 1);
-    assert_event_action(s, "GUEST_PANICKED", "pause");
+    qtest_assert_panic_event(s, "GUEST_PANICKED", "pause");
     json_decref(qtest_qmp_eventwait(s, "STOP"));
     r = qtest_qmp(s, "{\"execute\": \"cont\"}");
     g_assert_nonnull(json_object_get(r, "return"));
     json_decref(r);
     /* RESUME arrives before the reply, so it is already stashed. */
     g_assert_cmpuint(qtest_qmp_stashed(s, "RESUME"), ==, 1);
-    assert_status(s, "running", true);
+    qtest_assert_status(s, "running", true);
     qtest_quit_ok(s);
 }
 
@@ -216,17 +172,17 @@ static void test_reset_after_panic(void)
     json_t *r;
 
     qtest_outb(s, PORT, 1);
-    assert_event_action(s, "GUEST_PANICKED", "pause");
+    qtest_assert_panic_event(s, "GUEST_PANICKED", "pause");
     r = qtest_qmp(s, "{\"execute\": \"system_reset\"}");
     g_assert_nonnull(json_object_get(r, "return"));
     json_decref(r);
-    assert_shutdown_event(s, "RESET", false, "host-qmp-system-reset");
-    assert_status(s, "prelaunch", false);
+    qtest_assert_shutdown_event(s, "RESET", false, "host-qmp-system-reset");
+    qtest_assert_status(s, "prelaunch", false);
     r = qtest_qmp(s, "{\"execute\": \"cont\"}");
     g_assert_nonnull(json_object_get(r, "return"));
     json_decref(r);
     json_decref(qtest_qmp_eventwait(s, "RESUME"));
-    assert_status(s, "running", true);
+    qtest_assert_status(s, "running", true);
     qtest_quit_ok(s);
 }
 
@@ -241,7 +197,7 @@ static void test_ioport(void)
     qmp_sync(s);
     g_assert_cmpuint(qtest_qmp_stashed(s, NULL), ==, 0);
     qtest_outb(s, 0x540, 1);
-    assert_event_action(s, "GUEST_PANICKED", "pause");
+    qtest_assert_panic_event(s, "GUEST_PANICKED", "pause");
     qtest_quit_ok(s);
 }
 
@@ -251,7 +207,7 @@ static void test_events_1(void)
 
     g_assert_cmpuint(qtest_inb(s, PORT), ==, 1);
     qtest_outb(s, PORT, 2);
-    assert_event_action(s, "GUEST_CRASHLOADED", "run");
+    qtest_assert_panic_event(s, "GUEST_CRASHLOADED", "run");
     qtest_quit_ok(s);
 }
 
@@ -261,7 +217,7 @@ static void test_events_0(void)
 
     g_assert_cmpuint(qtest_inb(s, PORT), ==, 0);
     qtest_outb(s, PORT, 1);
-    assert_event_action(s, "GUEST_PANICKED", "run");
+    qtest_assert_panic_event(s, "GUEST_PANICKED", "run");
     qtest_quit_ok(s);
 }
 
@@ -285,8 +241,8 @@ static void test_wide_access(void)
     qmp_sync(s);
     g_assert_cmpuint(qtest_qmp_stashed(s, "GUEST_PANICKED"), ==, 1);
     g_assert_cmpuint(qtest_qmp_stashed(s, "GUEST_CRASHLOADED"), ==, 1);
-    assert_event_action(s, "GUEST_PANICKED", "run");
-    assert_event_action(s, "GUEST_CRASHLOADED", "run");
+    qtest_assert_panic_event(s, "GUEST_PANICKED", "run");
+    qtest_assert_panic_event(s, "GUEST_CRASHLOADED", "run");
     qtest_quit_ok(s);
 }
 
@@ -299,7 +255,7 @@ static void test_unknown_bits(void)
     qmp_sync(s);
     g_assert_cmpuint(qtest_qmp_stashed(s, NULL), ==, 0);
     qtest_outb(s, PORT, 0x81);
-    assert_event_action(s, "GUEST_PANICKED", "pause");
+    qtest_assert_panic_event(s, "GUEST_PANICKED", "pause");
     qtest_quit_ok(s);
 }
 
@@ -310,13 +266,13 @@ static void test_priority(void)
     qtest_outb(s, PORT, 0x03);
     qmp_sync(s);
     g_assert_cmpuint(qtest_qmp_stashed(s, NULL), ==, 1);
-    assert_event_action(s, "GUEST_PANICKED", "run");
+    qtest_assert_panic_event(s, "GUEST_PANICKED", "run");
 
     qtest_outb(s, PORT, 0x06);
     qmp_sync(s);
     g_assert_cmpuint(qtest_qmp_stashed(s, NULL), ==, 1);
-    assert_event_action(s, "GUEST_CRASHLOADED", "run");
-    assert_status(s, "running", true);
+    qtest_assert_panic_event(s, "GUEST_CRASHLOADED", "run");
+    qtest_assert_status(s, "running", true);
     qtest_quit_ok(s);
 }
 
@@ -395,7 +351,7 @@ static void test_isa_alias(void)
 
     g_assert_cmpuint(qtest_inb(s, PORT), ==, EVENTS);
     qtest_outb(s, PORT, 1);
-    assert_event_action(s, "GUEST_PANICKED", "pause");
+    qtest_assert_panic_event(s, "GUEST_PANICKED", "pause");
     qtest_quit_ok(s);
 }
 
@@ -409,9 +365,9 @@ static void test_set_action(void)
     g_assert_nonnull(json_object_get(r, "return"));
     json_decref(r);
     qtest_outb(s, PORT, 1);
-    assert_event_action(s, "GUEST_PANICKED", "pause");
+    qtest_assert_panic_event(s, "GUEST_PANICKED", "pause");
     json_decref(qtest_qmp_eventwait(s, "STOP"));
-    assert_status(s, "guest-panicked", false);
+    qtest_assert_status(s, "guest-panicked", false);
 
     r = qtest_qmp(s, "{\"execute\": \"set-action\", "
                      "\"arguments\": {\"panic\": \"none\"}}");
@@ -419,8 +375,8 @@ static void test_set_action(void)
     r = qtest_qmp(s, "{\"execute\": \"cont\"}");
     json_decref(r);
     qtest_outb(s, PORT, 1);
-    assert_event_action(s, "GUEST_PANICKED", "run");
-    assert_status(s, "running", true);
+    qtest_assert_panic_event(s, "GUEST_PANICKED", "run");
+    qtest_assert_status(s, "running", true);
     qtest_quit_ok(s);
 }
 
@@ -442,7 +398,7 @@ static void test_events_before_negotiation(void)
     g_assert_cmpuint(qtest_qmp_stashed(s, NULL), ==, 0);
     /* after negotiation events flow */
     qtest_outb(s, PORT, 1);
-    assert_event_action(s, "GUEST_PANICKED", "run");
+    qtest_assert_panic_event(s, "GUEST_PANICKED", "run");
     qtest_quit_ok(s);
 }
 

@@ -289,10 +289,224 @@ static void test_intercept_errors(void)
     g_autofree char *b = qtest_cmd(s, "irq_intercept_in ioapic");
     g_autofree char *c = qtest_cmd(s, "irq_intercept_out /machine/nothing");
 
+    g_autofree char *d = qtest_cmd(s, "irq_intercept_in /machine/fw_cfg");
+
     g_assert_cmpstr(a, ==, "OK");
     g_assert_cmpstr(b, ==, "OK"); /* the same one again */
-    g_assert_cmpstr(c, ==, "FAIL IRQ intercept already enabled");
+    /* QEMU looks the device up before it looks at an earlier intercept. */
+    g_assert_cmpstr(c, ==, "FAIL Unknown device");
+    g_assert_cmpstr(d, ==, "FAIL IRQ intercept already enabled");
     qtest_quit_ok(s);
+}
+
+/* The QOM path of the board device of type @type in /machine/unattached
+ * (QEMU and Vigil number them differently). */
+static char *unattached_path(QTestState *s, const char *type)
+{
+    json_t *list =
+        qtest_qmp_return(s, "{'execute': 'qom-list', "
+                            "'arguments': {'path': '/machine/unattached'}}");
+    g_autofree char *want = g_strdup_printf("child<%s>", type);
+    char *path = NULL;
+    size_t i;
+    json_t *e;
+
+    json_array_foreach(list, i, e)
+    {
+        if (!path &&
+            strcmp(json_string_value(json_object_get(e, "type")), want) == 0) {
+            path =
+                g_strdup_printf("/machine/unattached/%s",
+                                json_string_value(json_object_get(e, "name")));
+        }
+    }
+    json_decref(list);
+    g_assert_nonnull(path);
+    return path;
+}
+
+static void expect_cmd(QTestState *s, const char *want, const char *cmd,
+                       const char *path)
+{
+    g_autofree char *r = qtest_cmd(s, "%s %s", cmd, path);
+
+    g_assert_cmpstr(r, ==, want);
+}
+
+/*
+ * irq_intercept_out on the RTC: its one out-GPIO is reported as line 0
+ * (QEMU's "IRQ raise 0"), and GSI 8 is not reported at all.
+ */
+static void test_intercept_out_rtc(void)
+{
+    QTestState *s = qtest_init("-rtc clock=vm");
+    g_autofree char *rtc = unattached_path(s, "mc146818rtc");
+    g_autofree char *kbd = unattached_path(s, "i8042");
+
+    expect_cmd(s, "OK", "irq_intercept_out", rtc);
+    expect_cmd(s, "OK", "irq_intercept_out", rtc); /* the same again */
+    expect_cmd(s, "FAIL IRQ intercept already enabled", "irq_intercept_out",
+               kbd);
+    expect_cmd(s, "FAIL IRQ intercept already enabled", "irq_intercept_in",
+               "ioapic");
+    expect_cmd(s, "FAIL Unknown device", "irq_intercept_out", "/nope");
+    set_time(s, B_24H, 0x10, 0x00, 0x00); /* ticks aligned from here */
+    cmos_write(s, REG_A, 0x2f);           /* 2 Hz */
+    cmos_write(s, REG_B, B_24H | B_PIE);
+    step(s, 400 * MS);
+    g_assert_false(qtest_get_irq(s, 0));
+    step(s, 200 * MS);
+    g_assert_true(qtest_get_irq(s, 0));
+    g_assert_cmpint(cmos_read(s, REG_C) & C_PF, ==, C_PF);
+    g_assert_false(qtest_get_irq(s, 0));
+    step(s, 500 * MS);
+    g_assert_cmpuint(qtest_irq_raises(s, 0), ==, 2);
+    g_assert_cmpuint(qtest_irq_raises(s, RTC_IRQ), ==, 0);
+    qtest_quit_ok(s);
+}
+
+/* The i8042's two unnamed out-GPIOs (keyboard 0, mouse 1); the named
+ * "a20" group exists; devices without out-GPIOs install nothing. */
+static void test_intercept_out_others(void)
+{
+    QTestState *s = qtest_init("-device pvpanic,id=pp");
+    g_autofree char *kbd = unattached_path(s, "i8042");
+    g_autofree char *piix = NULL;
+    g_autofree char *r = NULL;
+
+    if (!qtest_is_qemu72()) {
+        /* 7.2 answers OK to all of these (upstream QEMU as here). */
+        expect_cmd(s, "FAIL No intercepts installed", "irq_intercept_out",
+                   "/machine/peripheral/pp");
+        expect_cmd(s, "FAIL No intercepts installed", "irq_intercept_out",
+                   "/machine/fw_cfg");
+        piix = unattached_path(s, "PIIX3");
+        expect_cmd(s, "FAIL No intercepts installed", "irq_intercept_out",
+                   piix);
+        expect_cmd(s, "FAIL No intercepts installed", "irq_intercept_in",
+                   "/machine/peripheral/pp");
+        expect_cmd(s, "FAIL Interception of named in-GPIOs not yet supported",
+                   "irq_intercept_in", "/machine/peripheral/pp x");
+        expect_cmd(s, "FAIL No intercepts installed", "irq_intercept_out",
+                   "/machine/peripheral/pp x");
+    }
+    expect_cmd(s, "OK", "irq_intercept_out", kbd);
+    qtest_outb(s, 0x64, 0xaa); /* self-test: 0x55 in the output buffer */
+    g_assert_true(qtest_get_irq(s, 0));
+    r = qtest_cmd(s, "inb 0x60");
+    g_assert_cmpstr(r, ==, "OK 0x0055");
+    g_assert_false(qtest_get_irq(s, 0));
+    g_assert_cmpuint(qtest_irq_raises(s, 1), ==, 0);
+    qtest_quit_ok(s);
+
+    /* The named group: intercepted (Vigil models no A20 line to report). */
+    s = qtest_init("");
+    g_clear_pointer(&kbd, g_free);
+    kbd = unattached_path(s, "i8042");
+    if (!qtest_is_qemu72()) {
+        g_autofree char *nope = g_strconcat(kbd, " nope", NULL);
+
+        expect_cmd(s, "FAIL No intercepts installed", "irq_intercept_out",
+                   nope);
+    }
+    g_free(r);
+    r = g_strconcat(kbd, " a20", NULL);
+    expect_cmd(s, "OK", "irq_intercept_out", r);
+    qtest_outb(s, 0x64, 0xaa);
+    g_assert_false(qtest_get_irq(s, 0));
+    qtest_quit_ok(s);
+}
+
+/*
+ * Lost periodic ticks.  At 2 Hz the guest leaves register C unread for
+ * 15.25 s: the line stays high, so 29 of the 30 ticks cannot reach it
+ * (coalesced).  It then reads C 21 times in a row and from there on
+ * acknowledges every interrupt within 25 ms, up to 25.25 s (50 ticks).
+ * With lost_tick_policy=slew every tick arrives in the end: 20 at once on
+ * the reads of C, the rest from the catch-up timer.  Without it (discard,
+ * the default) the 29 are lost.
+ */
+static unsigned lost_ticks_run(const char *args, bool slew)
+{
+    QTestState *s = qtest_init(args);
+    g_autofree char *r = qtest_cmd(s, "irq_intercept_in ioapic");
+    g_autofree char *rtc = unattached_path(s, "mc146818rtc");
+    g_autofree char *q =
+        g_strdup_printf("{'execute': 'qom-get', 'arguments': {'path': '%s', "
+                        "'property': 'lost_tick_policy'}}",
+                        rtc);
+    json_t *policy = qtest_qmp_return(s, q);
+    unsigned raises;
+
+    g_assert_cmpstr(r, ==, "OK");
+    g_assert_cmpstr(json_string_value(policy), ==, slew ? "slew" : "discard");
+    json_decref(policy);
+    set_time(s, B_24H, 0x10, 0x00, 0x00);
+    cmos_write(s, REG_A, 0x2f);
+    cmos_write(s, REG_B, B_24H | B_PIE);
+    step(s, 15 * S + 250 * MS);
+    g_assert_cmpuint(qtest_irq_raises(s, RTC_IRQ), ==, 1);
+    for (unsigned i = 0; i < 21; i++) {
+        cmos_read(s, REG_C);
+    }
+    /* 20 re-injected on the reads, then no more on reads alone. */
+    g_assert_cmpuint(qtest_irq_raises(s, RTC_IRQ), ==, slew ? 21 : 1);
+    g_assert_false(qtest_get_irq(s, RTC_IRQ));
+    for (unsigned i = 0; i < 400; i++) {
+        step(s, 25 * MS);
+        if (qtest_get_irq(s, RTC_IRQ)) {
+            g_assert_cmpint(cmos_read(s, REG_C) & C_PF, ==, C_PF);
+        }
+    }
+    raises = qtest_irq_raises(s, RTC_IRQ);
+    qtest_quit_ok(s);
+    return raises;
+}
+
+/* QEMU's read-only "date" (struct tm): the time the guest reads. */
+static void test_date_property(void)
+{
+    QTestState *s = qtest_init("-rtc clock=vm");
+    g_autofree char *rtc = unattached_path(s, "mc146818rtc");
+    g_autofree char *q =
+        g_strdup_printf("{'execute': 'qom-get', 'arguments': {'path': '%s', "
+                        "'property': 'date'}}",
+                        rtc);
+    json_t *d;
+
+    set_time(s, B_24H, 0x10, 0x20, 0x30);
+    step(s, 2 * S + 100 * MS);
+    d = qtest_qmp_return(s, q);
+    g_assert_cmpint(json_integer_value(json_object_get(d, "tm_year")), ==, 126);
+    g_assert_cmpint(json_integer_value(json_object_get(d, "tm_mon")), ==, 11);
+    g_assert_cmpint(json_integer_value(json_object_get(d, "tm_mday")), ==, 3);
+    g_assert_cmpint(json_integer_value(json_object_get(d, "tm_hour")), ==, 10);
+    g_assert_cmpint(json_integer_value(json_object_get(d, "tm_min")), ==, 20);
+    g_assert_cmpint(json_integer_value(json_object_get(d, "tm_sec")), ==, 32);
+    json_decref(d);
+    qtest_quit_ok(s);
+}
+
+static void test_lost_ticks_slew(void)
+{
+    g_assert_cmpuint(lost_ticks_run("-rtc clock=vm,driftfix=slew", true), ==,
+                     50);
+    /* The device property itself, as QEMU's -global sets it. */
+    g_assert_cmpuint(
+        lost_ticks_run(
+            "-rtc clock=vm -global mc146818rtc.lost_tick_policy=slew", true),
+        ==, 50);
+}
+
+static void test_lost_ticks_discard(void)
+{
+    g_assert_cmpuint(lost_ticks_run("-rtc clock=vm,driftfix=none", false), ==,
+                     21);
+    /* A later -global wins over driftfix=slew, as in QEMU. */
+    g_assert_cmpuint(lost_ticks_run("-rtc clock=vm,driftfix=slew -global "
+                                    "mc146818rtc.lost_tick_policy=discard",
+                                    false),
+                     ==, 21);
 }
 
 int main(int argc, char **argv)
@@ -305,6 +519,11 @@ int main(int argc, char **argv)
         {"formats-and-century", test_formats_and_century},
         {"reset-keeps-time", test_reset_keeps_time},
         {"intercept-errors", test_intercept_errors},
+        {"intercept-out-rtc", test_intercept_out_rtc},
+        {"intercept-out-others", test_intercept_out_others},
+        {"date-property", test_date_property},
+        {"lost-ticks-slew", test_lost_ticks_slew},
+        {"lost-ticks-discard", test_lost_ticks_discard},
     };
 
     return qtest_run_cases(&argc, &argv, "rtc", cases, G_N_ELEMENTS(cases));

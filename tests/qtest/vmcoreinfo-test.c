@@ -276,7 +276,10 @@ static void test_capability(void)
         s, "{\"execute\": \"query-dump-guest-memory-capability\"}");
     g_autofree char *text = json_dumps(r, JSON_COMPACT);
 
-    g_assert_cmpstr(text, ==, "{\"formats\":[\"elf\"]}");
+    g_assert_cmpstr(text, ==,
+                    "{\"formats\":[\"elf\",\"kdump-zlib\",\"kdump-raw-zlib\","
+                    "\"kdump-lzo\",\"kdump-raw-lzo\",\"kdump-snappy\","
+                    "\"kdump-raw-snappy\"]}");
     json_decref(r);
     qtest_quit_ok(s);
 }

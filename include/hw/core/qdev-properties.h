@@ -18,6 +18,7 @@ typedef enum PropertyKind {
     PROP_KIND_UINT64,
     PROP_KIND_BOOL,
     PROP_KIND_STRING, /* field is char *, owned by the device */
+    PROP_KIND_ENUM,   /* field is int, an index into enum_values */
 } PropertyKind;
 
 typedef struct Property {
@@ -27,6 +28,9 @@ typedef struct Property {
     uint64_t defval_u;    /* integers and bool */
     const char *defval_s; /* strings (may be NULL) */
     const char *description;
+    /* PROP_KIND_ENUM: the QAPI enum's name and values (NULL-terminated). */
+    const char *enum_type;
+    const char *const *enum_values;
 } Property;
 
 #define DEFINE_PROP_UNSIGNED_(_name, _kind, _state, _field, _def)              \
@@ -47,6 +51,13 @@ typedef struct Property {
 #define DEFINE_PROP_STRING(n, s, f)                                            \
     {                                                                          \
         .name = (n), .kind = PROP_KIND_STRING, .offset = offsetof(s, f)        \
+    }
+/* An enum property: text and JSON strings from @values; reads as the
+ * value's name; the QOM type is @type ("LostTickPolicy"). */
+#define DEFINE_PROP_ENUM(n, s, f, d, type, values)                             \
+    {                                                                          \
+        .name = (n), .kind = PROP_KIND_ENUM, .offset = offsetof(s, f),         \
+        .defval_u = (d), .enum_type = (type), .enum_values = (values)          \
     }
 #define DEFINE_PROP_END_OF_LIST()                                              \
     {                                                                          \
@@ -92,6 +103,7 @@ bool qdev_prop_set_str(void *obj, const Property *prop, const char *val,
 
 uint64_t qdev_prop_get_uint(const void *obj, const Property *prop);
 bool qdev_prop_get_bool(const void *obj, const Property *prop);
+/* A string property's value, or an enum property's value name. */
 const char *qdev_prop_get_str(const void *obj, const Property *prop);
 
 /*

@@ -12,7 +12,8 @@
  *   qdev_realize(dev, bus, errp)  attach to @bus and call realize(); on
  *                       failure the device is detached again and can be
  *                       freed with qdev_unref()
- *   qdev_unrealize(dev) undo exactly what realize did
+ *   qdev_unrealize(dev) undo exactly what realize did, leave the tree
+ *   qdev_set_realized() qom-set realized: undo or redo realize in the tree
  *   qdev_unref(dev)     free an unrealized device
  *
  * Every call expects the BQL.
@@ -27,6 +28,15 @@ typedef struct DeviceState DeviceState;
 typedef struct BusState BusState;
 typedef struct DeviceClass DeviceClass;
 typedef struct Aml Aml;
+
+/*
+ * A group of out-GPIO lines as QEMU's qdev names them: @name NULL for the
+ * unnamed group ("unnamed-gpio-out[N]"), else the named group's name.
+ */
+typedef struct DeviceGpioOut {
+    const char *name;
+    unsigned count;
+} DeviceGpioOut;
 
 /* Categories print in this order in -device help (QEMU's names). */
 typedef enum DeviceCategory {
@@ -75,6 +85,14 @@ struct DeviceClass {
      * called for realized devices.  May be NULL.
      */
     void (*build_aml)(DeviceState *dev, Aml *scope);
+    /*
+     * Out-GPIO lines QEMU's device has (qtest irq_intercept_out), {NULL}-
+     * terminated by count 0; may be NULL for none.  Vigil's devices drive
+     * GSIs (hw/irq.h) directly: gpio_out_gsi() says which GSI line @n of
+     * group @name drives, or -1 for a line Vigil does not model.
+     */
+    const DeviceGpioOut *gpio_out;
+    int (*gpio_out_gsi)(DeviceState *dev, const char *name, unsigned n);
 };
 
 struct DeviceState {
@@ -113,7 +131,19 @@ struct BusState {
 
 /* The list of device types is the board layer's: hw/catalog.h. */
 
+/* Property defaults, then -global values for @dc, then instance_init(). */
 DeviceState *qdev_new(const DeviceClass *dc);
+/*
+ * -global DRIVER.PROP=VALUE: every device of type @driver created from now
+ * on gets PROP=VALUE before instance_init.  Checked at once against a
+ * scratch instance when @driver is a type Vigil has ("can't apply global
+ * D.P=V: <why>"); other drivers are accepted and never match, as QEMU
+ * accepts globals for types it does not create.
+ */
+bool qdev_add_global(const DeviceClass *dc, const char *driver,
+                     const char *prop, const char *value, GError **errp);
+/* Forget every -global (tests, and at exit). */
+void qdev_clear_globals(void);
 void qdev_unref(DeviceState *dev);
 
 /* Set a property from command-line text; errors as in qdev-properties.h.
@@ -123,7 +153,17 @@ bool qdev_set_prop_text(DeviceState *dev, const char *name, const char *text,
 const Property *qdev_find_prop(DeviceState *dev, const char *name);
 
 bool qdev_realize(DeviceState *dev, BusState *bus, GError **errp);
+/* Undo realize (if still realized) and leave the tree. */
 void qdev_unrealize(DeviceState *dev);
+/*
+ * QOM's "realized" at run time (qom-set): false undoes realize but keeps
+ * the device in the tree (its path, bus and id) with realized false, so
+ * its properties can be set and it can be realized again with true.
+ * Only devices created with -device/device_add whose type can undo its
+ * realize; for the board's own devices: "Property 'T.realized' cannot be
+ * cleared: the device is part of the board".
+ */
+bool qdev_set_realized(DeviceState *dev, bool value, GError **errp);
 /* Reset every realized device (system_reset), in realize order. */
 void qdev_reset_all(void);
 

@@ -15,11 +15,22 @@
 #ifndef HW_RTC_MC146818RTC_H
 #define HW_RTC_MC146818RTC_H
 
+#include <time.h>
+
 #include "hw/core/qdev.h"
 
 #define TYPE_MC146818_RTC "mc146818rtc"
 #define RTC_ISA_BASE      0x70
 #define RTC_ISA_IRQ       8
 #define RTC_CENTURY       0x32
+
+extern const DeviceClass mc146818rtc_class;
+
+/*
+ * QEMU's read-only "date" property (QOM type "struct tm"): the time the
+ * guest reads from the registers now (while register B's SET is on, the
+ * registers as the guest wrote them).
+ */
+void mc146818rtc_get_date(DeviceState *dev, struct tm *tm);
 
 #endif /* HW_RTC_MC146818RTC_H */

@@ -389,12 +389,24 @@ def case_lifecycle(ctx):
 
 
 def case_dump_memory_only(ctx):
-    """virsh dump --memory-only of a panicked guest: an ELF core."""
+    """virsh dump --memory-only of a panicked guest: an ELF core, and
+    with --format kdump-zlib a flattened kdump file much smaller than
+    the guest."""
     dom = panicked_start(ctx, 'dump', 'preserve')
     try:
         path = os.path.join(ctx.lv.dir, 'manual.core')
         dom.lv.virsh('dump', '--memory-only', dom.name, path, timeout=120)
         check_elf_core(path, GUEST_MIB << 20)
+        os.unlink(path)
+        # libvirt checks the format against
+        # query-dump-guest-memory-capability, then asks for it.
+        dom.lv.virsh('dump', '--memory-only', '--format', 'kdump-zlib',
+                     dom.name, path, timeout=120)
+        with open(path, 'rb') as f:
+            head = f.read(16)
+        check(head.startswith(b'makedumpfile') and
+              os.path.getsize(path) < (GUEST_MIB << 20) // 2,
+              'kdump-zlib: %r, %d bytes' % (head, os.path.getsize(path)))
         os.unlink(path)
         dom.state('crashed (panicked)')
     finally:
