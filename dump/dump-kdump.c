@@ -336,7 +336,9 @@ static bool put_headers(KdumpWriter *w, const GByteArray *notes,
     }
     memcpy(blk, &h, sizeof(h));
     memcpy(blk + KDUMP_PAGE, &s, sizeof(s));
-    memcpy(blk + KDUMP_PAGE + sizeof(s), notes->data, notes->len);
+    if (notes->len) { /* an empty GByteArray has no data pointer */
+        memcpy(blk + KDUMP_PAGE + sizeof(s), notes->data, notes->len);
+    }
     ok = put_at(w, 0, blk, (1 + sub_blocks) * KDUMP_PAGE, errp);
     g_free(blk);
     return ok;
