@@ -110,6 +110,9 @@ static bool device_set(DeviceState *dev, const char *prop, json_t *v,
         return qdev_set_realized(dev, json_is_true(v), errp);
     }
     p = qdev_prop_find(dc->props, prop);
+    if (!p && qom_board_set_prop(dev, prop, errp)) {
+        return false;
+    }
     if (!p) {
         /* type, parent_bus, hotplugged, hotpluggable, children. */
         return not_writable(dc->name, prop, errp);
@@ -172,9 +175,26 @@ json_t *qmp_qom_set(QmpSession *s, json_t *args, GError **errp)
     case NODE_CHARDEV:
         ok = not_writable(qemu_chr_type_name(n.chr), prop, errp);
         break;
+    case NODE_BUS:
+        ok = not_writable(n.bus->type, prop, errp);
+        break;
+    case NODE_BOARD:
+        ok = qom_board_node_set(n.board, prop, value, errp);
+        break;
+    case NODE_QTEST: {
+        g_autoptr(json_t) setting = qom_qtest_get(prop);
+
+        /* QEMU's qtest object takes its settings only when created. */
+        if (setting) {
+            error_setg(errp, "Property '%s' can not be set now", prop);
+            ok = false;
+        } else {
+            ok = not_writable("qtest", prop, errp);
+        }
+        break;
+    }
     case NODE_MACHINE:
-        type = qom_machine_type_name();
-        ok = not_writable(type, prop, errp);
+        ok = qom_machine_set(prop, value, errp);
         break;
     default:
         ok = not_writable("container", prop, errp);

@@ -157,16 +157,13 @@ static void list_object_prop(const ObjectProp *p, void *opaque)
     add_described_prop(opaque, p->name, p->qom_type, p->description);
 }
 
-/* A machine's properties: the -machine keys that are properties. */
-static void list_machine_props(json_t *list)
+/* A machine type's properties, as QEMU 7.2 lists them. */
+static void list_machine_props(const char *name, json_t *list)
 {
-    const CmdlineOption *o = qmp_cmdline_option_find("machine");
+    g_autofree char *mname = g_strndup(name, strlen(name) - strlen("-machine"));
+    const MachineClass *mc = machine_find_type(mname);
 
-    for (const CmdlineParam *p = o ? o->params : NULL; p && p->name; p++) {
-        if (p->qom_type) {
-            add_described_prop(list, p->name, p->qom_type, p->help);
-        }
-    }
+    qom_machine_list_type_props(mc, list);
     qom_add_prop(list, "peripheral-anon", "child<container>");
     qom_add_prop(list, "peripheral", "child<container>");
 }
@@ -200,7 +197,7 @@ json_t *qmp_qom_list_properties(QmpSession *s, json_t *args, GError **errp)
         }
         object_type_foreach_prop(ot, list_object_prop, list);
     } else if (type_is_a(types, e, "machine") && !e->abstract) {
-        list_machine_props(list);
+        list_machine_props(name, list);
     }
     return list;
 }
@@ -243,7 +240,8 @@ json_t *qmp_device_list_properties(QmpSession *s, json_t *args, GError **errp)
         }
         json_array_append_new(list, e);
     }
-    for (const char *const *c = dc->children; c && c[0]; c += 2) {
+    for (const char *const *c = dc->children;
+         c && c[0] && !dc->children_at_realize; c += 2) {
         qom_add_prop(list, c[0], c[1]);
     }
     return list;

@@ -20,6 +20,8 @@
 #include "qobject/json-writer.h"
 #include "qom/object.h"
 #include "system/accel.h"
+#include "system/qtest.h"
+#include "system/system.h"
 
 #define PERIPHERAL      "/machine/peripheral/"
 #define PERIPHERAL_ANON "/machine/peripheral-anon/"
@@ -115,6 +117,28 @@ char *qom_machine_type_name(void)
                            : g_strdup("none-machine");
 }
 
+/*
+ * QEMU's qtest server is an object at /machine/qtest whose "chardev" is
+ * the id of its chardev ("qtest" for -qtest) and "log" the -qtest-log
+ * file.
+ */
+#define QTEST_PATH "/machine/qtest"
+
+static bool has_qtest_node(void)
+{
+    return current_machine && qtest_enabled() && qemu_chr_find("qtest");
+}
+
+json_t *qom_qtest_get(const char *prop)
+{
+    if (strcmp(prop, "chardev") == 0) {
+        return json_string("qtest");
+    } else if (strcmp(prop, "log") == 0) {
+        return json_string_nocheck(qtest_log_arg ? qtest_log_arg : "");
+    }
+    return NULL;
+}
+
 /* Only socket chardevs have "connected" in QEMU. */
 bool qom_chardev_has_connected(Chardev *chr)
 {
@@ -151,6 +175,73 @@ static bool resolve_region(const char *path, Node *n)
     return false;
 }
 
+char *qom_bus_path(const BusState *bus)
+{
+    if (bus->parent && bus->parent->canonical_path) {
+        return g_strdup_printf("%s/%s", bus->parent->canonical_path, bus->name);
+    }
+    if (current_machine && bus == current_machine->sysbus) {
+        return g_strdup(UNATTACHED "sysbus");
+    }
+    return g_strdup_printf(UNATTACHED "%s", bus->name);
+}
+
+/*
+ * Buses are found through the devices on them (every bus of the board
+ * has at least one).
+ */
+typedef struct BusFind {
+    const char *path;         /* a bus path to find, or NULL */
+    const DeviceState *owner; /* or: the buses of this device */
+    json_t *list;             /* ... listed here */
+    BusState *found;
+    GPtrArray *seen;
+} BusFind;
+
+static void find_bus(DeviceState *dev, void *opaque)
+{
+    BusFind *f = opaque;
+    BusState *bus = dev->parent_bus;
+
+    if (!bus || g_ptr_array_find(f->seen, bus, NULL)) {
+        return;
+    }
+    g_ptr_array_add(f->seen, bus);
+    if (f->path) {
+        g_autofree char *path = qom_bus_path(bus);
+
+        if (!f->found && strcmp(path, f->path) == 0) {
+            f->found = bus;
+        }
+    } else if (bus->parent == f->owner) {
+        g_autofree char *type = g_strdup_printf("child<%s>", bus->type);
+
+        qom_add_prop(f->list, bus->name, type);
+    }
+}
+
+static BusState *resolve_bus(const char *path)
+{
+    g_autoptr(GPtrArray) seen = g_ptr_array_new();
+    BusFind f = {.path = path, .seen = seen};
+
+    if (current_machine && strcmp(path, UNATTACHED "sysbus") == 0) {
+        return current_machine->sysbus; /* also with nothing on it */
+    }
+
+    qdev_foreach(find_bus, &f);
+    return f.found;
+}
+
+/* Append the buses @owner (NULL: the machine) has to @list. */
+static void list_buses(const DeviceState *owner, json_t *list)
+{
+    g_autoptr(GPtrArray) seen = g_ptr_array_new();
+    BusFind f = {.owner = owner, .list = list, .seen = seen};
+
+    qdev_foreach(find_bus, &f);
+}
+
 bool qom_resolve(const char *path, Node *n)
 {
     memset(n, 0, sizeof(*n));
@@ -161,6 +252,16 @@ bool qom_resolve(const char *path, Node *n)
             n->path = containers[i].path;
             return true;
         }
+    }
+    if ((n->board = qom_board_node_find(path)) >= 0) {
+        n->kind = NODE_BOARD;
+        n->path = path;
+        return true;
+    }
+    if (strcmp(path, QTEST_PATH) == 0 && has_qtest_node()) {
+        n->kind = NODE_QTEST;
+        n->path = QTEST_PATH;
+        return true;
     }
     if (g_str_has_prefix(path, "/chardevs/")) {
         n->chr = qemu_chr_find(path + strlen("/chardevs/"));
@@ -178,6 +279,11 @@ bool qom_resolve(const char *path, Node *n)
     if (n->dev) {
         n->kind = NODE_DEVICE;
         n->path = n->dev->canonical_path;
+        return true;
+    }
+    if (path[0] == '/' && (n->bus = resolve_bus(path))) {
+        n->kind = NODE_BUS;
+        n->path = path;
         return true;
     }
     return resolve_region(path, n);
@@ -226,6 +332,9 @@ static void list_user_object(UserObject *obj, void *opaque)
 static void list_container(const char *path, json_t *list)
 {
     qom_add_prop(list, "type", "string");
+    if (strcmp(path, "/machine") == 0) {
+        qom_machine_list_props(list);
+    }
     for (size_t i = 0; i < G_N_ELEMENTS(containers); i++) {
         if (strcmp(path, containers[i].path) != 0) {
             continue;
@@ -241,10 +350,16 @@ static void list_container(const char *path, json_t *list)
             }
             qom_add_prop(list, c[0], c[1]);
         }
+        if (strcmp(path, "/machine") == 0 && has_qtest_node()) {
+            qom_add_prop(list, "qtest", "child<qtest>");
+        }
         if (containers[i].device_prefix) {
             ListCtx ctx = {list, containers[i].device_prefix};
             qdev_foreach(list_device_child, &ctx);
         }
+    }
+    if (strcmp(path, "/machine/unattached") == 0 && current_machine) {
+        qom_add_prop(list, "sysbus", "child<System>");
     }
     if (strcmp(path, "/chardevs") == 0) {
         qemu_chr_foreach(list_chardev_child, list);
@@ -285,12 +400,48 @@ static void list_device(DeviceState *dev, json_t *list)
     for (const Property *p = dc->props; p && p->name; p++) {
         qom_add_prop(list, p->name, qom_prop_type(dc, p));
     }
+    qom_board_list_props(dev, list);
     if (dc == &mc146818rtc_class) {
         qom_add_prop(list, "date", "struct tm");
     }
     for (const char *const *c = dc->children; c && c[0]; c += 2) {
         qom_add_prop(list, c[0], c[1]);
     }
+    list_buses(dev, list);
+}
+
+/* A bus: QEMU's "type", "realized" and a link per child, numbered in
+ * the order the children came. */
+static void list_bus(const BusState *bus, json_t *list)
+{
+    qom_add_prop(list, "type", "string");
+    qom_add_prop(list, "realized", "bool");
+    for (guint i = 0; i < bus->children->len; i++) {
+        DeviceState *d = g_ptr_array_index(bus->children, i);
+        g_autofree char *name = g_strdup_printf("child[%u]", i);
+        g_autofree char *type = g_strdup_printf("link<%s>", d->klass->name);
+
+        qom_add_prop(list, name, type);
+    }
+}
+
+static json_t *bus_get(const BusState *bus, const char *prop)
+{
+    unsigned i;
+    char end;
+
+    if (strcmp(prop, "type") == 0) {
+        return json_string(bus->type);
+    } else if (strcmp(prop, "realized") == 0) {
+        /* QEMU never realizes its main system bus. */
+        return json_boolean(!current_machine || bus != current_machine->sysbus);
+    } else if (sscanf(prop, "child[%u%c", &i, &end) == 2 && end == ']' &&
+               i < bus->children->len) {
+        DeviceState *d = g_ptr_array_index(bus->children, i);
+
+        return json_string_nocheck(d->canonical_path);
+    }
+    return NULL;
 }
 
 /* The RTC's "date" as QEMU's visitor gives a struct tm. */
@@ -342,27 +493,9 @@ typedef struct ObjGet {
 static void object_prop_value(const ObjectProp *p, void *opaque)
 {
     ObjGet *g = opaque;
-    const void *v = (const char *)g->obj + p->offset;
 
-    if (g->value || strcmp(p->name, g->name) != 0) {
-        return;
-    }
-    switch (p->kind) {
-    case OBJ_PROP_STR:
-        /* An unset string reads "" as in QEMU's visitor. */
-        g->value =
-            json_string_nocheck(*(char *const *)v ? *(char *const *)v : "");
-        break;
-    case OBJ_PROP_BOOL:
-        g->value = json_boolean(*(const bool *)v);
-        break;
-    case OBJ_PROP_SIZE:
-    case OBJ_PROP_UINT:
-        g->value = json_uint64(*(const uint64_t *)v);
-        break;
-    case OBJ_PROP_ENUM:
-        g->value = json_string(p->values[*(const int *)v]);
-        break;
+    if (!g->value && strcmp(p->name, g->name) == 0) {
+        g->value = user_object_prop_value(g->obj, p);
     }
 }
 
@@ -406,18 +539,21 @@ json_t *qmp_qom_list(QmpSession *s, json_t *args, GError **errp)
         }
         object_type_foreach_prop(n.obj->type, list_object_prop_plain, list);
         break;
+    case NODE_BUS:
+        list_bus(n.bus, list);
+        break;
+    case NODE_BOARD:
+        qom_board_node_list(n.board, list);
+        break;
+    case NODE_QTEST:
+        qom_add_prop(list, "type", "string");
+        qom_add_prop(list, "chardev", "string");
+        qom_add_prop(list, "log", "string");
+        break;
     case NODE_NONE:
         break;
     }
     return list;
-}
-
-static char *bus_path(BusState *bus)
-{
-    if (bus->parent && bus->parent->canonical_path) {
-        return g_strdup_printf("%s/%s", bus->parent->canonical_path, bus->name);
-    }
-    return g_strdup_printf(UNATTACHED "%s", bus->name);
 }
 
 /* An unrealized PCI device's "addr" text ("SLOT[.FN]", hex) as QEMU's
@@ -431,18 +567,29 @@ static int unrealized_devfn(DeviceState *dev, const Property *p)
     return n >= 1 && slot < 32 && fn < 8 ? (int)(slot << 3 | fn) : -1;
 }
 
+/* A bus of @dev named @prop: its path. */
+static json_t *device_bus_get(DeviceState *dev, const char *prop)
+{
+    g_autofree char *path = g_strdup_printf("%s/%s", dev->canonical_path, prop);
+    BusState *bus = resolve_bus(path);
+
+    return bus && bus->parent == dev ? json_string_nocheck(path) : NULL;
+}
+
 static json_t *device_get(DeviceState *dev, const char *prop)
 {
     const DeviceClass *dc = dev->klass;
     const Property *p;
+    json_t *v;
 
     if (strcmp(prop, "type") == 0) {
         return json_string(dc->name);
     } else if (strcmp(prop, "parent_bus") == 0) {
         g_autofree char *bus =
-            dev->parent_bus ? bus_path(dev->parent_bus) : NULL;
+            dev->parent_bus ? qom_bus_path(dev->parent_bus) : NULL;
 
-        return bus ? json_string_nocheck(bus) : json_null();
+        /* A link to nothing reads "" (a vCPU has no bus). */
+        return json_string_nocheck(bus ? bus : "");
     } else if (strcmp(prop, "realized") == 0) {
         return json_boolean(dev->realized);
     } else if (strcmp(prop, "hotplugged") == 0) {
@@ -451,6 +598,8 @@ static json_t *device_get(DeviceState *dev, const char *prop)
         return json_boolean(dc->hotpluggable);
     } else if (strcmp(prop, "date") == 0 && dc == &mc146818rtc_class) {
         return rtc_date(dev);
+    } else if ((v = qom_board_get_prop(dev, prop))) {
+        return v;
     }
     p = qdev_prop_find(dc->props, prop);
     if (p && is_pci_addr(dc, p)) {
@@ -479,7 +628,7 @@ static json_t *device_get(DeviceState *dev, const char *prop)
             return json_string_nocheck(child);
         }
     }
-    return NULL;
+    return device_bus_get(dev, prop);
 }
 
 json_t *qmp_qom_get(QmpSession *s, json_t *args, GError **errp)
@@ -512,6 +661,18 @@ json_t *qmp_qom_get(QmpSession *s, json_t *args, GError **errp)
         type = g_strdup("memory-region");
         v = region_get(n.mr, prop);
         break;
+    case NODE_BUS:
+        type = g_strdup(n.bus->type);
+        v = bus_get(n.bus, prop);
+        break;
+    case NODE_BOARD:
+        type = g_strdup(qom_board_node_type(n.board));
+        v = qom_board_node_get(n.board, prop);
+        break;
+    case NODE_QTEST:
+        type = g_strdup("qtest");
+        v = strcmp(prop, "type") ? qom_qtest_get(prop) : json_string(type);
+        break;
     case NODE_OBJECT: {
         ObjGet g = {n.obj, prop, NULL};
 
@@ -532,6 +693,8 @@ json_t *qmp_qom_get(QmpSession *s, json_t *args, GError **errp)
                                       : g_strdup("container");
         if (strcmp(prop, "type") == 0) {
             v = json_string(type);
+        } else if (n.kind == NODE_MACHINE && (v = qom_machine_get(prop))) {
+            break;
         } else {
             /* A child of the container: its value is its path. */
             g_autoptr(json_t) list = json_array();

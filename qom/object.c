@@ -10,12 +10,14 @@
 #include "qom/object.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "qemu/cutils.h"
 #include "qemu/option.h"
 #include "qobject/json-stream.h"
+#include "qobject/json-writer.h"
 
 static const ObjectType object_root_type = {
     .name = "object",
@@ -123,6 +125,51 @@ static void *prop_ptr(UserObject *obj, const ObjectProp *p)
     return (char *)obj + p->offset;
 }
 
+static const void *prop_cptr(const UserObject *obj, const ObjectProp *p)
+{
+    return (const char *)obj + p->offset;
+}
+
+json_t *user_object_prop_value(const UserObject *obj, const ObjectProp *p)
+{
+    const void *v = prop_cptr(obj, p);
+
+    if (p->get) {
+        return p->get(obj, p);
+    }
+    switch (p->kind) {
+    case OBJ_PROP_STR:
+        /* An unset string reads "" as in QEMU's visitor. */
+        return json_string_nocheck(*(char *const *)v ? *(char *const *)v : "");
+    case OBJ_PROP_BOOL:
+        return json_boolean(*(const bool *)v);
+    case OBJ_PROP_SIZE:
+    case OBJ_PROP_UINT:
+        return json_uint64(*(const uint64_t *)v);
+    case OBJ_PROP_ENUM:
+        return json_string(p->values[*(const int *)v]);
+    }
+    return NULL;
+}
+
+/* OBJ_PROP_UINT's range (QEMU's uint32 setters with their own checks). */
+static bool set_uint(UserObject *obj, const ObjectProp *p, uint64_t n,
+                     bool negative, GError **errp)
+{
+    if (negative || (p->max && n > p->max)) {
+        error_setg(errp, "Parameter '%s' expects %s", p->name,
+                   p->max_ctype ? p->max_ctype : "uint64_t");
+        return false;
+    }
+    if (n < p->min) {
+        error_setg(errp, "property '%s' of %s doesn't take value '%" PRIu64 "'",
+                   p->name, obj->type->name, n);
+        return false;
+    }
+    *(uint64_t *)prop_ptr(obj, p) = n;
+    return true;
+}
+
 static void object_free(UserObject *obj)
 {
     if (obj->type->finalize) {
@@ -173,6 +220,9 @@ static bool set_prop_text(UserObject *obj, const ObjectProp *p, const char *v,
     if (!check_settable(obj, p, errp)) {
         return false;
     }
+    if (p->parse) {
+        return p->parse(obj, p, v, NULL, errp);
+    }
     switch (p->kind) {
     case OBJ_PROP_STR:
         g_free(*(char **)prop_ptr(obj, p));
@@ -190,14 +240,14 @@ static bool set_prop_text(UserObject *obj, const ObjectProp *p, const char *v,
     case OBJ_PROP_UINT: {
         char *end;
 
+        /* QEMU's option visitor: decimal, octal or hex, no sign. */
         errno = 0;
         n = g_ascii_strtoull(v, &end, 0);
         if (!g_ascii_isdigit(*v) || *end || errno) {
-            error_setg(errp, "Parameter '%s' expects integer", p->name);
+            error_setg(errp, "Parameter '%s' expects a uint64 value", p->name);
             return false;
         }
-        *(uint64_t *)prop_ptr(obj, p) = n;
-        return true;
+        return set_uint(obj, p, n, false, errp);
     }
     case OBJ_PROP_ENUM:
         return set_enum(obj, p, v, errp);
@@ -226,6 +276,18 @@ static bool set_prop_json(UserObject *obj, const ObjectProp *p, json_t *v,
 
     if (!check_settable(obj, p, errp)) {
         return false;
+    }
+    if (p->parse) {
+        return p->parse(obj, p, NULL, v, errp);
+    }
+    if (p->kind == OBJ_PROP_UINT) {
+        /* QEMU's input visitor: any non-number "expects uint64". */
+        if (!json_is_integer(v)) {
+            error_setg(errp, "Parameter '%s' expects uint64", p->name);
+            return false;
+        }
+        return set_uint(obj, p, (uint64_t)json_integer_value(v),
+                        json_integer_value(v) < 0, errp);
     }
     switch (p->kind) {
     case OBJ_PROP_STR:
@@ -282,6 +344,10 @@ bool user_object_set(UserObject *obj, const char *name, const char *value_json,
             return false;
         case OBJ_RUNTIME_FIXED_NAMED:
             error_setg(errp, "cannot change property '%s' of %s", p->name,
+                       obj->type->name);
+            return false;
+        case OBJ_RUNTIME_FIXED_DOT:
+            error_setg(errp, "cannot change property '%s' of %s.", p->name,
                        obj->type->name);
             return false;
         }

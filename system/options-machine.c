@@ -92,6 +92,27 @@ static void set_str(char **dst, GHashTable *opts, const char *key)
     }
 }
 
+static const char *interned(GHashTable *opts, const char *key, const char *old)
+{
+    const char *v = g_hash_table_lookup(opts, key);
+
+    return v ? g_intern_string(v) : old;
+}
+
+/* What qom-get /machine reports (system/system.h machine_opts). */
+static void record_machine_opts(const VigilConfig *cfg, GHashTable *opts)
+{
+    MachineOptions *m = &machine_opts;
+
+    m->hpet_off = !vigil_opts_get_bool(opts, "hpet", !m->hpet_off);
+    m->graphics_off = !vigil_opts_get_bool(opts, "graphics", !m->graphics_off);
+    m->no_dump_guest_core = !cfg->dump_guest_core;
+    m->no_mem_merge = !cfg->mem_merge;
+    m->vmport = interned(opts, "vmport", m->vmport);
+    m->smm = interned(opts, "smm", m->smm);
+    m->memory_backend = interned(opts, "memory-backend", m->memory_backend);
+}
+
 bool opt_machine(VigilConfig *cfg, const char *arg, int *exit_status,
                  GError **errp)
 {
@@ -124,6 +145,7 @@ bool opt_machine(VigilConfig *cfg, const char *arg, int *exit_status,
     cfg->dump_guest_core =
         vigil_opts_get_bool(opts, "dump-guest-core", cfg->dump_guest_core);
     cfg->mem_merge = vigil_opts_get_bool(opts, "mem-merge", cfg->mem_merge);
+    record_machine_opts(cfg, opts);
     /* The same as -kernel, -initrd, -append and -bios. */
     cfg->kernel = g_hash_table_lookup(opts, "kernel")
                       ? g_intern_string(g_hash_table_lookup(opts, "kernel"))
@@ -555,7 +577,12 @@ bool opt_boot(VigilConfig *cfg, const char *arg, int *exit_status,
     set_str(&cfg->boot.once, opts, "once");
     set_str(&cfg->boot.splash, opts, "splash");
     cfg->boot.menu = vigil_opts_get_bool(opts, "menu", cfg->boot.menu);
+    machine_opts.boot_order = interned(opts, "order", machine_opts.boot_order);
+    machine_opts.boot_once = interned(opts, "once", machine_opts.boot_once);
+    machine_opts.boot_splash =
+        interned(opts, "splash", machine_opts.boot_splash);
     cfg->boot.strict = vigil_opts_get_bool(opts, "strict", cfg->boot.strict);
+    machine_opts.boot_strict = cfg->boot.strict;
     cfg->boot.splash_time =
         vigil_opts_get_number(opts, "splash-time", cfg->boot.splash_time);
     cfg->boot.reboot_timeout =

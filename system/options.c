@@ -196,6 +196,7 @@ static bool opt_qtest_log(VigilConfig *cfg, const char *arg, int *exit_status,
                           GError **errp)
 {
     cfg->qtest_log = arg;
+    qtest_log_arg = arg;
     return true;
 }
 
@@ -625,6 +626,8 @@ void vigil_config_free(VigilConfig *cfg)
     }
     g_clear_pointer(&cfg->name, g_free);
     boot_config = (BootConfig){0};
+    machine_opts = (MachineOptions){0};
+    qtest_log_arg = NULL;
     qemu_nographic = false;
 }
 

@@ -170,7 +170,8 @@ static void print_device_options(const DeviceClass *dc)
     for (const Property *p = dc->props; p && p->name; p++) {
         g_ptr_array_add(lines, prop_help_line(p));
     }
-    for (const char *const *c = dc->children; c && c[0]; c += 2) {
+    for (const char *const *c = dc->children;
+         c && c[0] && !dc->children_at_realize; c += 2) {
         g_ptr_array_add(lines, g_strdup_printf("  %s=<%s>", c[0], c[1]));
     }
     if (lines->len == 0) {

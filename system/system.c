@@ -14,6 +14,8 @@ bool qemu_debug_threads;
 static uint8_t qemu_uuid[16];
 bool qemu_nographic;
 BootConfig boot_config;
+MachineOptions machine_opts;
+const char *qtest_log_arg;
 const char *cpu_model_arg;
 CpuTopology cpu_topology;
 static Chardev *serial_hds[MAX_SERIAL_PORTS];

@@ -11,27 +11,9 @@
 #include <string.h>
 
 #include "hw/boards.h"
-#include "hw/core/qdev.h"
-#include "hw/irq.h"
 #include "qemu/timer.h"
 #include "system/memory.h"
 #include "system/qtest.h"
-
-typedef struct QTestCommand QTestCommand;
-typedef void QTestHandler(const QTestCommand *cmd, const QTestWord *a,
-                          GString *out);
-
-struct QTestCommand {
-    const char *name;
-    uint8_t min_args;
-    uint8_t max_args;
-    uint8_t size;    /* access width of the in/out/read/write families */
-    bool accel_only; /* only with -accel qtest (QEMU's clock commands) */
-    QTestHandler *fn;
-};
-
-/* Longest client text echoed back in a FAIL reply. */
-#define QTEST_ECHO_MAX 256
 
 /*
  * Scratch memory for multi-byte transfers that do not hit RAM directly.
@@ -52,26 +34,21 @@ static uint8_t *scratch_get(size_t len)
     return scratch;
 }
 
-static const void *intercept_target; /* irq_intercept_* (see below) */
-
 void qtest_cmds_cleanup(void)
 {
     g_clear_pointer(&scratch, g_free);
     scratch_cap = 0;
-    if (intercept_target) {
-        irq_set_handler(NULL, NULL);
-        intercept_target = NULL;
-    }
+    qtest_irq_cleanup();
 }
 
 /* ---- replies ---- */
 
-static void reply_ok(GString *out)
+void qtest_reply_ok(GString *out)
 {
     g_string_append_len(out, "OK\n", 3);
 }
 
-static void G_GNUC_PRINTF(2, 3) reply_fail(GString *out, const char *fmt, ...)
+void qtest_reply_fail(GString *out, const char *fmt, ...)
 {
     va_list ap;
 
@@ -82,10 +59,10 @@ static void G_GNUC_PRINTF(2, 3) reply_fail(GString *out, const char *fmt, ...)
     g_string_append_c(out, '\n');
 }
 
-static void reply_bad_number(GString *out, const QTestWord *w)
+void qtest_reply_bad_number(GString *out, const QTestWord *w)
 {
-    reply_fail(out, "invalid number '%.*s'",
-               (int)MIN(w->len, (size_t)QTEST_ECHO_MAX), w->p);
+    qtest_reply_fail(out, "invalid number '%.*s'",
+                     (int)MIN(w->len, (size_t)QTEST_ECHO_MAX), w->p);
 }
 
 static const char hexdigits[] = "0123456789abcdef";
@@ -176,7 +153,7 @@ static bool parse_u64(const QTestWord *w, uint64_t *res)
 }
 
 /* Signed variant (clock commands): an optional leading '-'. */
-static bool parse_i64(const QTestWord *w, int64_t *res)
+bool qtest_parse_i64(const QTestWord *w, int64_t *res)
 {
     QTestWord mag = *w;
     bool neg = false;
@@ -207,7 +184,7 @@ static bool parse_i64(const QTestWord *w, int64_t *res)
 static bool parse_num(const QTestWord *w, uint64_t *res, GString *out)
 {
     if (!parse_u64(w, res)) {
-        reply_bad_number(out, w);
+        qtest_reply_bad_number(out, w);
         return false;
     }
     return true;
@@ -219,7 +196,7 @@ static bool parse_port(const QTestWord *w, uint64_t *port, GString *out)
         return false;
     }
     if (*port > 0xffff) {
-        reply_fail(out, "port out of range (0..0xffff)");
+        qtest_reply_fail(out, "port out of range (0..0xffff)");
         return false;
     }
     return true;
@@ -233,15 +210,16 @@ static bool parse_range(const QTestWord *a, bool allow_zero, uint64_t *addr,
         return false;
     }
     if (*len == 0 && !allow_zero) {
-        reply_fail(out, "size must not be zero");
+        qtest_reply_fail(out, "size must not be zero");
         return false;
     }
     if (*len > QTEST_MAX_XFER) {
-        reply_fail(out, "size exceeds the limit of %u bytes", QTEST_MAX_XFER);
+        qtest_reply_fail(out, "size exceeds the limit of %u bytes",
+                         QTEST_MAX_XFER);
         return false;
     }
     if (*len && *addr + (*len - 1) < *addr) {
-        reply_fail(out, "address range wraps around");
+        qtest_reply_fail(out, "address range wraps around");
         return false;
     }
     return true;
@@ -258,7 +236,7 @@ static void cmd_out(const QTestCommand *cmd, const QTestWord *a, GString *out)
     }
     /* Like QEMU's cpu_outb/w/l, the value is truncated to the width. */
     address_space_write(current_machine->io, port, val, cmd->size);
-    reply_ok(out);
+    qtest_reply_ok(out);
 }
 
 static void cmd_in(const QTestCommand *cmd, const QTestWord *a, GString *out)
@@ -279,7 +257,7 @@ static void cmd_in(const QTestCommand *cmd, const QTestWord *a, GString *out)
 static bool range_ok(uint64_t addr, uint64_t len, GString *out)
 {
     if (len && addr + (len - 1) < addr) {
-        reply_fail(out, "address range wraps around");
+        qtest_reply_fail(out, "address range wraps around");
         return false;
     }
     return true;
@@ -300,7 +278,7 @@ static void cmd_writen(const QTestCommand *cmd, const QTestWord *a,
         buf[i] = val >> (8 * i);
     }
     machine_mem_write(current_machine, addr, buf, cmd->size);
-    reply_ok(out);
+    qtest_reply_ok(out);
 }
 
 static void cmd_readn(const QTestCommand *cmd, const QTestWord *a, GString *out)
@@ -391,12 +369,12 @@ static void cmd_write(const QTestCommand *cmd, const QTestWord *a, GString *out)
         return;
     }
     if (d->p[0] != '0' || (d->p[1] != 'x' && d->p[1] != 'X')) {
-        reply_fail(out, "data must start with 0x");
+        qtest_reply_fail(out, "data must start with 0x");
         return;
     }
     for (i = 2; i < d->len; i++) {
         if (digit_value(d->p[i]) < 0) {
-            reply_fail(out, "invalid hex data");
+            qtest_reply_fail(out, "invalid hex data");
             return;
         }
     }
@@ -411,7 +389,7 @@ static void cmd_write(const QTestCommand *cmd, const QTestWord *a, GString *out)
         }
     }
     machine_mem_write(current_machine, addr, buf, len);
-    reply_ok(out);
+    qtest_reply_ok(out);
 }
 
 static bool is_b64_char(char c)
@@ -458,7 +436,7 @@ static void cmd_b64write(const QTestCommand *cmd, const QTestWord *a,
         return;
     }
     if (!b64_valid(d)) {
-        reply_fail(out, "invalid base64 data");
+        qtest_reply_fail(out, "invalid base64 data");
         return;
     }
     buf = scratch_get(MAX(len, d->len / 4 * 3 + 3));
@@ -468,7 +446,7 @@ static void cmd_b64write(const QTestCommand *cmd, const QTestWord *a,
         memset(buf + n, 0, len - n);
     }
     machine_mem_write(current_machine, addr, buf, len);
-    reply_ok(out);
+    qtest_reply_ok(out);
 }
 
 static void cmd_memset(const QTestCommand *cmd, const QTestWord *a,
@@ -491,7 +469,7 @@ static void cmd_memset(const QTestCommand *cmd, const QTestWord *a,
             machine_mem_write(current_machine, addr, p, len);
         }
     }
-    reply_ok(out);
+    qtest_reply_ok(out);
 }
 
 static void cmd_endianness(const QTestCommand *cmd, const QTestWord *a,
@@ -524,20 +502,20 @@ static void cmd_clock_step(const QTestCommand *cmd, const QTestWord *a,
     int64_t target, ns;
 
     if (a[0].p) {
-        if (!parse_i64(&a[0], &ns)) {
-            reply_bad_number(out, &a[0]);
+        if (!qtest_parse_i64(&a[0], &ns)) {
+            qtest_reply_bad_number(out, &a[0]);
             return;
         }
         if (ns > 0 && old_ns > INT64_MAX - ns) {
-            reply_fail(out, "could not advance time");
+            qtest_reply_fail(out, "could not advance time");
             return;
         }
         target = old_ns + ns;
     } else {
         target = qemu_clock_deadline_virtual();
         if (target < 0) {
-            reply_fail(out, "cannot advance clock to the next deadline "
-                            "because there is no pending deadline");
+            qtest_reply_fail(out, "cannot advance clock to the next deadline "
+                                  "because there is no pending deadline");
             return;
         }
     }
@@ -550,166 +528,15 @@ static void cmd_clock_set(const QTestCommand *cmd, const QTestWord *a,
 {
     int64_t ns, now;
 
-    if (!parse_i64(&a[0], &ns)) {
-        reply_bad_number(out, &a[0]);
+    if (!qtest_parse_i64(&a[0], &ns)) {
+        qtest_reply_bad_number(out, &a[0]);
         return;
     }
     now = clock_advance_to(ns);
     reply_clock(out, now == ns, now);
 }
 
-/* ---- IRQs and modules ---- */
-
-/* The device at QOM path @w, or NULL. */
-static DeviceState *resolve_device(const QTestWord *w)
-{
-    char path[QTEST_ECHO_MAX + 1];
-
-    if (w->len > QTEST_ECHO_MAX || memchr(w->p, '\0', w->len)) {
-        return NULL;
-    }
-    memcpy(path, w->p, w->len);
-    path[w->len] = '\0';
-    return qdev_resolve_path(path);
-}
-
-/*
- * Interrupt interception.  Vigil's devices raise GSIs (hw/irq.h) with no
- * interrupt controller object in between under qtest, so interception
- * sits on the GSI space: the handler installed here sees every level
- * change and reports the lines of what was intercepted.
- *   irq_intercept_in ioapic (QEMU's partial path; the full one on pc is
- *     "/machine/i440fx/ioapic"): GSI N is reported as line N;
- *   irq_intercept_out QOM [NAME]: line n of the device's out-GPIO group
- *     NAME (the unnamed group without NAME; DeviceClass.gpio_out) is
- *     reported as n, where the device drives a GSI for it.
- * The levels still reach the default handler's record (qemu_irq_level),
- * as QEMU's interception forwards them.  One target per run, as in QEMU.
- */
-#define INTERCEPT_IOAPIC ((const void *)&intercept_level)
-static int8_t intercept_level[IRQ_MAX_GSI]; /* last level sent, per line */
-static int intercept_line[IRQ_MAX_GSI];     /* GSI -> line reported, or -1 */
-
-static bool word_is(const QTestWord *w, const char *s)
-{
-    return w->p && w->len == strlen(s) && memcmp(w->p, s, w->len) == 0;
-}
-
-static bool is_ioapic(const QTestWord *w)
-{
-    return word_is(w, "ioapic") || word_is(w, "/machine/i440fx/ioapic");
-}
-
-static int intercept_irq(void *opaque, unsigned gsi, int level)
-{
-    int line = gsi < IRQ_MAX_GSI ? intercept_line[gsi] : -1;
-
-    if (line >= 0 && intercept_level[line] != level) {
-        intercept_level[line] = level;
-        qtest_send_irq(line, level);
-    }
-    return -1; /* no controller: delivery follows the edge rule */
-}
-
-/* The group of @dc's out-GPIOs named @name (NULL: unnamed), or NULL. */
-static const DeviceGpioOut *gpio_out_group(const DeviceClass *dc,
-                                           const QTestWord *name)
-{
-    for (const DeviceGpioOut *g = dc->gpio_out; g && g->count; g++) {
-        if (name->p ? g->name && word_is(name, g->name) : !g->name) {
-            return g;
-        }
-    }
-    return NULL;
-}
-
-/* Map the GSIs group @g of @dev drives to its line numbers (a line that
- * drives none is intercepted too, but has nothing to report). */
-static void intercept_out(DeviceState *dev, const DeviceGpioOut *g)
-{
-    for (unsigned n = 0; n < g->count && dev->klass->gpio_out_gsi; n++) {
-        int gsi = dev->klass->gpio_out_gsi(dev, g->name, n);
-
-        if (gsi >= 0 && gsi < IRQ_MAX_GSI && n < IRQ_MAX_GSI) {
-            intercept_line[gsi] = n;
-        }
-    }
-}
-
-static void cmd_irq_intercept(const QTestCommand *cmd, const QTestWord *a,
-                              GString *out)
-{
-    bool outbound = cmd->size;
-    const void *target;
-    const DeviceGpioOut *group = NULL;
-    DeviceState *dev = NULL;
-
-    if (!outbound && is_ioapic(&a[0]) && !a[1].p) {
-        target = INTERCEPT_IOAPIC;
-    } else {
-        /* QEMU's order: the device, a named input, an earlier target. */
-        dev = resolve_device(&a[0]);
-        if (!dev) {
-            reply_fail(out, "Unknown device");
-            return;
-        }
-        if (a[1].p && !outbound) {
-            reply_fail(out, "Interception of named in-GPIOs not yet supported");
-            return;
-        }
-        target = dev;
-    }
-    if (intercept_target) {
-        if (intercept_target != target) {
-            reply_fail(out, "IRQ intercept already enabled");
-        } else {
-            reply_ok(out);
-        }
-        return;
-    }
-    if (dev) {
-        /* Devices have no in-GPIOs of their own (their inputs are
-         * registers); out-GPIOs only where the class lists them. */
-        group = outbound ? gpio_out_group(dev->klass, &a[1]) : NULL;
-        if (!group) {
-            reply_fail(out, "No intercepts installed");
-            return;
-        }
-    }
-    memset(intercept_level, 0, sizeof(intercept_level));
-    for (unsigned i = 0; i < IRQ_MAX_GSI; i++) {
-        intercept_line[i] = dev ? -1 : (int)i;
-        if (!dev) {
-            intercept_level[i] = qemu_irq_level(i);
-        }
-    }
-    if (dev) {
-        intercept_out(dev, group);
-    }
-    intercept_target = target;
-    irq_set_handler(intercept_irq, NULL);
-    reply_ok(out);
-}
-
-static void cmd_set_irq_in(const QTestCommand *cmd, const QTestWord *a,
-                           GString *out)
-{
-    int64_t num, level;
-
-    if (!resolve_device(&a[0])) {
-        reply_fail(out, "Unknown device");
-        return;
-    }
-    if (!parse_i64(&a[2], &num)) {
-        reply_bad_number(out, &a[2]);
-        return;
-    }
-    if (!parse_i64(&a[3], &level)) {
-        reply_bad_number(out, &a[3]);
-        return;
-    }
-    reply_fail(out, "Unknown IRQ");
-}
+/* ---- modules ---- */
 
 static void cmd_module_load(const QTestCommand *cmd, const QTestWord *a,
                             GString *out)
@@ -728,8 +555,8 @@ static const QTestCommand qtest_commands[] = {
     {"inb", 1, 1, 1, false, cmd_in},
     {"inl", 1, 1, 4, false, cmd_in},
     {"inw", 1, 1, 2, false, cmd_in},
-    {"irq_intercept_in", 1, 2, 0, false, cmd_irq_intercept},
-    {"irq_intercept_out", 1, 2, 1, false, cmd_irq_intercept},
+    {"irq_intercept_in", 1, 2, 0, false, qtest_cmd_irq_intercept},
+    {"irq_intercept_out", 1, 2, 1, false, qtest_cmd_irq_intercept},
     {"memset", 3, 3, 0, false, cmd_memset},
     {"module_load", 2, 2, 0, false, cmd_module_load},
     {"outb", 2, 2, 1, false, cmd_out},
@@ -740,7 +567,7 @@ static const QTestCommand qtest_commands[] = {
     {"readl", 1, 1, 4, false, cmd_readn},
     {"readq", 1, 1, 8, false, cmd_readn},
     {"readw", 1, 1, 2, false, cmd_readn},
-    {"set_irq_in", 4, 4, 0, false, cmd_set_irq_in},
+    {"set_irq_in", 4, 4, 0, false, qtest_cmd_set_irq_in},
     {"write", 3, 3, 0, false, cmd_write},
     {"writeb", 2, 2, 1, false, cmd_writen},
     {"writel", 2, 2, 4, false, cmd_writen},
@@ -777,7 +604,7 @@ void qtest_dispatch(const QTestWord *w, unsigned nw, GString *out)
         return;
     }
     if (nargs < cmd->min_args || nargs > cmd->max_args) {
-        reply_fail(out, "wrong number of arguments for '%s'", cmd->name);
+        qtest_reply_fail(out, "wrong number of arguments for '%s'", cmd->name);
         return;
     }
     memcpy(args, w + 1, nargs * sizeof(QTestWord));

@@ -43,4 +43,39 @@ void qtest_send_irq(unsigned n, int level);
 /* Release scratch memory kept between commands. */
 void qtest_cmds_cleanup(void);
 
+/* ---- shared by the command files (qtest-cmds.c, qtest-irq.c) ---- */
+
+typedef struct QTestCommand QTestCommand;
+typedef void QTestHandler(const QTestCommand *cmd, const QTestWord *a,
+                          GString *out);
+
+struct QTestCommand {
+    const char *name;
+    uint8_t min_args;
+    uint8_t max_args;
+    uint8_t size;    /* access width of the in/out/read/write families */
+    bool accel_only; /* only with -accel qtest (QEMU's clock commands) */
+    QTestHandler *fn;
+};
+
+/* Longest client text echoed back in a FAIL reply. */
+#define QTEST_ECHO_MAX 256
+
+/* The reply lines: "OK", "FAIL <text>", "FAIL invalid number '<word>'". */
+void qtest_reply_ok(GString *out);
+void G_GNUC_PRINTF(2, 3) qtest_reply_fail(GString *out, const char *fmt, ...);
+void qtest_reply_bad_number(GString *out, const QTestWord *w);
+/* A signed number as QEMU's qtest parses it (qemu_strtoi64, base 0). */
+bool qtest_parse_i64(const QTestWord *w, int64_t *res);
+
+/* ---- interrupts (qtest-irq.c) ---- */
+
+/* irq_intercept_in / irq_intercept_out (cmd->size 1) and set_irq_in. */
+void qtest_cmd_irq_intercept(const QTestCommand *cmd, const QTestWord *a,
+                             GString *out);
+void qtest_cmd_set_irq_in(const QTestCommand *cmd, const QTestWord *a,
+                          GString *out);
+/* Remove the interception (end of the qtest session). */
+void qtest_irq_cleanup(void);
+
 #endif /* ACCEL_QTEST_INTERNAL_H */

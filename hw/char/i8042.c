@@ -299,6 +299,14 @@ static const DeviceGpioOut i8042_gpio_out[] = {
     {NULL, 0},
 };
 
+/* QEMU's i8042 in-GPIOs: the lines its PS/2 keyboard and mouse raise
+ * (newest group first, as QEMU prints them). */
+static const DeviceGpioOut i8042_gpio_in[] = {
+    {"ps2-mouse-input-irq", 1},
+    {"ps2-kbd-input-irq", 1},
+    {NULL, 0},
+};
+
 static int i8042_gpio_out_gsi(DeviceState *dev, const char *name, unsigned n)
 {
     return name ? -1 : n == 0 ? KBD_IRQ : AUX_IRQ;
@@ -318,4 +326,5 @@ const DeviceClass i8042_class = {
     .reset = i8042_reset,
     .gpio_out = i8042_gpio_out,
     .gpio_out_gsi = i8042_gpio_out_gsi,
+    .gpio_in = i8042_gpio_in,
 };

@@ -33,6 +33,11 @@ static void print_prop(GString *out, DeviceState *dev, const Property *prop,
     } else if (prop->kind == PROP_KIND_ENUM) {
         g_string_append_printf(out, "%s = \"%s\"\n", prop->name,
                                qdev_prop_get_str(dev, prop));
+    } else if (qdev_prop_is_signed(prop)) {
+        int64_t v = (int64_t)qdev_prop_get_uint(dev, prop);
+
+        g_string_append_printf(out, "%s = %" PRId64 " (0x%" PRIx64 ")\n",
+                               prop->name, v, (uint64_t)v);
     } else {
         uint64_t v = qdev_prop_get_uint(dev, prop);
 
@@ -53,6 +58,11 @@ static void print_device(GString *out, MachineState *ms, DeviceState *dev,
     g_string_append_printf(out, "dev: %s, id \"%s\"\n", dev->klass->name,
                            dev->id ? dev->id : "");
     /* QEMU lists a device's GPIO groups before its properties. */
+    for (const DeviceGpioOut *g = dev->klass->gpio_in; g && g->count; g++) {
+        indent(out, level + 1);
+        g_string_append_printf(out, "gpio-in \"%s\" %u\n",
+                               g->name ? g->name : "", g->count);
+    }
     for (const DeviceGpioOut *g = dev->klass->gpio_out; g && g->count; g++) {
         indent(out, level + 1);
         g_string_append_printf(out, "gpio-out \"%s\" %u\n",

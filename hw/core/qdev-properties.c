@@ -16,6 +16,7 @@ typedef struct PropKindInfo {
     const char *ctype_name; /* for "expects uint16_t" */
     unsigned bytes;         /* storage size for unsigned kinds */
     uint64_t max;
+    int64_t min; /* signed kinds */
 } PropKindInfo;
 
 static const PropKindInfo prop_kinds[] = {
@@ -26,6 +27,7 @@ static const PropKindInfo prop_kinds[] = {
     [PROP_KIND_BOOL] = {"bool", "bool", sizeof(bool), 1},
     [PROP_KIND_STRING] = {"str", "str", sizeof(char *), 0},
     [PROP_KIND_ENUM] = {"enum", "enum", sizeof(int), 0},
+    [PROP_KIND_INT32] = {"int32", "int32_t", 4, INT32_MAX, INT32_MIN},
 };
 
 static const PropKindInfo *kind_info(const Property *prop)
@@ -36,6 +38,16 @@ static const PropKindInfo *kind_info(const Property *prop)
 static bool kind_is_unsigned(PropertyKind kind)
 {
     return kind <= PROP_KIND_UINT64;
+}
+
+bool qdev_prop_is_signed(const Property *prop)
+{
+    return prop->kind == PROP_KIND_INT32;
+}
+
+static bool kind_is_integer(PropertyKind kind)
+{
+    return kind_is_unsigned(kind) || kind == PROP_KIND_INT32;
 }
 
 const char *qdev_prop_type_name(const Property *prop)
@@ -85,6 +97,9 @@ static void store_uint(void *obj, const Property *prop, uint64_t val)
     case PROP_KIND_ENUM:
         *(int *)p = (int)val;
         break;
+    case PROP_KIND_INT32:
+        *(int32_t *)p = (int32_t)(int64_t)val;
+        break;
     case PROP_KIND_STRING:
         break;
     }
@@ -107,6 +122,8 @@ uint64_t qdev_prop_get_uint(const void *obj, const Property *prop)
         return *(const bool *)p;
     case PROP_KIND_ENUM:
         return *(const int *)p;
+    case PROP_KIND_INT32:
+        return (uint64_t)(int64_t) * (const int32_t *)p;
     case PROP_KIND_STRING:
         break;
     }
@@ -209,9 +226,33 @@ static const BoolWord bool_words[] = {
     {"off", false}, {"no", false}, {"false", false},
 };
 
+/* Signed text: strtoll's syntax, the whole text, within the kind. */
+static bool parse_int_text(void *obj, const Property *prop, const char *text,
+                           GError **errp)
+{
+    char *end;
+    int64_t v;
+
+    errno = 0;
+    v = strtoll(text, &end, 0);
+    if (end == text || *end != '\0' || errno == ERANGE) {
+        error_setg(errp, "Parameter '%s' expects integer", prop->name);
+        return false;
+    }
+    if (v < kind_info(prop)->min || v > (int64_t)kind_info(prop)->max) {
+        error_range(prop, errp);
+        return false;
+    }
+    store_uint(obj, prop, (uint64_t)v);
+    return true;
+}
+
 bool qdev_prop_parse(void *obj, const Property *prop, const char *text,
                      GError **errp)
 {
+    if (prop->kind == PROP_KIND_INT32) {
+        return parse_int_text(obj, prop, text, errp);
+    }
     if (kind_is_unsigned(prop->kind)) {
         if (!parse_uint_text(prop, text, errp)) {
             return false;
@@ -235,6 +276,11 @@ bool qdev_prop_parse(void *obj, const Property *prop, const char *text,
 static void error_type(const Property *prop, const char *expected,
                        GError **errp)
 {
+    if (prop->text_hooks && prop->text_hooks->type_error) {
+        error_setg(errp, "Invalid parameter type for '%s', %s", prop->name,
+                   prop->text_hooks->type_error);
+        return;
+    }
     /*
      * QEMU's input visitor reports a non-number for any unsigned
      * property as a bad uint64 value, and other mismatches as a type
@@ -250,7 +296,7 @@ static void error_type(const Property *prop, const char *expected,
 
 static const char *expected_json_type(const Property *prop)
 {
-    if (kind_is_unsigned(prop->kind)) {
+    if (kind_is_integer(prop->kind)) {
         return "integer";
     }
     return prop->kind == PROP_KIND_BOOL ? "boolean" : "string";
@@ -259,6 +305,14 @@ static const char *expected_json_type(const Property *prop)
 bool qdev_prop_set_uint(void *obj, const Property *prop, uint64_t val,
                         GError **errp)
 {
+    bool as_int = prop->kind == PROP_KIND_INT32 ||
+                  (prop->text_hooks && prop->text_hooks->from_int);
+
+    if (as_int) {
+        /* Beyond INT64_MAX is out of any range these kinds take. */
+        return qdev_prop_set_int(
+            obj, prop, val > INT64_MAX ? INT64_MAX : (int64_t)val, errp);
+    }
     if (!kind_is_unsigned(prop->kind)) {
         error_type(prop, expected_json_type(prop), errp);
         return false;
@@ -271,9 +325,37 @@ bool qdev_prop_set_uint(void *obj, const Property *prop, uint64_t val,
     return true;
 }
 
+/* A string property that takes integers too (text hooks). */
+static bool set_int_as_text(void *obj, const Property *prop, int64_t val,
+                            GError **errp)
+{
+    g_autofree char *text = NULL;
+    char **s;
+
+    if (!prop->text_hooks->from_int(prop, val, &text, errp)) {
+        return false;
+    }
+    s = field(obj, prop);
+    g_free(*s);
+    *s = g_steal_pointer(&text);
+    return true;
+}
+
 bool qdev_prop_set_int(void *obj, const Property *prop, int64_t val,
                        GError **errp)
 {
+    if (prop->kind == PROP_KIND_INT32) {
+        if (val < kind_info(prop)->min || val > (int64_t)kind_info(prop)->max) {
+            error_range(prop, errp);
+            return false;
+        }
+        store_uint(obj, prop, (uint64_t)val);
+        return true;
+    }
+    if (prop->kind == PROP_KIND_STRING && prop->text_hooks &&
+        prop->text_hooks->from_int) {
+        return set_int_as_text(obj, prop, val, errp);
+    }
     if (kind_is_unsigned(prop->kind) && val < 0) {
         error_range(prop, errp);
         return false;
@@ -312,6 +394,11 @@ bool qdev_prop_set_str(void *obj, const Property *prop, const char *val,
         error_type(prop, expected_json_type(prop), errp);
         return false;
     }
+    /* NULL unsets (a PCI "addr" of -1). */
+    if (val && prop->text_hooks && prop->text_hooks->check &&
+        !prop->text_hooks->check(obj, prop, val, errp)) {
+        return false;
+    }
     s = field(obj, prop);
     g_free(*s);
     *s = g_strdup(val);
@@ -331,6 +418,10 @@ char *qdev_prop_format(const void *obj, const Property *prop)
 
         return g_strdup(s ? s : "");
     }
+    if (prop->kind == PROP_KIND_INT32) {
+        return g_strdup_printf("%" G_GINT64_FORMAT,
+                               (int64_t)qdev_prop_get_uint(obj, prop));
+    }
     return g_strdup_printf("%" G_GUINT64_FORMAT, qdev_prop_get_uint(obj, prop));
 }
 
@@ -344,6 +435,9 @@ char *qdev_prop_format_default(const Property *prop)
     }
     if (prop->kind == PROP_KIND_STRING) {
         return g_strdup(prop->defval_s);
+    }
+    if (prop->kind == PROP_KIND_INT32) {
+        return g_strdup_printf("%" G_GINT64_FORMAT, (int64_t)prop->defval_u);
     }
     return g_strdup_printf("%" G_GUINT64_FORMAT, prop->defval_u);
 }

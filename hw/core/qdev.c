@@ -220,11 +220,23 @@ bool qdev_realize(DeviceState *dev, BusState *bus, GError **errp)
     if (!realized_devices) {
         realized_devices = g_ptr_array_new();
     }
+    /* A board device may come with the path QEMU gives it (its own
+     * name, or QEMU's unattached number, which counts devices Vigil does
+     * not have). */
+    if (!dev->id && !dev->user_created && dev->canonical_path &&
+        path_in_use(dev->canonical_path)) {
+        error_setg(errp, "attempt to add duplicate property '%s'",
+                   dev->canonical_path);
+        return false;
+    }
     dev->hotplugged = hotplug_phase;
-    dev->canonical_path =
-        dev->id
-            ? g_strconcat(PERIPHERAL_PREFIX, dev->id, NULL)
-            : anon_path(dev->user_created ? ANON_PREFIX : UNATTACHED_PREFIX);
+    if (dev->id || dev->user_created || !dev->canonical_path) {
+        g_free(dev->canonical_path);
+        dev->canonical_path =
+            dev->id ? g_strconcat(PERIPHERAL_PREFIX, dev->id, NULL)
+                    : anon_path(dev->user_created ? ANON_PREFIX
+                                                  : UNATTACHED_PREFIX);
+    }
     dev->parent_bus = bus;
     if (bus) {
         g_ptr_array_add(bus->children, dev);

@@ -218,6 +218,9 @@ bool x86_cpus_create(const X86CPUModel *m, unsigned count, GError **errp)
         cpu->socket_id = i / (t.threads * t.cores * t.dies);
         cpu->has_die_id = t.dies > 1;
         cpu->thread_id = tid;
+        /* QEMU's QOM path: a kvmvapic takes device[1] after the first. */
+        dev->canonical_path =
+            g_strdup_printf("/machine/unattached/device[%u]", i ? i + 1 : 0);
         if (!qdev_realize(dev, NULL, errp)) {
             qdev_unref(dev);
             return false;

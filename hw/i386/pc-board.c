@@ -89,18 +89,47 @@ static const MemoryRegionOps port92_ops = {
     .impl_max = 1,
 };
 
-/* Create, configure and realize a board device on the ISA bus. */
+char *pc_board_qom_path(const MachineState *ms, unsigned slot,
+                        unsigned serial_index)
+{
+    /* The vCPUs, and the kvmvapic QEMU creates with the first. */
+    unsigned n = ms->smp_cpus + 1 + slot;
+
+    if (slot == PC_QOM_SERIAL) {
+        n += serial_index;
+    } else if (slot > PC_QOM_SERIAL) {
+        for (int i = 0; i < MAX_SERIAL_PORTS; i++) {
+            n += serial_hd(i) != NULL;
+        }
+    }
+    /* QEMU creates no HPET with hpet=off, no vmport and vmmouse with
+     * vmport=off. */
+    if (machine_opts.hpet_off && slot > PC_QOM_HPET) {
+        n--;
+    }
+    if (machine_opts.vmport && !strcmp(machine_opts.vmport, "off") &&
+        slot > PC_QOM_VMPORT) {
+        n -= 2;
+    }
+    return g_strdup_printf("/machine/unattached/device[%u]", n);
+}
+
+/* Create, configure and realize a board device on the ISA bus, at QOM
+ * path @path. */
 static DeviceState *pc_board_add(MachineState *ms, const char *type,
-                                 const char *const *props, GError **errp)
+                                 const char *const *props, char *path,
+                                 GError **errp)
 {
     const DeviceClass *dc = qdev_find_type(type);
     DeviceState *dev;
 
     if (!dc) {
         error_setg(errp, "board device type '%s' is missing", type);
+        g_free(path);
         return NULL;
     }
     dev = qdev_new(dc);
+    dev->canonical_path = path;
     for (; props && props[0]; props += 2) {
         if (!qdev_set_prop_text(dev, props[0], props[1], errp)) {
             qdev_unref(dev);
@@ -114,7 +143,8 @@ static DeviceState *pc_board_add(MachineState *ms, const char *type,
     return dev;
 }
 
-static bool pc_board_add_serial(MachineState *ms, int index, GError **errp)
+static bool pc_board_add_serial(MachineState *ms, int index, unsigned nserial,
+                                GError **errp)
 {
     g_autofree char *idx = g_strdup_printf("%d", index);
     g_autofree char *iobase =
@@ -126,7 +156,9 @@ static bool pc_board_add_serial(MachineState *ms, int index, GError **errp)
         NULL,
     };
 
-    return pc_board_add(ms, TYPE_ISA_SERIAL, props, errp) != NULL;
+    return pc_board_add(ms, TYPE_ISA_SERIAL, props,
+                        pc_board_qom_path(ms, PC_QOM_SERIAL, nserial),
+                        errp) != NULL;
 }
 
 static bool pc_board_map_ports(MachineState *ms, GError **errp)
@@ -143,13 +175,18 @@ static bool pc_board_map_ports(MachineState *ms, GError **errp)
 
 bool pc_board_devices_init(MachineState *ms, GError **errp)
 {
+    unsigned nserial = 0;
+
+    /* Created in Vigil's order; the paths are QEMU's (pc.h). */
     if (!pc_board_map_ports(ms, errp) ||
-        !pc_board_add(ms, TYPE_MC146818_RTC, NULL, errp) ||
-        !pc_board_add(ms, "i8042", NULL, errp)) {
+        !pc_board_add(ms, TYPE_MC146818_RTC, NULL,
+                      pc_board_qom_path(ms, PC_QOM_RTC, 0), errp) ||
+        !pc_board_add(ms, "i8042", NULL, pc_board_qom_path(ms, PC_QOM_I8042, 0),
+                      errp)) {
         return false;
     }
     for (int i = 0; i < MAX_SERIAL_PORTS; i++) {
-        if (serial_hd(i) && !pc_board_add_serial(ms, i, errp)) {
+        if (serial_hd(i) && !pc_board_add_serial(ms, i, nserial++, errp)) {
             return false;
         }
     }

@@ -17,14 +17,16 @@ static const I440FXPamHooks pc_pam_hooks = {
 };
 
 /*
- * Create @dc, set its addr, let @setup adjust it, realize it on @bus;
- * NULL on failure.
+ * Create @dc at QOM path @path (taken), set its addr, let @setup adjust
+ * it, realize it on @bus; NULL on failure.
  */
 static DeviceState *pc_pci_add(const DeviceClass *dc, BusState *bus,
-                               const char *addr,
+                               const char *addr, char *path,
                                void (*setup)(DeviceState *dev), GError **errp)
 {
     DeviceState *dev = qdev_new(dc);
+
+    dev->canonical_path = path; /* QEMU's (pc.h) */
 
     if (setup) {
         setup(dev);
@@ -46,16 +48,19 @@ bool pc_pci_init(MachineState *ms, GError **errp)
 {
     DeviceState *host, *piix3;
 
-    host = pc_pci_add(&i440fx_pcihost_class, ms->sysbus, NULL, NULL, errp);
+    host = pc_pci_add(&i440fx_pcihost_class, ms->sysbus, NULL,
+                      g_strdup(PC_QOM_PCIHOST_PATH), NULL, errp);
     if (!host) {
         return false;
     }
     ms->pci_bus = i440fx_pcihost_bus(host);
-    if (!pc_pci_add(&i440fx_class, ms->pci_bus, "00.0", pc_i440fx_setup,
+    if (!pc_pci_add(&i440fx_class, ms->pci_bus, "00.0",
+                    pc_board_qom_path(ms, PC_QOM_I440FX, 0), pc_i440fx_setup,
                     errp)) {
         return false;
     }
-    piix3 = pc_pci_add(&piix3_class, ms->pci_bus, "01.0", NULL, errp);
+    piix3 = pc_pci_add(&piix3_class, ms->pci_bus, "01.0",
+                       pc_board_qom_path(ms, PC_QOM_PIIX3, 0), NULL, errp);
     if (!piix3) {
         return false;
     }

@@ -23,7 +23,12 @@ typedef struct I440FXHostState {
     MemoryRegion conf_mr;
     MemoryRegion data_mr;
     BusState *bus;
+    I440FXHostHoles holes; /* set at realize */
 } I440FXHostState;
+
+#define GIB            (UINT64_C(1) << 30)
+#define PCI_HOLE_END   0xfec00000u /* where the IOAPIC starts */
+#define PCI_HOLE64_DEF (2 * GIB)
 
 typedef struct I440FXState {
     PCIDevice parent_obj;
@@ -124,6 +129,28 @@ static void i440fx_host_instance_init(DeviceState *dev)
     memory_region_init_io(&s->data_mr, &data_ops, s, "pci-conf-data", 4);
 }
 
+/*
+ * The PCI holes QEMU reports: 32-bit from the end of low RAM to the
+ * IOAPIC; 64-bit after high RAM, on a 1 GiB boundary (x-pci-hole64-fix).
+ */
+static void i440fx_host_holes(I440FXHostState *s)
+{
+    uint64_t below = current_machine ? current_machine->below_4g_mem_size : 0;
+    uint64_t above = current_machine ? current_machine->above_4g_mem_size : 0;
+    uint64_t start = (UINT64_C(1) << 32) + above;
+
+    s->holes.start = below;
+    s->holes.end = PCI_HOLE_END;
+    s->holes.start64 = (start + GIB - 1) & ~(GIB - 1);
+    s->holes.size64 = PCI_HOLE64_DEF;
+    s->holes.end64 = s->holes.start64 + s->holes.size64;
+}
+
+void i440fx_pcihost_holes(DeviceState *host, I440FXHostHoles *holes)
+{
+    *holes = i440fx_host(host)->holes;
+}
+
 static bool i440fx_host_realize(DeviceState *dev, GError **errp)
 {
     I440FXHostState *s = i440fx_host(dev);
@@ -144,6 +171,7 @@ static bool i440fx_host_realize(DeviceState *dev, GError **errp)
         return false;
     }
     s->bus = pci_bus_new("pci.0", dev);
+    i440fx_host_holes(s);
     return true;
 }
 
@@ -167,8 +195,23 @@ static void i440fx_host_reset(DeviceState *dev)
     i440fx_host(dev)->config_reg = 0;
 }
 
+static const char *const i440fx_host_children[] = {
+    "pci-conf-idx[0]",
+    "child<memory-region>",
+    "pci-conf-data[0]",
+    "child<memory-region>",
+    NULL,
+};
+
+static MemoryRegion *i440fx_host_region(DeviceState *dev, unsigned index)
+{
+    return index == 0 ? &i440fx_host(dev)->conf_mr : &i440fx_host(dev)->data_mr;
+}
+
 const DeviceClass i440fx_pcihost_class = {
     .name = TYPE_I440FX_PCI_HOST,
+    .children = i440fx_host_children,
+    .child_region = i440fx_host_region,
     .parent = "pci-host-bridge",
     .category = DEVICE_CATEGORY_BRIDGE,
     .user_creatable = false,

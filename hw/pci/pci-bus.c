@@ -136,21 +136,27 @@ PCIDevice *pci_device_of(DeviceState *dev)
     return container_of(dev, PCIDevice, parent_obj);
 }
 
-/* "SLOT[.FN]" in hex, QEMU's syntax: slot <= 0x1f, function <= 7. */
-static int parse_devfn(const char *text)
+/*
+ * "SLOT[.FN]" in hex, QEMU's syntax: strtoul's, so leading blanks, a sign
+ * and "0x" are taken as QEMU takes them ("0x5" is slot 5, "-1" is no
+ * slot at all); slot <= 0x1f, function <= 7, nothing after.
+ */
+int pci_parse_devfn(const char *text)
 {
     unsigned long slot, fn = 0;
+    const char *p = text;
     char *end;
 
-    if (!g_ascii_isxdigit(text[0])) {
+    slot = strtoul(p, &end, 16);
+    if (end == p) {
         return -1;
     }
-    slot = strtoul(text, &end, 16);
     if (*end == '.') {
-        if (!g_ascii_isxdigit(end[1])) {
+        p = end + 1;
+        fn = strtoul(p, &end, 16);
+        if (end == p) {
             return -1;
         }
-        fn = strtoul(end + 1, &end, 16);
     }
     if (*end || slot >= PCI_SLOT_MAX || fn >= PCI_FUNC_MAX) {
         return -1;
@@ -158,10 +164,83 @@ static int parse_devfn(const char *text)
     return PCI_DEVFN(slot, fn);
 }
 
+/* QEMU refuses a malformed "addr" when it is set, not at realize. */
+static bool pci_devfn_check(const void *obj, const Property *prop,
+                            const char *text, GError **errp)
+{
+    const DeviceState *dev = obj;
+
+    if (pci_parse_devfn(text) < 0) {
+        error_setg(errp, "Property '%s.%s' doesn't take value '%s'",
+                   dev->klass->name, prop->name, text);
+        return false;
+    }
+    return true;
+}
+
+/* An integer "addr" is QEMU's devfn itself; -1 is "first free slot". */
+static bool pci_devfn_from_int(const Property *prop, int64_t val, char **text,
+                               GError **errp)
+{
+    if (val < -1 || val > 255) {
+        error_setg(errp, "Parameter '%s' expects a value between -1 and 255",
+                   prop->name);
+        return false;
+    }
+    *text = val < 0 ? NULL
+                    : g_strdup_printf("%x.%x", (unsigned)PCI_SLOT(val),
+                                      (unsigned)PCI_FUNC(val));
+    return true;
+}
+
+const PropertyTextHooks pci_devfn_hooks = {
+    .check = pci_devfn_check,
+    .from_int = pci_devfn_from_int,
+    .type_error = "expected int or str",
+};
+
 static const char *id_text(const DeviceState *dev)
 {
     /* QEMU prints a missing id through printf's "%s" of NULL. */
     return dev->id ? dev->id : "(null)";
+}
+
+static bool pci_is_multifunction(PCIDevice *d)
+{
+    return d->config[PCI_HEADER_TYPE] & PCI_HEADER_TYPE_MULTI_FUNCTION;
+}
+
+/*
+ * QEMU's rule: a function other than 0 needs function 0 of its slot
+ * empty or multi-function; a single-function device at function 0 needs
+ * the slot's other functions empty.
+ */
+static bool pci_check_multifunction(PCIBus *pb, PCIDevice *d, int devfn,
+                                    GError **errp)
+{
+    int slot = PCI_SLOT(devfn);
+    PCIDevice *f0 = pb->devices[PCI_DEVFN(slot, 0)];
+
+    if (PCI_FUNC(devfn) != 0) {
+        if (f0 && !pci_is_multifunction(f0)) {
+            error_setg(errp,
+                       "PCI: single function device can't be populated in "
+                       "function %x.%x",
+                       slot, PCI_FUNC(devfn));
+            return false;
+        }
+        return true;
+    }
+    for (int fn = 1; fn < PCI_FUNC_MAX && !pci_is_multifunction(d); fn++) {
+        if (pb->devices[PCI_DEVFN(slot, fn)]) {
+            error_setg(errp,
+                       "PCI: %x.0 indicates single function, but %x.%x is "
+                       "already populated.",
+                       slot, slot, fn);
+            return false;
+        }
+    }
+    return true;
 }
 
 bool pci_device_realize(PCIDevice *d, GError **errp)
@@ -179,7 +258,7 @@ bool pci_device_realize(PCIDevice *d, GError **errp)
     if (d->addr) {
         PCIDevice *other;
 
-        devfn = parse_devfn(d->addr);
+        devfn = pci_parse_devfn(d->addr);
         if (devfn < 0) {
             error_setg(errp, "Property '%s.addr' doesn't take value '%s'", name,
                        d->addr);
@@ -210,6 +289,9 @@ bool pci_device_realize(PCIDevice *d, GError **errp)
                        name);
             return false;
         }
+    }
+    if (!pci_check_multifunction(pb, d, devfn, errp)) {
+        return false;
     }
     pb->devices[devfn] = d;
     d->devfn = devfn;

@@ -92,8 +92,15 @@ typedef struct RTCState {
     ISADevice parent_obj;
     uint16_t iobase;
     uint8_t irq;
-    uint32_t base_year;
+    int32_t base_year;
     MemoryRegion io;
+    /*
+     * QEMU's "rtc-index" sub-region: port iobase alone, inside "rtc" at
+     * offset 0, with the same callbacks (QEMU marks it for coalesced
+     * writes under KVM).  Vigil's address spaces are flat, so it is a QOM
+     * child only, never mapped: "rtc" answers both ports.
+     */
+    MemoryRegion index_io;
     uint8_t cmos[128];
     uint8_t index;
 
@@ -592,6 +599,14 @@ static void rtc_instance_init(DeviceState *dev)
     RTCState *s = rtc_state(dev);
 
     memory_region_init_io(&s->io, &rtc_ops, s, "rtc", 2);
+    memory_region_init_io(&s->index_io, &rtc_ops, s, "rtc-index", 1);
+    /*
+     * QEMU's pc board creates the RTC with base_year 2000 (after -global,
+     * so -global mc146818rtc.base_year has no effect on it), and realize
+     * turns 2000 into 0.  The pc board is the only creator of this
+     * non-user-creatable device, so its value is set here.
+     */
+    s->base_year = 2000;
     rtc_reset_regs(s);
     /* -rtc base=: host UTC plus the offset, from now on. */
     s->base_ns =
@@ -610,6 +625,10 @@ static bool rtc_realize(DeviceState *dev, GError **errp)
         s->lost_tick_policy != POLICY_SLEW) {
         error_setg(errp, "Invalid lost tick policy.");
         return false;
+    }
+    /* QEMU: 2000 stands for 0 (the CMOS year counts from 0). */
+    if (s->base_year == 2000) {
+        s->base_year = 0;
     }
     if (!isa_register_ioport(&s->parent_obj, &s->io, s->iobase, errp)) {
         return false;
@@ -650,7 +669,7 @@ static void rtc_reset(DeviceState *dev)
 
 static const Property rtc_props[] = {
     /* QEMU's order (info qtree). */
-    DEFINE_PROP_UINT32("base_year", RTCState, base_year, 0),
+    DEFINE_PROP_INT32("base_year", RTCState, base_year, 1980),
     DEFINE_PROP_UINT16("iobase", RTCState, iobase, RTC_ISA_BASE),
     DEFINE_PROP_UINT8("irq", RTCState, irq, RTC_ISA_IRQ),
     DEFINE_PROP_ENUM("lost_tick_policy", RTCState, lost_tick_policy,
@@ -658,16 +677,16 @@ static const Property rtc_props[] = {
     DEFINE_PROP_END_OF_LIST(),
 };
 
+/* QEMU's qom-list order: rtc-index[0] before rtc[0]. */
 static const char *const rtc_children[] = {
-    "rtc[0]",
-    "child<memory-region>",
-    NULL,
-    NULL,
+    "rtc-index[0]", "child<memory-region>",
+    "rtc[0]",       "child<memory-region>",
+    NULL,           NULL,
 };
 
 static MemoryRegion *rtc_child_region(DeviceState *dev, unsigned index)
 {
-    return &rtc_state(dev)->io;
+    return index == 0 ? &rtc_state(dev)->index_io : &rtc_state(dev)->io;
 }
 
 void mc146818rtc_get_date(DeviceState *dev, struct tm *tm)
@@ -698,6 +717,7 @@ const DeviceClass mc146818rtc_class = {
     .instance_size = sizeof(RTCState),
     .props = rtc_props,
     .children = rtc_children,
+    .children_at_realize = true,
     .instance_init = rtc_instance_init,
     .realize = rtc_realize,
     .unrealize = rtc_unrealize,

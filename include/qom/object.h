@@ -41,7 +41,10 @@ typedef enum ObjectPropRuntime {
     OBJ_RUNTIME_FIXED,       /* "cannot change property value" */
     OBJ_RUNTIME_FIXED_SIZE,  /* "cannot change property NAME of TYPE " */
     OBJ_RUNTIME_FIXED_NAMED, /* "cannot change property 'NAME' of TYPE" */
+    OBJ_RUNTIME_FIXED_DOT,   /* the same with a full stop */
 } ObjectPropRuntime;
+
+struct json_t;
 
 typedef struct ObjectProp {
     const char *name;
@@ -58,6 +61,22 @@ typedef struct ObjectProp {
      */
     const char *unsupported;
     ObjectPropRuntime runtime;
+    /*
+     * OBJ_PROP_UINT: QEMU's range.  Above @max (when not 0) or negative:
+     * "Parameter 'NAME' expects <max_ctype>"; below @min: "property
+     * 'NAME' of TYPE doesn't take value 'N'".
+     */
+    uint64_t min, max;
+    const char *max_ctype;
+    /*
+     * A value no kind describes (a list of host nodes, a link): @parse
+     * takes -object text (@json NULL) or a JSON value (@text NULL), @get
+     * gives the qom-get value.  The field at @offset is then a char *
+     * holding the value's text (kind OBJ_PROP_STR), or NULL.
+     */
+    bool (*parse)(UserObject *obj, const struct ObjectProp *p, const char *text,
+                  struct json_t *json, GError **errp);
+    struct json_t *(*get)(const UserObject *obj, const struct ObjectProp *p);
 } ObjectProp;
 
 struct ObjectType {
@@ -151,6 +170,13 @@ bool user_object_add(const char *json, GError **errp);
  */
 bool user_object_set(UserObject *obj, const char *name, const char *value_json,
                      GError **errp);
+/*
+ * qom-get of property @p of @obj: its JSON value (a new reference), as
+ * QEMU's visitor gives it: an unset string reads "", a list of host
+ * nodes [0, 1].
+ */
+struct json_t *user_object_prop_value(const UserObject *obj,
+                                      const ObjectProp *p);
 /*
  * QMP object-del: "object 'ID' not found", or "object 'ID' is in use,
  * can not be deleted" (a memory backend holding guest RAM).

@@ -59,6 +59,27 @@ typedef struct CpuTopology {
 } CpuTopology;
 extern CpuTopology cpu_topology;
 
+/*
+ * -machine and -boot settings that only QOM's machine properties show
+ * (qom-get /machine, monitor/qmp-cmds-qom-machine.c), and hpet=, which
+ * also moves QEMU's numbering of the board's devices (hw/i386/pc.h).
+ * Strings are interned; NULL: not given.
+ */
+typedef struct MachineOptions {
+    bool hpet_off;            /* hpet=off (Vigil has no HPET) */
+    bool graphics_off;        /* graphics=off (-nographic: qemu_nographic) */
+    bool no_dump_guest_core;  /* dump-guest-core=off */
+    bool no_mem_merge;        /* mem-merge=off */
+    const char *vmport, *smm; /* "off" or "auto" */
+    const char *memory_backend;
+    const char *boot_order, *boot_once, *boot_splash;
+    bool boot_strict;
+} MachineOptions;
+extern MachineOptions machine_opts;
+
+/* -qtest-log FILE as given, or NULL (QOM's /machine/qtest "log"). */
+extern const char *qtest_log_arg;
+
 /* -serial N (or -nographic's implicit stdio); NULL when absent. */
 Chardev *serial_hd(int i);
 void serial_hd_set(int i, Chardev *chr);

@@ -110,6 +110,15 @@ TABLE = [
           subs=[
               (r'^T< OK 0x0001$', 'T< OK 0x00ff'),
           ]),
+    # ---- issue 12: the machine's QOM properties and board paths ----
+    Known('machine-version', 'upstream',
+          '"pc" is pc-i440fx-7.2 in 7.2 and pc-i440fx-9.2 in the QEMU '
+          'version Vigil reports (9.2): the machine\'s QOM type and the '
+          'machine name in errors',
+          'upstream 9.2, the pc-i440fx-9.2 machine type',
+          subs=[
+              (r'pc-i440fx-7\.2', 'pc-i440fx-9.2'),
+          ]),
 ]
 
 BY_ID = {k.id: k for k in TABLE}

@@ -6,17 +6,11 @@
 import re
 
 from runner import Scenario, ev
+from steps import CAPS, HS, qmp, qom_get, qom_set  # noqa: F401
 
-CAPS = ('qmp', '{"execute": "qmp_capabilities"}')
-# The libqtest handshake (reference §6.1): endianness, greeting, caps.
-HS = [('qt', 'endianness'), ('greet',), CAPS]
 START = ('start',)
 QS = ('qmp', '{"execute": "query-status"}')
 PV = ['-device', 'pvpanic']
-
-
-def qmp(cmd):
-    return ('qmp', cmd)
 
 
 def out(port, val):
@@ -376,16 +370,6 @@ add(Scenario('qom-get', HS + [
     qmp('{"execute": "qom-get", "arguments": '
         '{"path": "/machine/peripheral/nope", "property": "ioport"}}'),
 ], extra=PP, known=['events-default']))
-def qom_set(path, prop, value):
-    return qmp('{"execute": "qom-set", "arguments": {"path": "%s", '
-               '"property": "%s", "value": %s}}' % (path, prop, value))
-
-
-def qom_get(path, prop):
-    return qmp('{"execute": "qom-get", "arguments": {"path": "%s", '
-               '"property": "%s"}}' % (path, prop))
-
-
 # qom-set on every kind of node Vigil has (monitor/qmp-cmds-qom-set.c).
 # Not here: re-realizing the pvpanic (7.2 exits on its fw_cfg file name
 # clash, see second-pvpanic) and the RTC (its path differs: device[9]).
@@ -693,3 +677,13 @@ MIXED = [
     b"{'a' 'b\\x'}\n",
 ]
 add(Scenario('input-err-mixed', HS + [('qmp_raw', r) for r in MIXED]))
+
+# ---- device and object properties, I/O APIC paths (scenarios_props.py) --
+from scenarios_props import PROPS_SCENARIOS  # noqa: E402
+
+SCENARIOS.extend(PROPS_SCENARIOS)
+
+# ---- the machine's QOM properties, board paths (issue 12) ----------
+from scenarios_qom_machine import QOM_MACHINE_SCENARIOS  # noqa: E402
+
+SCENARIOS.extend(QOM_MACHINE_SCENARIOS)

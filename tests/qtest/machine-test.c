@@ -140,7 +140,7 @@ static void test_cpus_fast(void)
         "\"/machine/unattached/device[0]\", \"cpu-index\": 0, \"target\": "
         "\"x86_64\"}, {\"thread-id\": %d, \"props\": {\"core-id\": 1, "
         "\"thread-id\": 0, \"socket-id\": 0}, \"qom-path\": "
-        "\"/machine/unattached/device[1]\", \"cpu-index\": 1, \"target\": "
+        "\"/machine/unattached/device[2]\", \"cpu-index\": 1, \"target\": "
         "\"x86_64\"}]}",
         (int)qtest_pid(s), (int)qtest_pid(s));
 

@@ -69,11 +69,14 @@ static void test_qom_types(void)
         g_assert_true(qtest_json_list_has_name(list, props[i].prop));
         json_decref(list);
     }
-    /* Not implemented, so not listed (it would be refused). */
+    /* QEMU's whole list, NUMA and read-only properties included. */
     list =
         qtest_qmp_return(qts, "{'execute': 'qom-list-properties', 'arguments': "
                               "{'typename': 'memory-backend-file'}}");
-    g_assert_false(qtest_json_list_has_name(list, "pmem"));
+    g_assert_true(qtest_json_list_has_name(list, "pmem"));
+    g_assert_true(qtest_json_list_has_name(list, "readonly"));
+    g_assert_true(qtest_json_list_has_name(list, "host-nodes"));
+    g_assert_true(qtest_json_list_has_name(list, "prealloc-context"));
     json_decref(list);
     qtest_qmp_assert_error(qts,
                            "{'execute': 'qom-list-properties', 'arguments': "
@@ -154,6 +157,53 @@ static void test_ram_backend(void)
     unlink(mem);
     unlink(key);
     rmdir(dir);
+}
+
+/* Does one of @pid's mappings have NUMA policy @policy ("bind:0")? */
+static bool numa_policy_present(pid_t pid, const char *policy)
+{
+    g_autofree char *path = g_strdup_printf("/proc/%d/numa_maps", (int)pid);
+    g_autofree char *text = NULL;
+    g_autofree char *want = g_strdup_printf(" %s ", policy);
+
+    g_assert_true(g_file_get_contents(path, &text, NULL, NULL));
+    return strstr(text, want) != NULL;
+}
+
+/*
+ * policy and host-nodes bind the backend's memory with mbind() as QEMU
+ * does (the kernel shows the policy in numa_maps), and qom-get reads the
+ * nodes back as a list.
+ */
+static void test_numa_binding(void)
+{
+    static const struct {
+        const char *policy, *shown;
+    } cases[] = {
+        {"bind", "bind:0"},
+        {"interleave", "interleave:0"},
+        {"preferred", "prefer:0"},
+    };
+
+    for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+        g_autofree char *args = g_strdup_printf(
+            "-object memory-backend-ram,id=m,size=64M,policy=%s,host-nodes=0 "
+            "-machine pc,memory-backend=m -m 64",
+            cases[i].policy);
+        QTestState *qts = qtest_init(args);
+        json_t *nodes = qtest_qmp_return(
+            qts, "{'execute': 'qom-get', 'arguments': {'path': '/objects/m', "
+                 "'property': 'host-nodes'}}");
+
+        g_assert_true(json_is_array(nodes));
+        g_assert_cmpuint(json_array_size(nodes), ==, 1);
+        g_assert_cmpint(json_integer_value(json_array_get(nodes, 0)), ==, 0);
+        json_decref(nodes);
+        if (!g_getenv("QTEST_WRAPPER")) {
+            g_assert_true(numa_policy_present(qtest_pid(qts), cases[i].shown));
+        }
+        qtest_quit_ok(qts);
+    }
 }
 
 /*
@@ -534,6 +584,7 @@ int main(int argc, char **argv)
         {"qom-types", test_qom_types},
         {"ram-backend", test_ram_backend},
         {"dump-guest-core", test_dump_guest_core},
+        {"numa-binding", test_numa_binding},
         {"object-errors", test_object_errors},
         {"mem-lock", test_mem_lock},
         {"object-help", test_object_help},

@@ -3,7 +3,8 @@
  * (monitor/qmp-cmds-qom-set.c): static device properties only while the
  * device is unrealized, "realized" false/true unplugging and replugging a
  * -device's port or BAR, object properties after creation, read-only
- * properties.  The texts are QEMU 7.2's (tests/diff scenario qom-set).
+ * properties, the machine's properties.  The texts are QEMU 7.2's
+ * (tests/diff scenarios qom-set and qom-machine-set).
  */
 #include "libqos-pci.h"
 
@@ -186,6 +187,77 @@ static void test_objects(void)
     qtest_quit_ok(s);
 }
 
+/*
+ * The machine's properties read the configuration and QEMU's defaults
+ * for what Vigil does not have; qom-set keeps a value QEMU's setter
+ * accepts (without effect) and gives QEMU's error otherwise.
+ */
+static void test_machine(void)
+{
+    QTestState *s = qtest_init("-M pc -m 256 -smp 2 -cpu qemu64 -boot menu=on "
+                               "-machine hpet=off,dump-guest-core=off");
+
+    assert_get(s, "/machine", "memory", "{\"size\":268435456}");
+    assert_get(s, "/machine", "smp",
+               "{\"cpus\":2,\"maxcpus\":2,\"threads\":1,\"cores\":2,"
+               "\"dies\":1,\"sockets\":1,\"clusters\":1}");
+    assert_get(s, "/machine", "boot", "{\"order\":\"cad\",\"menu\":true}");
+    assert_get(s, "/machine", "hpet", "false");
+    assert_get(s, "/machine", "dump-guest-core", "false");
+    assert_get(s, "/machine", "mem-merge", "true");
+    assert_get(s, "/machine", "kernel", "\"\"");
+    assert_get(s, "/machine", "firmware", "\"bios-256k.bin\"");
+    assert_get(s, "/machine", "x-oem-id", "\"BOCHS \"");
+    /* Two vCPUs and no HPET: QEMU's RTC is device[9], i440FX device[3],
+     * PIIX4_PM device[18]. */
+    assert_get(s, "/machine", "rtc_state", "\"/machine/unattached/device[9]\"");
+    assert_get(s, "/machine/unattached/device[9]", "type", "\"mc146818rtc\"");
+    assert_get(s, "/machine", "smram",
+               "\"/machine/unattached/device[3]/smram[0]\"");
+    assert_get(s, "/machine", "acpi-device",
+               "\"/machine/unattached/device[18]\"");
+
+    set_ok(s, "/machine", "kernel", "'vmlinuz'");
+    assert_get(s, "/machine", "kernel", "\"vmlinuz\"");
+    set_ok(s, "/machine", "smm", "'off'");
+    assert_get(s, "/machine", "smm", "\"off\"");
+    set_ok(s, "/machine", "memory", "{'size': 1}");
+    assert_get(s, "/machine", "memory", "{\"size\":8192}");
+    set_err(s, "/machine", "smm", "'x'",
+            "Parameter 'smm' does not accept value 'x'");
+    set_err(s, "/machine", "graphics", "1",
+            "Invalid parameter type for 'graphics', expected: boolean");
+    set_err(s, "/machine", "x-oem-id", "'1234567'",
+            "User specified x-oem-id value is bigger than 6 bytes in size");
+    set_err(s, "/machine", "boot", "{'order': 'zz'}",
+            "Invalid boot device 'z'");
+    set_err(s, "/machine", "smp", "{'foo': 1}",
+            "Parameter 'smp.foo' is unexpected");
+    /* QEMU keeps a topology it then finds invalid. */
+    set_err(s, "/machine", "smp", "{'cpus': 1, 'sockets': 1, 'cores': 2}",
+            "Invalid CPU topology: product of the hierarchy must match "
+            "maxcpus: sockets (1) * dies (1) * cores (2) * threads (0) != "
+            "maxcpus (1)");
+    assert_get(s, "/machine", "smp",
+               "{\"cpus\":1,\"maxcpus\":1,\"threads\":0,\"cores\":2,"
+               "\"dies\":1,\"sockets\":1,\"clusters\":1}");
+    set_err(s, "/machine", "device-memory-region-size", "5",
+            "Property 'pc-i440fx-9.2-machine.device-memory-region-size' is "
+            "not writable");
+    set_err(s, "/machine", "rtc-time", "{}",
+            "Property 'mc146818rtc.date' is not writable");
+    set_err(s, "/machine", "i440fx", "'x'",
+            "Property 'pc-i440fx-9.2-machine.i440fx' is not writable");
+    qtest_qmp_assert_error(s,
+                           "{'execute': 'qom-set', 'arguments': {'path': "
+                           "'/machine', 'property': 'rtc_state', 'value': "
+                           "'/nope'}}",
+                           "DeviceNotFound", "Device '/nope' not found");
+    set_ok(s, "/machine", "rtc_state", "''");
+    assert_get(s, "/machine", "rtc_state", "\"\"");
+    qtest_quit_ok(s);
+}
+
 int main(int argc, char **argv)
 {
     static const QTestCase cases[] = {
@@ -193,6 +265,7 @@ int main(int argc, char **argv)
         {"pvpanic-pci-realized", test_pvpanic_pci_realized},
         {"read-only", test_read_only},
         {"objects", test_objects},
+        {"machine", test_machine},
     };
 
     return qtest_run_cases(&argc, &argv, "qom-set", cases, G_N_ELEMENTS(cases));

@@ -487,6 +487,86 @@ static void test_date_property(void)
     qtest_quit_ok(s);
 }
 
+/* The entry named @name in the list @list (of qom-list and friends). */
+static json_t *list_entry(json_t *list, const char *name)
+{
+    size_t i;
+    json_t *e;
+
+    json_array_foreach(list, i, e)
+    {
+        if (strcmp(json_string_value(json_object_get(e, "name")), name) == 0) {
+            return e;
+        }
+    }
+    g_assert_not_reached();
+}
+
+static json_t *qom_get(QTestState *s, const char *path, const char *prop)
+{
+    g_autofree char *q =
+        g_strdup_printf("{'execute': 'qom-get', 'arguments': {'path': '%s', "
+                        "'property': '%s'}}",
+                        path, prop);
+
+    return qtest_qmp_return(s, q);
+}
+
+/*
+ * QEMU's properties: base_year is an int32 whose class default is 1980;
+ * the pc board creates the RTC with 2000, which realize turns into 0
+ * (even over -global).  The "rtc-index" sub-region (port 0x70 alone) is
+ * a child like "rtc", listed before it.
+ */
+static void test_qom_properties(void)
+{
+    QTestState *s =
+        qtest_init("-rtc clock=vm -global mc146818rtc.base_year=1990");
+    g_autofree char *rtc = unattached_path(s, "mc146818rtc");
+    g_autofree char *index = g_strdup_printf("%s/rtc-index[0]", rtc);
+    g_autofree char *lq = g_strdup_printf(
+        "{'execute': 'qom-list', 'arguments': {'path': '%s'}}", rtc);
+    json_t *list =
+        qtest_qmp_return(s, "{'execute': 'qom-list-properties', 'arguments': "
+                            "{'typename': 'mc146818rtc'}}");
+    json_t *v;
+    size_t i_index = 0, i_rtc = 0, i;
+
+    g_assert_cmpstr(json_string_value(
+                        json_object_get(list_entry(list, "base_year"), "type")),
+                    ==, "int32");
+    json_decref(list);
+    list = qtest_qmp_return(s, "{'execute': 'device-list-properties', "
+                               "'arguments': {'typename': 'mc146818rtc'}}");
+    v = list_entry(list, "base_year");
+    g_assert_cmpstr(json_string_value(json_object_get(v, "type")), ==, "int32");
+    g_assert_cmpint(json_integer_value(json_object_get(v, "default-value")), ==,
+                    1980);
+    json_decref(list);
+    v = qom_get(s, rtc, "base_year");
+    g_assert_true(json_is_integer(v));
+    g_assert_cmpint(json_integer_value(v), ==, 0);
+    json_decref(v);
+    list = qtest_qmp_return(s, lq);
+    json_array_foreach(list, i, v)
+    {
+        const char *name = json_string_value(json_object_get(v, "name"));
+
+        i_index = strcmp(name, "rtc-index[0]") == 0 ? i + 1 : i_index;
+        i_rtc = strcmp(name, "rtc[0]") == 0 ? i + 1 : i_rtc;
+    }
+    json_decref(list);
+    g_assert_cmpuint(i_index, >, 0);
+    g_assert_cmpuint(i_rtc, >, i_index);
+    v = qom_get(s, index, "type");
+    g_assert_cmpstr(json_string_value(v), ==, "memory-region");
+    json_decref(v);
+    v = qom_get(s, index, "size");
+    g_assert_cmpint(json_integer_value(v), ==, 1);
+    json_decref(v);
+    qtest_quit_ok(s);
+}
+
 static void test_lost_ticks_slew(void)
 {
     g_assert_cmpuint(lost_ticks_run("-rtc clock=vm,driftfix=slew", true), ==,
@@ -522,6 +602,7 @@ int main(int argc, char **argv)
         {"intercept-out-rtc", test_intercept_out_rtc},
         {"intercept-out-others", test_intercept_out_others},
         {"date-property", test_date_property},
+        {"qom-properties", test_qom_properties},
         {"lost-ticks-slew", test_lost_ticks_slew},
         {"lost-ticks-discard", test_lost_ticks_discard},
     };

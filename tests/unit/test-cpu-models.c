@@ -130,7 +130,7 @@ static void test_vcpu_devices(void)
     g_assert_cmpuint(cpu_count(), ==, 3);
     for (unsigned i = 0; i < 3; i++) {
         g_autofree char *path =
-            g_strdup_printf("/machine/unattached/device[%u]", i);
+            g_strdup_printf("/machine/unattached/device[%u]", i ? i + 1 : 0);
 
         cpu = cpu_get(i);
         g_assert_nonnull(cpu);

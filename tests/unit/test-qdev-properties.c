@@ -2,6 +2,7 @@
  * Typed properties: defaults, text parsing with QEMU's messages, typed
  * setters (the JSON -device form), printing.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "hw/core/qdev-properties.h"
@@ -212,6 +213,112 @@ static void test_format(void)
     qdev_prop_free_values(&s, test_props);
 }
 
+typedef struct SignedState {
+    int32_t year;
+    char *addr;
+} SignedState;
+
+/* A stand-in syntax: "even" numbers only; integers become their text. */
+static bool even_check(const void *obj, const Property *p, const char *text,
+                       GError **errp)
+{
+    if (strtol(text, NULL, 10) % 2) {
+        error_setg(errp, "odd: %s", text);
+        return false;
+    }
+    return true;
+}
+
+static bool even_from_int(const Property *p, int64_t val, char **text,
+                          GError **errp)
+{
+    if (val < -1) {
+        error_setg(errp, "too small");
+        return false;
+    }
+    *text = val < 0 ? NULL : g_strdup_printf("%" G_GINT64_FORMAT, val);
+    return true;
+}
+
+static const PropertyTextHooks even_hooks = {
+    .check = even_check,
+    .from_int = even_from_int,
+    .type_error = "expected int or str",
+};
+
+static const Property signed_props[] = {
+    DEFINE_PROP_INT32("base_year", SignedState, year, 1980),
+    {.name = "addr",
+     .kind = PROP_KIND_STRING,
+     .offset = offsetof(SignedState, addr),
+     .text_hooks = &even_hooks},
+    DEFINE_PROP_END_OF_LIST(),
+};
+
+/* int32: negative values, QEMU's range message, signed printing. */
+static void test_int32(void)
+{
+    const Property *p = qdev_prop_find(signed_props, "base_year");
+    SignedState s = {0};
+    g_autoptr(GError) err = NULL;
+    g_autofree char *text = NULL;
+    g_autofree char *def = NULL;
+
+    qdev_prop_set_defaults(&s, signed_props);
+    g_assert_cmpint(s.year, ==, 1980);
+    g_assert_cmpstr(qdev_prop_type_name(p), ==, "int32");
+    g_assert_true(qdev_prop_is_signed(p));
+    g_assert_true(qdev_prop_parse(&s, p, "-5", NULL));
+    g_assert_cmpint(s.year, ==, -5);
+    g_assert_cmpint((int64_t)qdev_prop_get_uint(&s, p), ==, -5);
+    text = qdev_prop_format(&s, p);
+    g_assert_cmpstr(text, ==, "-5");
+    def = qdev_prop_format_default(p);
+    g_assert_cmpstr(def, ==, "1980");
+    g_assert_true(qdev_prop_set_int(&s, p, INT32_MIN, NULL));
+    g_assert_false(qdev_prop_set_int(&s, p, (int64_t)INT32_MAX + 1, &err));
+    g_assert_cmpstr(err->message, ==, "Parameter 'base_year' expects int32_t");
+    g_clear_error(&err);
+    g_assert_false(qdev_prop_set_uint(&s, p, UINT64_MAX, &err));
+    g_clear_error(&err);
+    g_assert_false(qdev_prop_parse(&s, p, "x", &err));
+    g_assert_cmpstr(err->message, ==, "Parameter 'base_year' expects integer");
+    g_clear_error(&err);
+    g_assert_false(qdev_prop_set_str(&s, p, "1", &err));
+    g_assert_cmpstr(err->message, ==,
+                    "Invalid parameter type for 'base_year', expected: "
+                    "integer");
+    g_assert_cmpint(s.year, ==, INT32_MIN);
+    qdev_prop_free_values(&s, signed_props);
+}
+
+/* A string property with a syntax: checked when set, integers too. */
+static void test_text_hooks(void)
+{
+    const Property *p = qdev_prop_find(signed_props, "addr");
+    SignedState s = {0};
+    g_autoptr(GError) err = NULL;
+
+    qdev_prop_set_defaults(&s, signed_props);
+    g_assert_true(qdev_prop_parse(&s, p, "4", NULL));
+    g_assert_cmpstr(s.addr, ==, "4");
+    g_assert_false(qdev_prop_parse(&s, p, "3", &err));
+    g_assert_cmpstr(err->message, ==, "odd: 3");
+    g_clear_error(&err);
+    g_assert_cmpstr(s.addr, ==, "4"); /* unchanged */
+    g_assert_true(qdev_prop_set_int(&s, p, 8, NULL));
+    g_assert_cmpstr(s.addr, ==, "8");
+    g_assert_true(qdev_prop_set_int(&s, p, -1, NULL));
+    g_assert_null(s.addr);
+    g_assert_false(qdev_prop_set_int(&s, p, -2, &err));
+    g_assert_cmpstr(err->message, ==, "too small");
+    g_clear_error(&err);
+    g_assert_false(qdev_prop_set_bool(&s, p, true, &err));
+    g_assert_cmpstr(err->message, ==,
+                    "Invalid parameter type for 'addr', expected int or str");
+    qdev_prop_free_values(&s, signed_props);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -221,5 +328,7 @@ int main(int argc, char **argv)
                     test_parse_bool_and_string);
     g_test_add_func("/qdev-properties/typed", test_typed_setters);
     g_test_add_func("/qdev-properties/format", test_format);
+    g_test_add_func("/qdev-properties/int32", test_int32);
+    g_test_add_func("/qdev-properties/text-hooks", test_text_hooks);
     return g_test_run();
 }

@@ -70,6 +70,12 @@ struct DeviceClass {
      */
     const char *const *children;
     /*
+     * The @children exist only once the device is realized (QEMU creates
+     * those regions in realize): device-list-properties and -device
+     * T,help, which look at an unrealized instance, do not list them.
+     */
+    bool children_at_realize;
+    /*
      * The MemoryRegion behind child number @index of @children (a
      * "child<memory-region>"), for qom-get; may be NULL.
      */
@@ -93,6 +99,12 @@ struct DeviceClass {
      */
     const DeviceGpioOut *gpio_out;
     int (*gpio_out_gsi)(DeviceState *dev, const char *name, unsigned n);
+    /*
+     * In-GPIO groups QEMU's device has, same layout as @gpio_out; only
+     * "info qtree" shows them (before the out-groups, QEMU's order for
+     * the devices Vigil has).  May be NULL for none.
+     */
+    const DeviceGpioOut *gpio_in;
 };
 
 struct DeviceState {
@@ -101,7 +113,9 @@ struct DeviceState {
     char *canonical_path; /* "/machine/peripheral/X",
                              "/machine/peripheral-anon/device[N]" or,
                              for board devices,
-                             "/machine/unattached/device[N]" */
+                             "/machine/unattached/device[N]"; a board
+                             may set it before qdev_realize() to give
+                             its device the path QEMU gives it */
     BusState *parent_bus;
     bool realized;
     bool hotplugged;

@@ -37,6 +37,32 @@ bool pc_pci_init(MachineState *ms, GError **errp);
 bool pc_fw_cfg_init(MachineState *ms, GError **errp);
 bool pc_fw_cfg_done(MachineState *ms, GError **errp);
 
+/*
+ * pc-board.c: QEMU 7.2's QOM path of a board device (docs/system/
+ * machines.rst).  QEMU numbers /machine/unattached/device[N] in creation
+ * order: the vCPUs with a kvmvapic after the first, then the board's
+ * devices, counting those Vigil does not have (DMA, PIC, HPET, PIT, ...)
+ * and leaving out the HPET with hpet=off and vmport/vmmouse with
+ * vmport=off (system/system.h machine_opts).  @slot is the device's
+ * place among the board's devices (PC_QOM_*, COM ports not counted);
+ * @serial_index the COM port's number among those present (only for
+ * PC_QOM_SERIAL).  Caller frees.
+ */
+enum {
+    PC_QOM_I440FX = 0, /* after it: PIIX3, 2 x i8257, 2 x isa-i8259 */
+    PC_QOM_PIIX3 = 1,
+    PC_QOM_HPET = 6,
+    PC_QOM_RTC = 7,     /* then isa-pit, isa-pcspk */
+    PC_QOM_SERIAL = 10, /* the COM ports present, then isa-fdc */
+    PC_QOM_I8042 = 11,
+    PC_QOM_VMPORT = 12, /* then vmmouse, port92, piix3-ide */
+    PC_QOM_PM = 16,     /* PIIX4_PM, QEMU's "acpi-device" */
+};
+char *pc_board_qom_path(const MachineState *ms, unsigned slot,
+                        unsigned serial_index);
+/* The i440FX host bridge: "/machine/i440fx". */
+#define PC_QOM_PCIHOST_PATH "/machine/i440fx"
+
 /* pc-board.c: create the fixed legacy devices on ms->isa_bus. */
 bool pc_board_devices_init(MachineState *ms, GError **errp);
 /* pc-boot.c: ACPI tables and (with -kernel) the Linux boot setup. */

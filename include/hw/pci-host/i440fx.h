@@ -49,4 +49,15 @@ void i440fx_set_pam_hooks(DeviceState *i440fx, const I440FXPamHooks *hooks);
 /* The host's bus "pci.0" (after realize). */
 BusState *i440fx_pcihost_bus(DeviceState *host);
 
+/*
+ * The PCI holes QEMU's host bridge reports as QOM properties (not qdev
+ * properties: "info qtree" does not list them): 32-bit from the end of
+ * low RAM to the IOAPIC at 0xfec00000, 64-bit from the 1 GiB boundary
+ * after high RAM, 2 GiB long.  Valid once @host is realized.
+ */
+typedef struct I440FXHostHoles {
+    uint64_t start, end, start64, end64, size64;
+} I440FXHostHoles;
+void i440fx_pcihost_holes(DeviceState *host, I440FXHostHoles *holes);
+
 #endif /* HW_PCI_HOST_I440FX_H */

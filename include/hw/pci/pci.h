@@ -103,7 +103,18 @@ struct PCIDevice {
  * properties or after its own, as QEMU prints them).
  */
 #define DEFINE_PROP_PCI_DEVFN(_state)                                          \
-    DEFINE_PROP_STRING("addr", _state, parent_obj.addr)
+    {                                                                          \
+        .name = "addr", .kind = PROP_KIND_STRING,                              \
+        .offset = offsetof(_state, parent_obj.addr),                           \
+        .text_hooks = &pci_devfn_hooks                                         \
+    }
+/*
+ * The "addr" syntax, QEMU's: text "SLOT[.FN]" (checked when it is set)
+ * or an integer devfn from -1 to 255 (JSON -device, qom-set).
+ */
+extern const PropertyTextHooks pci_devfn_hooks;
+/* The devfn of "SLOT[.FN]" text (hex, as QEMU parses it), or -1. */
+int pci_parse_devfn(const char *text);
 
 /* Create the bus "pci.0" (type "PCI") under @host_bridge. */
 BusState *pci_bus_new(const char *name, DeviceState *host_bridge);
