@@ -5,13 +5,14 @@
  * registers with runstate; a table gives each kind its QMP name and how
  * its data is built, so the bytes are what QEMU sends.
  *
- * An event is built once, timestamped once, and handed to
- * monitor_broadcast_event(), which formats it once per output style and
- * appends the same bytes to every negotiated client.  On a thread other
- * than the main loop's (a KVM vCPU) the event is queued under a small
- * lock and the main loop is woken; monitor_flush_event_queue() then
- * delivers the queue in order, before any event raised later on the
- * main thread.
+ * An event is timestamped once when raised and formatted once per
+ * output style; the same bytes go to every negotiated client.  Run-state
+ * events without "info" are printed from a kept per-shape text when no
+ * client reads pretty JSON (runstate_event()); the rest go through a
+ * jansson tree and monitor_broadcast_event().  On a thread other than the
+ * main loop's (a KVM vCPU) the event is queued under a small lock and the
+ * main loop is woken; monitor_flush_event_queue() then delivers the queue
+ * in order, before any event raised later on the main thread.
  */
 #include "monitor-internal.h"
 #include "monitor/monitor.h"
@@ -56,27 +57,65 @@ const QmpEventInfo qmp_events[] = {
 const size_t qmp_events_count = G_N_ELEMENTS(qmp_events);
 
 static GMutex queue_lock;
-static GQueue queue = G_QUEUE_INIT; /* json_t events from other threads */
+static GQueue queue = G_QUEUE_INIT; /* QueuedEvent * from other threads */
 /* Events in the queue; read unlocked so that an empty flush, done on
  * every main-loop iteration and I/O read, costs no lock. */
 static gint queued;
 
+/*
+ * What the queue holds: an event's tree, or for a run-state event raised
+ * off the main thread without "info" just the event and its time, so
+ * that the main loop prints it the compact way (see runstate_event()).
+ */
+typedef struct QueuedEvent {
+    json_t *tree;     /* NULL: print @ev as raised at @now */
+    RunstateEvent ev; /* .info is always NULL here */
+    gint64 now;
+} QueuedEvent;
+
+static void queue_push(QueuedEvent *q)
+{
+    g_mutex_lock(&queue_lock);
+    g_queue_push_tail(&queue, q);
+    g_atomic_int_inc(&queued);
+    g_mutex_unlock(&queue_lock);
+    qemu_notify_event();
+}
+
+static void queued_broadcast(QueuedEvent *q)
+{
+    if (!q->tree) {
+        char buf[MONITOR_EVENT_COMPACT_MAX];
+        size_t len = monitor_events_want_tree()
+                         ? 0
+                         : monitor_event_compact(&q->ev, q->now, buf);
+
+        if (len) {
+            monitor_broadcast_compact(buf, len);
+            return;
+        }
+        q->tree = monitor_event_tree(&q->ev, q->now);
+    }
+    monitor_broadcast_event(q->tree);
+}
+
 void monitor_flush_event_queue(void)
 {
     while (g_atomic_int_get(&queued) > 0) {
-        json_t *ev;
+        QueuedEvent *q;
 
         g_mutex_lock(&queue_lock);
-        ev = g_queue_pop_head(&queue);
-        if (ev) {
+        q = g_queue_pop_head(&queue);
+        if (q) {
             g_atomic_int_add(&queued, -1);
         }
         g_mutex_unlock(&queue_lock);
-        if (!ev) {
+        if (!q) {
             return;
         }
-        monitor_broadcast_event(ev);
-        json_decref(ev);
+        queued_broadcast(q);
+        json_decref(q->tree);
+        g_free(q);
     }
 }
 
@@ -109,11 +148,10 @@ static void event_emit(const char *name, json_t *data)
     json_t *ev = event_build(name, data, g_get_real_time());
 
     if (!qemu_in_main_thread()) {
-        g_mutex_lock(&queue_lock);
-        g_queue_push_tail(&queue, ev);
-        g_atomic_int_inc(&queued);
-        g_mutex_unlock(&queue_lock);
-        qemu_notify_event();
+        QueuedEvent *q = g_new0(QueuedEvent, 1);
+
+        q->tree = ev;
+        queue_push(q);
         return;
     }
     monitor_flush_event_queue();
@@ -300,7 +338,17 @@ static void runstate_event(const RunstateEvent *ev, void *opaque)
         !runstate_event_name(ev->kind)) {
         return;
     }
-    if (!ev->info && qemu_in_main_thread() && !monitor_events_want_tree()) {
+    if (!ev->info && !qemu_in_main_thread()) {
+        /* A vCPU thread: the main loop prints it (the compact way when it
+         * can); the shape cache is only ever touched there. */
+        QueuedEvent *q = g_new0(QueuedEvent, 1);
+
+        q->ev = *ev;
+        q->now = g_get_real_time();
+        queue_push(q);
+        return;
+    }
+    if (!ev->info && !monitor_events_want_tree()) {
         char buf[MONITOR_EVENT_COMPACT_MAX];
         size_t len = monitor_event_compact(ev, g_get_real_time(), buf);
 
