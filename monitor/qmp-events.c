@@ -82,7 +82,9 @@ static void queue_push(QueuedEvent *q)
     qemu_notify_event();
 }
 
-static void queued_broadcast(QueuedEvent *q)
+/* Deliver @q: from its tree, or (run-state) compact when no client
+ * reads pretty JSON and the shape prints timestamp-first. */
+static void event_broadcast(QueuedEvent *q)
 {
     if (!q->tree) {
         char buf[MONITOR_EVENT_COMPACT_MAX];
@@ -113,7 +115,7 @@ void monitor_flush_event_queue(void)
         if (!q) {
             return;
         }
-        queued_broadcast(q);
+        event_broadcast(q);
         json_decref(q->tree);
         g_free(q);
     }
@@ -126,8 +128,10 @@ void monitor_emit_event(const char *name, json_t *data)
     event_emit(name, data);
 }
 
-/* Takes ownership of @data (may be NULL: no "data" member at all). */
-/* The event object in QAPI member order; the writer prints QEMU's. */
+/*
+ * The event object in QAPI member order; the writer prints QEMU's.
+ * Takes ownership of @data (may be NULL: no "data" member at all).
+ */
 static json_t *event_build(const char *name, json_t *data, gint64 now)
 {
     json_t *ev = json_object();
@@ -232,12 +236,17 @@ static json_t *runstate_event_data_json(const RunstateEvent *ev)
  * with a zero timestamp, and kept; an event is then its timestamp and the
  * kept text.  The writer stays the only authority on key order: a shape
  * whose printed form does not start with the timestamp is never kept, and
- * pretty clients and events raised off the main thread take the tree.
+ * pretty clients take the tree.  Events raised off the main thread are
+ * printed by the main loop, so the cache is touched only there.
  */
 #define TS_SECONDS      "{\"timestamp\": {\"seconds\": "
 #define TS_MICROSECONDS ", \"microseconds\": "
 #define TS_ZERO         TS_SECONDS "0" TS_MICROSECONDS "0}"
 #define TAIL_MAX        256 /* the longest kept text; longer shapes use the tree */
+
+/* The timestamp (two 20-digit numbers at most) and a kept text fit. */
+G_STATIC_ASSERT(sizeof(TS_SECONDS TS_MICROSECONDS "}") + 2 * 20 + TAIL_MAX <=
+                MONITOR_EVENT_COMPACT_MAX);
 
 typedef struct EventTail {
     bool usable;
@@ -333,32 +342,27 @@ json_t *monitor_event_tree(const RunstateEvent *ev, gint64 now)
 
 static void runstate_event(const RunstateEvent *ev, void *opaque)
 {
+    QueuedEvent q = {.ev = *ev};
+
     /* Kinds with no QMP name are for other listeners only. */
     if ((unsigned)ev->kind >= RUNSTATE_EVENT__MAX ||
         !runstate_event_name(ev->kind)) {
         return;
     }
-    if (!ev->info && !qemu_in_main_thread()) {
-        /* A vCPU thread: the main loop prints it (the compact way when it
-         * can); the shape cache is only ever touched there. */
-        QueuedEvent *q = g_new0(QueuedEvent, 1);
-
-        q->ev = *ev;
-        q->now = g_get_real_time();
-        queue_push(q);
+    if (ev->info) {
+        event_emit(runstate_event_name(ev->kind), runstate_event_data_json(ev));
         return;
     }
-    if (!ev->info && !monitor_events_want_tree()) {
-        char buf[MONITOR_EVENT_COMPACT_MAX];
-        size_t len = monitor_event_compact(ev, g_get_real_time(), buf);
-
-        if (len) {
-            monitor_flush_event_queue();
-            monitor_broadcast_compact(buf, len);
-            return;
-        }
+    q.now = g_get_real_time();
+    if (!qemu_in_main_thread()) {
+        /* A vCPU thread: the main loop prints it (the compact way when it
+         * can); the shape cache is only ever touched there. */
+        queue_push(g_memdup2(&q, sizeof(q)));
+        return;
     }
-    event_emit(runstate_event_name(ev->kind), runstate_event_data_json(ev));
+    monitor_flush_event_queue();
+    event_broadcast(&q);
+    json_decref(q.tree);
 }
 
 void monitor_events_init(void)

@@ -241,6 +241,17 @@ def elf_core(path):
     return load, names
 
 
+def panic_once_more(vm, reset):
+    """Wait for the guest's next panic (panic=pause), after a reset and
+    cont when @reset (the guest panics once per boot)."""
+    if reset:
+        vm.qmp.cmd('system_reset')
+        vm.qmp.event('RESET')
+        vm.qmp.cmd('cont')
+    panicked(vm, 'pause')
+    vm.qmp.event('STOP')
+
+
 def case_panic_dump(ctx):
     """-panic-dump: Vigil writes an ELF core of the whole guest at each
     panic before the panic action goes on, names it in the record, keeps
@@ -253,12 +264,7 @@ def case_panic_dump(ctx):
                     '-panic-dump', 'path=%s,max=2' % d,
                     '-panic-record', 'path=%s' % d])
     for seq in (1, 2, 3):
-        if seq > 1:
-            vm.qmp.cmd('system_reset')
-            vm.qmp.event('RESET')
-            vm.qmp.cmd('cont')
-        panicked(vm, 'pause')
-        vm.qmp.event('STOP')
+        panic_once_more(vm, seq > 1)
         rec = vm.qmp.cmd('__org.vigil-vmm_query-panics')['records'][-1]
         dump = rec['dump']
         core = os.path.join(d, 'panic-%06d.core' % seq)
@@ -287,12 +293,7 @@ def case_panic_dump(ctx):
                         '-action', 'panic=pause',
                         '-panic-dump', 'path=%s,format=%s,max=1' % (dk, fmt)])
         for seq in (1, 2):
-            if seq > 1:
-                vm.qmp.cmd('system_reset')
-                vm.qmp.event('RESET')
-                vm.qmp.cmd('cont')
-            panicked(vm, 'pause')
-            vm.qmp.event('STOP')
+            panic_once_more(vm, seq > 1)
             dump = vm.qmp.cmd('__org.vigil-vmm_query-panics')['records'][-1][
                 'dump']
             path = os.path.join(dk, 'panic-%06d.%s' % (seq, ext))
